@@ -1,0 +1,3 @@
+from invokelint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""Project configuration: ``[tool.invokelint]`` in ``pyproject.toml`` or ``.invokelint.toml``.
+
+The file is validated against a JSON Schema assembled from the rules' own options, so a
+misspelt key or a wrong value stops the run with the key named (exit status 2) instead
+of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from invokelint.diagnostics import Severity
+
+CONFIG_FILES = (".invokelint.toml", "pyproject.toml")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".aws-sam",
+    ".terraform",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem: reported as one line, exit status 2."""
+
+
+@dataclass
+class Config:
+    """The effective settings for one run (file settings, then command-line overrides)."""
+
+    path: Path | None = None  # the file the settings came from, if any
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    exclude: tuple[str, ...] = ()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    analyse_code: bool = True
+
+    @property
+    def root(self) -> Path:
+        """Folder that relative globs in the file are matched against."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    # -- rule selection
+    def enabled(self, code: str) -> bool:
+        return _matches(code, self.select) and not _matches(code, self.ignore)
+
+    def ignored_in(self, code: str, path: str) -> bool:
+        """``per-file-ignores``: ``path`` is compared relative to the config's folder."""
+        if not self.per_file_ignores:
+            return False
+        relative = _relative(path, self.root)
+        return any(
+            _matches(code, codes) and _glob(relative, pattern)
+            for pattern, codes in self.per_file_ignores.items()
+        )
+
+    def excluded(self, path: Path) -> bool:
+        """Default folders (``.git``, ``node_modules``, ...) and ``exclude`` globs."""
+        if any(part in DEFAULT_EXCLUDE for part in path.parts):
+            return True
+        if not self.exclude:
+            return False
+        relative = _relative(str(path), self.root)
+        return any(_glob(relative, pattern) for pattern in self.exclude)
+
+
+def _matches(code: str, selectors: Iterable[str]) -> bool:
+    """``ALL``, an exact id, or a prefix such as ``IL1`` (the IL1xx family)."""
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _glob(relative: str, pattern: str) -> bool:
+    """A glob matches the path, any of its parent folders, or its file name."""
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(relative).name, pattern):
+        return True
+    parts = relative.split("/")
+    return any(fnmatch.fnmatch("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.invokelint.toml``, or ``pyproject.toml`` with a ``[tool.invokelint]``."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and b"[tool.invokelint" not in candidate.read_bytes():
+                continue
+            return candidate
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate ``path`` (``None``: defaults). Raises ``ConfigError``."""
+    if path is None:
+        return Config()
+    table = _read_table(path)
+    _validate(table, path)
+    return _from_table(table, path)
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        return document.get("tool", {}).get("invokelint", {})
+    return document
+
+
+def _from_table(table: Mapping[str, Any], path: Path) -> Config:
+    config = Config(path=path)
+    if "select" in table:
+        config.select = tuple(code.upper() for code in table["select"])
+    config.ignore = tuple(code.upper() for code in table.get("ignore", ()))
+    config.per_file_ignores = {
+        pattern: tuple(code.upper() for code in codes)
+        for pattern, codes in table.get("per-file-ignores", {}).items()
+    }
+    config.severity = {
+        code.upper(): Severity(level) for code, level in table.get("severity", {}).items()
+    }
+    if "fail-on" in table:
+        config.fail_on = Severity(table["fail-on"])
+    config.exclude = tuple(table.get("exclude", ()))
+    config.rule_options = {
+        code.upper(): dict(values) for code, values in table.get("rules", {}).items()
+    }
+    return config
+
+
+# --------------------------------------------------------------------------- validation
+
+
+RULE_SELECTOR = r"^(ALL|[Ii][Ll]\d{0,3})$"
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of the ``[tool.invokelint]`` table, including every rule's options."""
+    from invokelint.rules import all_rules
+
+    codes = {"type": "array", "items": {"type": "string", "pattern": RULE_SELECTOR}}
+    levels = {"enum": [s.value for s in Severity]}
+    rule_tables = {}
+    for rule in all_rules():
+        if rule.options:
+            rule_tables[rule.id] = {
+                "type": "object",
+                "properties": {name: dict(option.schema) for name, option in rule.options.items()},
+                "additionalProperties": False,
+            }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "select": codes,
+            "ignore": codes,
+            "per-file-ignores": {"type": "object", "additionalProperties": codes},
+            "severity": {
+                "type": "object",
+                "propertyNames": {"pattern": r"^[Ii][Ll]\d{3}$"},
+                "additionalProperties": levels,
+            },
+            "fail-on": levels,
+            "exclude": {"type": "array", "items": {"type": "string"}},
+            "rules": {"type": "object", "properties": rule_tables, "additionalProperties": False},
+        },
+        "additionalProperties": False,
+    }
+
+
+def _validate(table: Mapping[str, Any], path: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(config_schema())
+    error = next(
+        iter(sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))), None
+    )
+    if error is not None:
+        raise ConfigError(f"{path}: {_describe(error, path)}")
+    _check_rule_codes(table, path)
+
+
+def _describe(error: Any, path: Path) -> str:
+    section = "[tool.invokelint]" if path.name == "pyproject.toml" else "config"
+    keys = [str(part) for part in error.absolute_path]
+    where = ".".join(keys)
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        scope = f"{section} {where}".rstrip() if where else section
+        return f"{scope}: unknown key {', '.join(repr(k) for k in extra)}"
+    if error.validator == "propertyNames":
+        return f"{section} {where}: {error.instance!r} is not a rule id such as IL103"
+    value = error.instance
+    if error.validator == "pattern":
+        return f"{section} {where}: {value!r} is not a rule id or prefix (IL103, IL1, ALL)"
+    return f"{section} {where}: {error.message}"
+
+
+def _check_rule_codes(table: Mapping[str, Any], path: Path) -> None:
+    from invokelint.rules import all_rules
+
+    known = {rule.id for rule in all_rules()}
+    for code in table.get("severity", {}):
+        if code.upper() not in known:
+            raise ConfigError(f"{path}: severity: unknown rule {code!r}")
+    check_selectors(table.get("select", ()), "select", str(path))
+    check_selectors(table.get("ignore", ()), "ignore", str(path))
+    for codes in table.get("per-file-ignores", {}).values():
+        check_selectors(codes, "per-file-ignores", str(path))
+
+
+def check_selectors(selectors: Sequence[str], option: str, where: str) -> None:
+    """Every selector must match at least one rule: a typo must not disable nothing."""
+    from invokelint.rules import all_rules
+
+    codes = [rule.id for rule in all_rules()]
+    for selector in selectors:
+        upper = selector.upper()
+        if upper != "ALL" and not any(code.startswith(upper) for code in codes):
+            raise ConfigError(f"{where}: {option}: unknown rule {selector!r}")

@@ -1,0 +1,50 @@
+"""What a rule reports, independent of how it is printed."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+from invokelint.model import Location
+
+
+class Severity(str, enum.Enum):
+    """Ordered: ``INFO < WARNING < ERROR``; ``--fail-on`` compares against it."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str  # "IL103"
+    name: str  # "sqs-visibility-timeout"
+    severity: Severity
+    message: str
+    location: Location
+    resource: str | None = None  # logical id / address the message is about
+    # The resource's own first line: an inline suppression there covers the diagnostic.
+    resource_location: Location | None = None
+    related: tuple[Location, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code)

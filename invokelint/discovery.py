@@ -1,0 +1,62 @@
+"""Which files to lint: templates found under the given paths.
+
+A folder is walked (skipping ``.git``, ``node_modules``, ``.aws-sam``, ``.terraform``,
+virtual environments and the config's ``exclude`` globs); a file named on the command
+line is taken as it is. Whether a YAML/JSON file is a template is decided by its name
+(``template.yaml``, ``*.template``) or by its content (``Resources`` holding ``AWS::``
+types), so unrelated YAML such as CI workflows is never reported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from invokelint.config import Config
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TEMPLATE_NAMES = ("template.yaml", "template.yml")
+
+
+class PathNotFound(Exception):
+    pass
+
+
+def discover(paths: Iterable[Path], config: Config) -> list[Path]:
+    """Candidate template files under ``paths``, each once, in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_file():
+            if is_candidate(path):
+                found[path] = None
+        elif path.is_dir():
+            for candidate in _walk(path, config):
+                found[candidate] = None
+        else:
+            raise PathNotFound(f"{path}: no such file or directory")
+    return list(found)
+
+
+def _walk(root: Path, config: Config) -> Iterable[Path]:
+    for folder, dirs, files in os.walk(root):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
+        for name in sorted(files):
+            path = base / name
+            if is_candidate(path) and not config.excluded(path):
+                yield path
+
+
+def is_candidate(path: Path) -> bool:
+    return path.name.endswith(TEMPLATE_SUFFIXES)
+
+
+def named_as_template(path: Path) -> bool:
+    """A file whose name alone says it is a template: parse errors are reported."""
+    return path.name in TEMPLATE_NAMES or path.name.endswith(".template")
+
+
+def may_be_template(text: str) -> bool:
+    """Cheap content test before parsing: only templates mention both of these."""
+    return "Resources" in text and "AWS::" in text

@@ -1,0 +1,193 @@
+"""One lint run: discover files, load them, build models, run rules, filter results.
+
+Parsed documents are cached by content hash, so an editor that re-lints a project after
+one keystroke re-parses only the file that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from invokelint.config import Config
+from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.discovery import discover, may_be_template, named_as_template
+from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
+from invokelint.model import InvocationModel, Location
+from invokelint.rules import all_rules
+from invokelint.rules.base import Rule
+from invokelint.suppressions import inline_suppressions, is_suppressed
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_CACHE_LIMIT = 512
+_documents: dict[tuple[bool, str], Document] = {}
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # display paths of linted files
+    failed: list[str] = field(default_factory=list)  # files that could not be read or parsed
+    statistics: Counter[str] = field(default_factory=Counter)  # e.g. "templates", "functions"
+    models: list[InvocationModel] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    def worst(self) -> Severity | None:
+        return max((d.severity for d in self.diagnostics), key=lambda s: s.rank, default=None)
+
+
+class Linter:
+    """Lints paths with one configuration; reusable across runs (the language server)."""
+
+    def __init__(self, config: Config | None = None, *, cwd: Path | None = None) -> None:
+        self.config = config or Config()
+        self.cwd = (cwd or Path.cwd()).resolve()
+        rules = all_rules()
+        self.rules: list[Rule] = [
+            rule(self.config.rule_options.get(rule.id))
+            for rule in rules
+            if self.config.enabled(rule.id) and rule.id != PARSE_ERROR
+        ]
+        self.names = {rule.name: rule.id for rule in rules}
+        self.parse_error_enabled = self.config.enabled(PARSE_ERROR)
+
+    def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
+        """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
+        overlays = {p.resolve(): text for p, text in (overlays or {}).items()}
+        result = LintResult()
+        comments: dict[str, dict[int, frozenset[str]]] = {}
+        found: list[Diagnostic] = []
+        for path in discover(paths, self.config):
+            found.extend(self._lint_file(path, overlays, result, comments))
+        result.diagnostics = sorted(self._filter(found, result, comments), key=Diagnostic.sort_key)
+        return result
+
+    # -- one file
+    def _lint_file(
+        self,
+        path: Path,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        display = self.display_path(path)
+        text, error = _read(path, overlays)
+        if error is not None:
+            if not named_as_template(path):
+                return []
+            result.failed.append(display)
+            return [self._parse_error(display, error)]
+        assert text is not None
+        if not named_as_template(path) and not may_be_template(text):
+            return []
+        try:
+            document = _load(text, is_json=path.suffix == ".json")
+        except ParseError as error:
+            result.failed.append(display)
+            return [self._parse_error(display, error)]
+        from invokelint.frontends.cloudformation import build_model, is_template
+
+        if not is_template(document.root):
+            return []
+        result.checked.append(display)
+        result.statistics["templates"] += 1
+        comments[display] = inline_suppressions(text, self.names)
+        diagnostics = [
+            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]))
+            for p in document.problems
+        ]
+        model = build_model(document.root, display, str(path.parent))
+        result.models.append(model)
+        result.statistics["functions"] += len(model.functions)
+        for rule in self.rules:
+            diagnostics.extend(rule.check(model))
+        return diagnostics
+
+    def _parse_error(self, display: str, error: ParseError) -> Diagnostic:
+        location = Location(display, error.line, error.column, error.line, error.column + 1)
+        return Diagnostic(
+            code=PARSE_ERROR,
+            name="parse-error",
+            severity=Severity.ERROR,
+            message=error.message,
+            location=location,
+        )
+
+    # -- filtering
+    def _filter(
+        self,
+        diagnostics: list[Diagnostic],
+        result: LintResult,
+        comments: Mapping[str, Mapping[int, frozenset[str]]],
+    ) -> Iterable[Diagnostic]:
+        ignores = _resource_ignores(result.models)
+        for diagnostic in diagnostics:
+            if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
+                continue
+            if self.config.ignored_in(diagnostic.code, diagnostic.path):
+                continue
+            resource_ignores = ignores.get((diagnostic.path, diagnostic.resource), frozenset())
+            if is_suppressed(diagnostic, comments, resource_ignores):
+                result.statistics["suppressed"] += 1
+                continue
+            override = self.config.severity.get(diagnostic.code)
+            yield diagnostic.with_severity(override) if override else diagnostic
+
+    def display_path(self, path: Path) -> str:
+        """Relative to the working folder when inside it, as users type paths."""
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+
+PARSE_ERROR = "IL001"
+
+
+def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
+    overlay = overlays.get(path.resolve())
+    if overlay is not None:
+        return overlay, None
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, ParseError(f"cannot read file: {exc.strerror or exc}")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, ParseError("file is not UTF-8 text", line, column)
+
+
+def _load(text: str, *, is_json: bool) -> Document:
+    key = (is_json, hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
+    document = _documents.get(key)
+    if document is None:
+        if len(_documents) >= _CACHE_LIMIT:
+            _documents.clear()
+        document = load_json(text) if is_json else load_yaml(text)
+        _documents[key] = document
+    return document
+
+
+def _resource_ignores(
+    models: list[InvocationModel],
+) -> dict[tuple[str, str | None], frozenset[str]]:
+    ignores: dict[tuple[str, str | None], frozenset[str]] = {}
+    for model in models:
+        for path in model.paths:
+            for resource in model.resources.values():
+                if resource.ignores:
+                    ignores[(path, resource.id)] = resource.ignores
+    return ignores

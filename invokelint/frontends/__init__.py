@@ -1,0 +1,1 @@
+"""Frontends turn one input format into the provider-neutral invocation model."""

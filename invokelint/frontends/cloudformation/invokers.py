@@ -1,0 +1,129 @@
+"""Everything else that may invoke a function: permissions, SAM events, stray references.
+
+Rules such as IL101 ask "is every trigger of this function an event source mapping?".
+Answering yes wrongly is a false alarm, so any reference to a function from a place the
+model does not understand marks the function as possibly invoked some other way.
+"""
+
+from __future__ import annotations
+
+from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
+from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
+from invokelint.frontends.cloudformation.references import Resolver
+from invokelint.frontends.cloudformation.template import Template, as_str
+from invokelint.frontends.positioned import Map
+from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
+
+PERMISSION_TYPE = "AWS::Lambda::Permission"
+
+# Resource types (or some of their properties) whose references to a function never
+# invoke it: "*" for the whole resource, else the top-level property names.
+INERT_REFERENCES: dict[str, frozenset[str]] = {
+    "AWS::IAM::Role": frozenset({"*"}),
+    "AWS::IAM::Policy": frozenset({"*"}),
+    "AWS::IAM::ManagedPolicy": frozenset({"*"}),
+    "AWS::Logs::LogGroup": frozenset({"*"}),
+    "AWS::Logs::MetricFilter": frozenset({"*"}),
+    "AWS::CloudWatch::Alarm": frozenset({"*"}),
+    "AWS::CloudWatch::Dashboard": frozenset({"*"}),
+    "AWS::Lambda::Version": frozenset({"*"}),
+    "AWS::Lambda::Alias": frozenset({"*"}),
+    "AWS::Lambda::EventSourceMapping": frozenset({"*"}),
+    "AWS::Lambda::Permission": frozenset({"*"}),
+    "AWS::Lambda::EventInvokeConfig": frozenset({"FunctionName", "Qualifier"}),
+    "AWS::Lambda::ProvisionedConcurrencyConfig": frozenset({"*"}),
+    "AWS::ApplicationAutoScaling::ScalableTarget": frozenset({"*"}),
+    "AWS::ApplicationAutoScaling::ScalingPolicy": frozenset({"*"}),
+    "AWS::CodeDeploy::DeploymentGroup": frozenset({"*"}),
+    "AWS::Serverless::Connector": frozenset({"*"}),
+    SAM_FUNCTION: frozenset({"Events", "Role", "AutoPublishAlias"}),
+    "AWS::Lambda::Function": frozenset({"Role"}),
+}
+
+
+def add_permissions(template: Template, model: InvocationModel, resolver: Resolver) -> None:
+    for logical_id, kind, properties in template.iter_resources():
+        if kind != PERMISSION_TYPE:
+            continue
+        principal = as_str(properties.get("Principal"))
+        source = properties.get("SourceArn")
+        model.permissions.append(
+            Permission(
+                id=logical_id,
+                location=template.resource_location(logical_id),
+                function=resolver.resolve_function(properties.get("FunctionName")).function,
+                principal=principal if isinstance(principal, str) else UNKNOWN,
+                source_arn=resolver.resolve(source) if source is not None else None,
+                ignores=template.ignores(logical_id),
+            )
+        )
+
+
+def mark_unmodelled_invokers(
+    template: Template, model: InvocationModel, resolver: Resolver
+) -> None:
+    """Record every way a function may be invoked that the model has no edge for."""
+    modelled = {(id(t.function), t.id) for t in (*model.async_triggers, *model.sync_triggers)}
+    for permission in model.permissions:
+        if isinstance(permission.function, Function) and not _explained(model, permission):
+            model.unknown_invoker(permission.function, permission.location)
+    for logical_id, kind, properties in template.iter_resources():
+        if kind == SAM_FUNCTION:
+            function = model.resources.get(logical_id)
+            effective = function_properties(template, logical_id, properties)
+            events = effective.get("Events")
+            for name, event_type, _body, _props in sam_events(effective):
+                trigger_id = f"{logical_id}.{name}"
+                if event_type in SAM_POLL_EVENTS or (id(function), trigger_id) in modelled:
+                    continue
+                if isinstance(function, Function) and isinstance(events, Map):
+                    model.unknown_invoker(function, template.location(events.key_position(name)))
+        _scan_references(template, model, resolver, logical_id, kind, properties)
+    _scan_exports(template, model, resolver)
+
+
+def _explained(model: InvocationModel, permission: Permission) -> bool:
+    """A permission whose invoker is already a modelled trigger adds nothing unknown."""
+    principal = permission.principal
+    if not isinstance(principal, str):
+        return False
+    service = principal.split(".")[0]
+    triggers = (*model.async_triggers, *model.sync_triggers)
+    return any(t.function is permission.function and t.service == service for t in triggers)
+
+
+def _scan_references(
+    template: Template,
+    model: InvocationModel,
+    resolver: Resolver,
+    logical_id: str,
+    kind: str,
+    properties: Map,
+) -> None:
+    inert = INERT_REFERENCES.get(kind, frozenset())
+    if "*" in inert:
+        return
+    self_function = resolver.function_of(logical_id)
+    for key, value in properties.items():
+        if key in inert:
+            continue
+        for referenced, pos in resolver.references(value, properties.value_position(key)):
+            function = resolver.function_of(referenced)
+            if function is not None and function is not self_function:
+                model.unknown_invoker(function, template.location(pos))
+
+
+def _scan_exports(template: Template, model: InvocationModel, resolver: Resolver) -> None:
+    """An exported function ARN may be wired to a trigger in another stack."""
+    outputs = template.root.get("Outputs")
+    if not isinstance(outputs, Map):
+        return
+    for name, output in outputs.items():
+        if not isinstance(output, Map) or "Export" not in output:
+            continue
+        for referenced, pos in resolver.references(
+            output.get("Value"), outputs.value_position(name)
+        ):
+            function = resolver.function_of(referenced)
+            if function is not None:
+                model.unknown_invoker(function, template.location(pos))

@@ -1,0 +1,287 @@
+"""Turning ``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` and literal ARNs into model objects.
+
+A reference resolves to a resource of the template, to an ``ExternalArn`` (a literal ARN
+that names nothing here), or to ``UNKNOWN`` (a parameter, an import, a condition, a
+resource SAM generates). Literal ARNs are matched to a template resource only when
+exactly one resource has that literal name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from invokelint.frontends.cloudformation.template import Template, as_str, is_intrinsic
+from invokelint.frontends.positioned import Map, Pos, Seq
+from invokelint.model import (
+    UNKNOWN,
+    Bucket,
+    EventBus,
+    ExternalArn,
+    Function,
+    InvocationModel,
+    Queue,
+    Resource,
+    Stream,
+    Target,
+    Topic,
+    Unknown,
+)
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_VERSION_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::Alias")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A reference to a function, with the qualifier it carries.
+
+    ``qualifier`` is None for an unqualified reference (``$LATEST`` when invoked),
+    a version number or alias name, ``"version"`` for a version resource whose number
+    is only known after deployment, or ``UNKNOWN``.
+    """
+
+    function: Function | ExternalArn | Unknown
+    qualifier: str | Unknown | None = None
+
+
+class Resolver:
+    def __init__(self, template: Template, model: InvocationModel) -> None:
+        self.template = template
+        self.model = model
+        self._qualified: dict[str, FunctionRef] | None = None
+        self._by_name: dict[tuple[str, str], list[Resource]] | None = None
+
+    # -- public
+    def resolve(self, value: Any) -> Target:
+        """What ``value`` (a literal or an intrinsic) refers to."""
+        if isinstance(value, str):
+            return self._literal(value)
+        if not is_intrinsic(value):
+            return UNKNOWN
+        name, argument = next(iter(value.items()))
+        if name == "Ref":
+            return self._logical_id(argument, attribute=None)
+        if name == "Fn::GetAtt":
+            if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+                return self._logical_id(argument[0], attribute=argument[1])
+            return UNKNOWN
+        if name == "Fn::Sub":
+            return self._sub(argument)
+        return UNKNOWN
+
+    def resolve_function(self, value: Any) -> FunctionRef:
+        """A function reference, seeing through versions, aliases and ARN qualifiers."""
+        if is_intrinsic(value):
+            name, argument = next(iter(value.items()))
+            logical_id = None
+            if name == "Ref" and isinstance(argument, str):
+                logical_id = argument
+            elif name == "Fn::GetAtt" and isinstance(argument, list) and argument:
+                logical_id = argument[0]
+            if isinstance(logical_id, str):
+                qualified = self._qualified_refs().get(logical_id)
+                if qualified is not None:
+                    return qualified
+                sam = self._sam_alias(logical_id)
+                if sam is not None:
+                    return sam
+            if name == "Fn::Sub" and isinstance(argument, str):
+                # "${Fn.Arn}:live" names the alias "live" of Fn
+                target = self._sub(argument)
+                if isinstance(target, Function):
+                    tail = _SUB_VARIABLE.sub("", argument)
+                    return FunctionRef(target, tail[1:] if tail.startswith(":") else None)
+        target = self.resolve(value)
+        if isinstance(target, Function):
+            return FunctionRef(target)
+        if isinstance(target, ExternalArn):
+            if not target.is_function:
+                return FunctionRef(UNKNOWN)
+            parts = target.resource.split(":")
+            return FunctionRef(target, parts[2] if len(parts) > 2 else None)
+        if isinstance(value, str) and not value.startswith("arn:"):
+            # FunctionName also accepts a plain name
+            return FunctionRef(self._match_name("lambda", value.split(":")[0]) or UNKNOWN)
+        return FunctionRef(UNKNOWN)
+
+    def references(self, value: Any, pos: Pos) -> Iterator[tuple[str, Pos]]:
+        """Every logical id that ``value`` mentions (Ref, GetAtt, Sub), with its position."""
+        if isinstance(value, Map):
+            if len(value) == 1:
+                name, argument = next(iter(value.items()))
+                if name == "Ref" and isinstance(argument, str):
+                    yield argument.split(".")[0], value.pos
+                    return
+                if name == "Fn::GetAtt":
+                    if isinstance(argument, list) and argument and isinstance(argument[0], str):
+                        yield argument[0], value.pos
+                    elif isinstance(argument, str):
+                        yield argument.split(".")[0], value.pos
+                    return
+                if name == "Fn::Sub":
+                    text = argument[0] if isinstance(argument, list) and argument else argument
+                    if isinstance(text, str):
+                        for match in _SUB_VARIABLE.finditer(text):
+                            yield match.group(1).split(".")[0], value.pos
+                    if isinstance(argument, list) and len(argument) > 1:
+                        yield from self.references(argument[1], value.pos)
+                    return
+            for key, item in value.items():
+                yield from self.references(item, value.value_position(key))
+        elif isinstance(value, Seq):
+            for index, item in enumerate(value):
+                yield from self.references(item, value.item_position(index))
+
+    def function_of(self, logical_id: str) -> Function | None:
+        """The function behind a function, version or alias logical id."""
+        resource = self.model.resources.get(logical_id)
+        if isinstance(resource, Function):
+            return resource
+        qualified = self._qualified_refs().get(logical_id)
+        if qualified is not None and isinstance(qualified.function, Function):
+            return qualified.function
+        return None
+
+    # -- internals
+    def _logical_id(self, logical_id: Any, attribute: Any) -> Target:
+        if not isinstance(logical_id, str):
+            return UNKNOWN
+        resource = self.model.resources.get(logical_id)
+        if resource is not None:
+            qualified = self._qualified_refs().get(logical_id)
+            if qualified is not None:
+                return qualified.function
+            return resource
+        sam = self._sam_alias(logical_id)
+        if sam is not None:
+            return sam.function
+        return UNKNOWN  # a parameter, a pseudo parameter, or a resource SAM generates
+
+    def _sam_alias(self, reference: str) -> FunctionRef | None:
+        """SAM's ``!Ref MyFunction.Alias`` / ``!Ref MyFunction.Version``."""
+        base, _, suffix = reference.partition(".")
+        if suffix not in ("Alias", "Version"):
+            return None
+        function = self.model.resources.get(base)
+        if not isinstance(function, Function):
+            return None
+        if suffix == "Version":
+            return FunctionRef(function, "version")
+        body = self.template.resources.get(base)
+        alias = (
+            as_str(body.get("Properties", {}).get("AutoPublishAlias"))
+            if isinstance(body, Map)
+            else None
+        )
+        return FunctionRef(function, alias if isinstance(alias, str) else UNKNOWN)
+
+    def _sub(self, argument: Any) -> Target:
+        text, variables = argument, {}
+        if isinstance(argument, list):
+            if not argument or not isinstance(argument[0], str):
+                return UNKNOWN
+            text = argument[0]
+            variables = argument[1] if len(argument) > 1 and isinstance(argument[1], dict) else {}
+        if not isinstance(text, str):
+            return UNKNOWN
+        found: list[Resource] = []
+        unknown = False
+        for match in _SUB_VARIABLE.finditer(text):
+            name = match.group(1).split(".")[0]
+            if name.startswith("AWS::"):
+                continue
+            if name in variables:
+                unknown = True
+                continue
+            target = self._logical_id(name, None)
+            if isinstance(target, Resource):
+                found.append(target)
+            else:
+                unknown = True
+        if len({id(r) for r in found}) == 1:
+            return found[0]
+        if found or unknown:
+            return UNKNOWN
+        # Only pseudo parameters: an ARN whose account and region are filled in later.
+        return self._literal(_SUB_VARIABLE.sub("*", text))
+
+    def _literal(self, text: str) -> Target:
+        if not text.startswith("arn:"):
+            return UNKNOWN
+        parts = text.split(":", 5)
+        if len(parts) < 6:
+            return UNKNOWN
+        service, resource = parts[2], parts[5]
+        name = _resource_name(service, resource)
+        if name is not None:
+            match = self._match_name(service, name)
+            if match is not None:
+                return match
+        return ExternalArn(arn=text, service=service, resource=resource)
+
+    def _match_name(self, service: str, name: str) -> Resource | None:
+        if self._by_name is None:
+            self._by_name = _index_names(self.model)
+        candidates = self._by_name.get((service, name), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _qualified_refs(self) -> dict[str, FunctionRef]:
+        """Logical ids of ``AWS::Lambda::Version``/``Alias`` resources -> their function."""
+        if self._qualified is None:
+            self._qualified = {}
+            for logical_id, kind, properties in self.template.iter_resources():
+                if kind not in _VERSION_TYPES:
+                    continue
+                target = self.resolve_function(properties.get("FunctionName")).function
+                if kind == "AWS::Lambda::Alias":
+                    name = as_str(properties.get("Name"))
+                    qualifier: str | Unknown | None = name if isinstance(name, str) else UNKNOWN
+                else:
+                    qualifier = "version"
+                self._qualified[logical_id] = FunctionRef(target, qualifier)
+        return self._qualified
+
+
+def _resource_name(service: str, resource: str) -> str | None:
+    """The name part of an ARN's resource, for the services the model knows."""
+    if service in ("sqs", "sns"):
+        return resource
+    if service == "lambda" and resource.startswith("function:"):
+        return resource.split(":")[1]
+    if service == "s3":
+        return resource.split("/")[0]
+    if service == "kinesis" and resource.startswith("stream/"):
+        return resource.split("/")[1]
+    if service == "dynamodb" and resource.startswith("table/"):
+        return resource.split("/")[1]
+    if service == "events" and resource.startswith("event-bus/"):
+        return resource.split("/")[1]
+    return None
+
+
+_SERVICE_OF = (
+    (Queue, "sqs"),
+    (Topic, "sns"),
+    (Function, "lambda"),
+    (Bucket, "s3"),
+    (EventBus, "events"),
+)
+
+
+def _index_names(model: InvocationModel) -> dict[tuple[str, str], list[Resource]]:
+    names: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+    for resource in model.resources.values():
+        name = getattr(resource, "name", None)
+        if not isinstance(name, str):
+            continue
+        if isinstance(resource, Stream):
+            names[(resource.kind, name)].append(resource)
+            continue
+        for kind, service in _SERVICE_OF:
+            if isinstance(resource, kind):
+                names[(service, name)].append(resource)
+    return names

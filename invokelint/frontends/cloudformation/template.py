@@ -1,0 +1,172 @@
+"""Reading values out of a loaded template: literals, defaults, locations.
+
+CloudFormation lets most properties be either a literal or an intrinsic function.
+Everything here turns the literal case into a Python value and every intrinsic (a
+parameter, a condition, an import) into ``UNKNOWN``, so the model never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from invokelint.frontends.positioned import Map, Pos, Seq
+from invokelint.model import UNKNOWN, Location, Setting, Unknown
+
+T = TypeVar("T")
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+def is_intrinsic(value: Any) -> bool:
+    """A one-key mapping such as ``{"Ref": ...}`` or ``{"Fn::If": ...}``."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::"))
+
+
+def as_int(value: Any) -> int | Unknown | None:
+    """A literal integer (CloudFormation also accepts ``"30"``); None if absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def as_bool(value: Any) -> bool | Unknown | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return UNKNOWN
+
+
+def as_str(value: Any) -> str | Unknown | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return UNKNOWN
+
+
+def as_str_list(value: Any) -> tuple[str, ...] | Unknown | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return UNKNOWN
+    items = [as_str(item) for item in value]
+    if any(item is UNKNOWN or item is None for item in items):
+        return UNKNOWN
+    return tuple(items)  # type: ignore[arg-type]
+
+
+class Template:
+    """One loaded CloudFormation or SAM template and where it lives."""
+
+    def __init__(self, root: Map, path: str, directory: str) -> None:
+        self.root = root
+        self.path = path  # display path used in diagnostics
+        self.directory = directory  # folder that relative code paths are resolved against
+        resources = root.get("Resources")
+        self.resources: Map = resources if isinstance(resources, Map) else Map()
+        parameters = root.get("Parameters")
+        self.parameters: Map = parameters if isinstance(parameters, Map) else Map()
+        self.is_sam = _has_sam_transform(root.get("Transform"))
+
+    # -- locations
+    def location(self, pos: Pos) -> Location:
+        return Location(self.path, pos[0], pos[1], pos[2], pos[3])
+
+    def resource_location(self, logical_id: str) -> Location:
+        """The logical id line: where "the resource" is when no property is to blame."""
+        return self.location(self.resources.key_position(logical_id))
+
+    def entry_location(self, mapping: Map, key: str) -> Location:
+        """The whole ``Key: value`` entry of ``mapping``."""
+        return self.location(mapping.entry_position(key))
+
+    # -- resources
+    def iter_resources(self) -> Iterator[tuple[str, str, Map]]:
+        """``(logical_id, type, properties)`` of every well-formed resource."""
+        for logical_id, body in self.resources.items():
+            if not isinstance(body, Map):
+                continue
+            kind = body.get("Type")
+            if not isinstance(kind, str):
+                continue
+            properties = body.get("Properties")
+            yield (
+                str(logical_id),
+                kind,
+                properties if isinstance(properties, Map) else Map(body.pos),
+            )
+
+    def resource_type(self, logical_id: str) -> str | None:
+        body = self.resources.get(logical_id)
+        kind = body.get("Type") if isinstance(body, Map) else None
+        return kind if isinstance(kind, str) else None
+
+    def ignores(self, logical_id: str) -> frozenset[str]:
+        """Rule ids listed under ``Metadata: {invokelint: {ignore: [...]}}``."""
+        body = self.resources.get(logical_id)
+        metadata = body.get("Metadata") if isinstance(body, Map) else None
+        config = metadata.get("invokelint") if isinstance(metadata, Map) else None
+        ignore = config.get("ignore") if isinstance(config, Map) else None
+        if isinstance(ignore, str):
+            return frozenset({ignore.upper()})
+        if isinstance(ignore, list):
+            return frozenset(str(item).upper() for item in ignore if isinstance(item, str))
+        return frozenset()
+
+    # -- settings
+    def setting(
+        self,
+        properties: Map,
+        key: str,
+        convert: Callable[[Any], T | Unknown | None],
+        default: T,
+        absent: Location,
+    ) -> Setting[T]:
+        """A property's literal value, ``UNKNOWN`` for an intrinsic, or the AWS default.
+
+        ``absent`` is where an unset property is reported: usually the resource's line.
+        """
+        if key not in properties or properties[key] is None:
+            return Setting(default, absent, explicit=False)
+        value = convert(properties[key])
+        if value is None:
+            value = default
+        return Setting(value, self.entry_location(properties, key))
+
+
+def _has_sam_transform(transform: Any) -> bool:
+    if isinstance(transform, str):
+        return transform == SAM_TRANSFORM
+    if isinstance(transform, Seq):
+        return SAM_TRANSFORM in transform
+    return False
+
+
+def child(mapping: Any, *keys: str) -> Any:
+    """``mapping[k1][k2]...`` or None when any step is missing or not a mapping."""
+    value = mapping
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value

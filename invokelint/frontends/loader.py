@@ -1,0 +1,324 @@
+"""A fast, safe YAML/JSON loader that keeps the position of every key and value.
+
+Why not ruamel's round-trip loader: it keeps positions but is about 20x slower than
+libyaml (see ``bench/``). Why not ``yaml.compose``: it builds a node tree and resolves
+every scalar through Python regular expressions, and we would then walk that tree again.
+Instead we pull *events* from PyYAML's C parser (libyaml) and build positioned ``Map`` /
+``Seq`` containers in one pass. Nothing is ever constructed from a tag: CloudFormation
+short forms (``!Ref``, ``!GetAtt``, ``!Sub`` ...) become their long ``{"Fn::...": ...}``
+form and every other tag is ignored, so loading can never run code.
+
+JSON is read by the same parser (JSON is YAML's flow style) after two
+position-preserving fixes for the places where libyaml and JSON disagree (tabs as
+whitespace, UTF-16 surrogate escapes). Bounds: nesting depth and alias expansion are
+limited so a hostile file cannot exhaust memory or time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events
+
+from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
+
+try:  # libyaml is bundled with PyYAML's wheels; fall back to pure Python if missing
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_DEPTH = 128
+MAX_EXPANDED_NODES = 1_000_000
+
+_SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
+_FLOAT_SPECIAL = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+# A \uD800-\uDFFF escape preceded by an even number of backslashes (i.e. a real escape).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class ParseError(Exception):
+    """The input is not well-formed; ``line``/``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with an input that still loaded (a duplicate key, say)."""
+
+    message: str
+    pos: Pos
+
+
+@dataclass(slots=True)
+class Document:
+    root: Any
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_yaml(text: str) -> Document:
+    """Load one YAML document into positioned containers. Raises ``ParseError``."""
+    try:
+        return _Builder(text).build()
+    except yaml.MarkedYAMLError as exc:
+        raise _parse_error(exc) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        raise ParseError(_one_line(str(exc))) from None
+
+
+def load_json(text: str) -> Document:
+    """Load a JSON document into positioned containers. Raises ``ParseError``."""
+    # The json module (C-accelerated) judges validity: YAML would also accept comments,
+    # unquoted strings and empty values that CloudFormation rejects in a JSON template.
+    import json
+
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs_to_map)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise ParseError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    # Positions come from libyaml. Tabs may only appear between tokens in JSON and
+    # surrogate escapes only inside strings; both rewrites keep every offset.
+    patched = text.replace("\t", " ")
+    patched = _SURROGATE_ESCAPE.sub(lambda m: m.group(1) + "\\ufffd", patched)
+    try:
+        return _Builder(patched).build()
+    except (yaml.YAMLError, ParseError):
+        # Valid JSON that libyaml cannot read (a key over 1024 characters, say): keep
+        # the values; positions fall back to the start of the file.
+        return Document(_positionless(data))
+
+
+def _pairs_to_map(pairs: list[tuple[str, Any]]) -> Map:
+    m = Map()
+    for key, value in pairs:
+        m[key] = value
+    return m
+
+
+def _positionless(value: Any) -> Any:
+    if isinstance(value, list):
+        seq = Seq()
+        seq.extend(_positionless(v) for v in value)
+        seq.item_pos = [NO_POS] * len(seq)
+        return seq
+    if isinstance(value, Map):
+        for key in value:
+            value[key] = _positionless(value[key])
+    return value
+
+
+def _parse_error(exc: yaml.MarkedYAMLError) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return ParseError(_one_line(problem), line, column)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _resolve_plain(value: str) -> Any:
+    """Resolve an untagged plain scalar the way CloudFormation reads it (YAML 1.2 core)."""
+    first = value[:1]
+    if first and first in "0123456789-+.":
+        try:
+            return int(value, 0) if value[:2] in ("0x", "0o") else int(value)
+        except ValueError:
+            pass
+        lowered = value.lower()
+        if lowered in _FLOAT_SPECIAL:
+            return _FLOAT_SPECIAL[lowered]
+        if any(c.isdigit() for c in value):
+            try:
+                return float(value)
+            except ValueError:
+                return value
+        return value
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if value in _NULL:
+        return None
+    return value
+
+
+def _intrinsic_name(tag: str | None) -> str | None:
+    """``!Ref`` -> ``Ref``, ``!GetAtt`` -> ``Fn::GetAtt``; ``None`` for other tags."""
+    if not tag or tag[0] != "!" or tag.startswith("!!") or len(tag) < 2:
+        return None
+    return _SHORT_FORMS.get(tag, "Fn::" + tag[1:])
+
+
+def _pos(event: Any) -> Pos:
+    start, end = event.start_mark, event.end_mark
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _Frame:
+    """An open mapping or sequence while its events arrive."""
+
+    __slots__ = ("anchor", "container", "is_map", "key", "key_pos", "tag", "weight")
+
+    def __init__(self, container: Map | Seq, is_map: bool, tag: str | None, anchor: str | None):
+        self.container = container
+        self.is_map = is_map
+        self.tag = tag
+        self.anchor = anchor
+        self.key: Any = _NO_KEY
+        self.key_pos: Pos = NO_POS
+        self.weight = 1
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.problems: list[Problem] = []
+        # anchor -> (value, weight); an open collection is marked with weight -1
+        self.anchors: dict[str, tuple[Any, int]] = {}
+
+    def build(self) -> Document:
+        parser = _Parser(self.text)
+        try:
+            root = self._run(parser)
+        finally:
+            parser.dispose()
+        return Document(root, self.problems)
+
+    def _run(self, parser: Any) -> Any:
+        get_event = parser.get_event
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+        map_start, seq_start = events.MappingStartEvent, events.SequenceStartEvent
+        map_end, seq_end = events.MappingEndEvent, events.SequenceEndEvent
+        while True:
+            event = get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is scalar_event:
+                pos = _pos(event)
+                value: Any = event.value
+                tag = event.tag
+                if tag is None:
+                    if not event.style:  # plain: '' from libyaml, None from pure Python
+                        value = _resolve_plain(value)
+                elif tag[0] == "!" and not tag.startswith("!!"):
+                    value = self._intrinsic(tag, value, pos)
+                elif tag == "tag:yaml.org,2002:int" or tag == "!!int":
+                    value = _resolve_plain(value)
+                weight = 1
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+            elif kind is map_start or kind is seq_start:
+                if len(stack) >= MAX_DEPTH:
+                    line, column = _pos(event)[:2]
+                    raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+                is_map = kind is map_start
+                container: Map | Seq = Map(_pos(event)) if is_map else Seq(_pos(event))
+                stack.append(_Frame(container, is_map, event.tag, event.anchor))
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (container, -1)
+                continue
+            elif kind is map_end or kind is seq_end:
+                frame = stack.pop()
+                value = frame.container
+                start = value.pos
+                value.pos = (start[0], start[1], event.end_mark.line + 1, event.end_mark.column + 1)
+                weight = frame.weight
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (value, weight)
+                if frame.tag is not None and _intrinsic_name(frame.tag) is not None:
+                    value = self._intrinsic(frame.tag, value, value.pos)
+                pos = value.pos
+            elif kind is alias_event:
+                pos = _pos(event)
+                anchored = self.anchors.get(event.anchor)
+                if anchored is None:
+                    raise ParseError(f"unknown alias '*{event.anchor}'", pos[0], pos[1])
+                value, weight = anchored
+                if weight < 0:
+                    raise ParseError(f"alias '*{event.anchor}' refers to itself", pos[0], pos[1])
+            elif kind is events.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line, column = _pos(event)[:2]
+                    raise ParseError("expected one YAML document, found several", line, column)
+                continue
+            else:
+                continue
+
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            frame.weight += weight
+            if frame.weight > MAX_EXPANDED_NODES:
+                raise ParseError(
+                    f"more than {MAX_EXPANDED_NODES} values after expanding aliases",
+                    pos[0],
+                    pos[1],
+                )
+            if frame.is_map:
+                if frame.key is _NO_KEY:
+                    if isinstance(value, (Map, Seq)):
+                        raise ParseError("a mapping key must be a scalar", pos[0], pos[1])
+                    frame.key, frame.key_pos = value, pos
+                    continue
+                mapping: Map = frame.container  # type: ignore[assignment]
+                key = frame.key
+                if key in mapping:
+                    first = mapping.key_pos[key]
+                    self.problems.append(
+                        Problem(
+                            f"duplicate key '{key}' (first defined on line {first[0]}); "
+                            "the later value wins",
+                            frame.key_pos,
+                        )
+                    )
+                mapping[key] = value
+                mapping.key_pos[key] = frame.key_pos
+                mapping.val_pos[key] = pos
+                frame.key = _NO_KEY
+            else:
+                sequence: Seq = frame.container  # type: ignore[assignment]
+                sequence.append(value)
+                sequence.item_pos.append(pos)
+        return root
+
+    @staticmethod
+    def _intrinsic(tag: str, value: Any, pos: Pos) -> Any:
+        name = _intrinsic_name(tag)
+        if name is None:
+            return value
+        if name == "Fn::GetAtt" and isinstance(value, str):
+            resource, _, attribute = value.partition(".")
+            parts = Seq(pos)
+            parts.extend((resource, attribute))
+            parts.item_pos = [pos, pos]
+            value = parts
+        wrapped = Map(pos)
+        wrapped[name] = value
+        wrapped.key_pos[name] = pos
+        wrapped.val_pos[name] = pos
+        return wrapped

@@ -1,0 +1,29 @@
+"""One JSON array; one object per diagnostic with a fixed set of keys."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invokelint.engine import LintResult
+    from invokelint.reporters import ReportContext
+
+
+def render(result: LintResult, context: ReportContext) -> str:
+    items = [
+        {
+            "code": d.code,
+            "name": d.name,
+            "severity": d.severity.value,
+            "message": d.message,
+            "path": d.location.path,
+            "line": d.location.line,
+            "column": d.location.column,
+            "end_line": d.location.end_line,
+            "end_column": d.location.end_column,
+            "resource": d.resource,
+        }
+        for d in result.diagnostics
+    ]
+    return json.dumps(items, indent=2) + "\n"

@@ -1,0 +1,53 @@
+"""``path:line:col: IL103 error: message [Resource]``, one line per diagnostic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from invokelint.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from invokelint.engine import LintResult
+    from invokelint.reporters import ReportContext
+
+
+def render(result: LintResult, context: ReportContext) -> str:
+    if context.statistics:
+        return _statistics(result)
+    lines = []
+    for d in result.diagnostics:
+        loc = d.location
+        suffix = f" [{d.resource}]" if d.resource else ""
+        lines.append(
+            f"{loc.path}:{loc.line}:{loc.column}: {d.code} {d.severity}: {d.message}{suffix}"
+        )
+    if not context.quiet:
+        lines.append(_summary(result))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _summary(result: LintResult) -> str:
+    files = len(result.checked) + len(result.failed)
+    noun = "file" if files == 1 else "files"
+    if not result.diagnostics:
+        return f"No problems found in {files} {noun}."
+    counts = ", ".join(
+        f"{result.count(severity)} {severity.value}{'' if result.count(severity) == 1 else 's'}"
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if result.count(severity)
+    )
+    total = len(result.diagnostics)
+    return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {files} {noun}."
+
+
+def _statistics(result: LintResult) -> str:
+    """``count<TAB>code<TAB>name``, most frequent first (as ruff prints it)."""
+    names = {d.code: d.name for d in result.diagnostics}
+    counts = Counter(d.code for d in result.diagnostics)
+    lines = [
+        f"{count}\t{code}\t{names[code]}"
+        for code, count in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    lines.extend(f"{count}\t-\t{key}" for key, count in sorted(result.statistics.items()))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,118 @@
+"""The shape every rule takes: metadata, documentation and examples in one class.
+
+A rule module holds one ``Rule`` subclass. Its docstring is the "What it does" /
+"Why is this bad?" text in Markdown; ``examples`` are small projects that must (``bad``)
+or must not (``good``) trigger it. The same class feeds ``invokelint rule ILxxx``, the
+page ``rules/ILxxx.md`` (generated, see ``invokelint.rules.docs``), SARIF help text and
+the test suite, which runs every example.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.model import InvocationModel, Location, Resource
+
+DOCS_URL = "https://github.com/invokelint/invokelint/blob/main/rules/{id}.md"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A tiny project: ``files`` maps a relative path to its text.
+
+    ``bad`` examples must produce the rule's code, ``good`` ones must not. ``note`` is the
+    sentence shown above the example on the rule page.
+    """
+
+    note: str
+    files: Mapping[str, str]
+    bad: bool
+
+
+def bad(
+    note: str, template: str | None = None, *, files: Mapping[str, str] | None = None
+) -> Example:
+    """A failing example: one template (``template.yaml``), or several named files."""
+    return Example(note, _files(template, files), bad=True)
+
+
+def good(
+    note: str, template: str | None = None, *, files: Mapping[str, str] | None = None
+) -> Example:
+    """A passing example: one template (``template.yaml``), or several named files."""
+    return Example(note, _files(template, files), bad=False)
+
+
+def _files(template: str | None, files: Mapping[str, str] | None) -> dict[str, str]:
+    named = dict(files or {})
+    if template is not None:
+        named["template.yaml"] = template
+    return {path: inspect.cleandoc(text) + "\n" for path, text in named.items()}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A per-project setting of a rule, validated as a JSON Schema fragment."""
+
+    default: Any
+    schema: Mapping[str, Any]
+    description: str
+
+
+class Rule:
+    """Base class: subclasses set the metadata and implement ``check``."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    examples: ClassVar[tuple[Example, ...]] = ()
+    options: ClassVar[Mapping[str, Option]] = {}
+    references: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        values = {name: option.default for name, option in self.options.items()}
+        values.update(options or {})
+        self.settings: dict[str, Any] = values
+
+    def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        """Yield diagnostics for ``model``. Stay silent where a value is unknown."""
+        raise NotImplementedError
+
+    # -- helpers for subclasses
+    def report(
+        self,
+        location: Location,
+        message: str,
+        *,
+        resource: Resource | str | None = None,
+        resource_location: Location | None = None,
+        severity: Severity | None = None,
+        related: tuple[Location, ...] = (),
+    ) -> Diagnostic:
+        if isinstance(resource, Resource):
+            resource_location = resource_location or resource.location
+            resource = resource.id
+        return Diagnostic(
+            code=self.id,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            location=location,
+            resource=resource,
+            resource_location=resource_location,
+            related=related,
+        )
+
+    @classmethod
+    def docs_url(cls) -> str:
+        return DOCS_URL.format(id=cls.id)
+
+    @classmethod
+    def description(cls) -> str:
+        """The rule's docstring (Markdown sections), dedented."""
+        return inspect.cleandoc(cls.__doc__ or "")

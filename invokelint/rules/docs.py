@@ -1,0 +1,125 @@
+"""Rule pages (``rules/ILxxx.md``) rendered from the rule classes, and read back.
+
+The class is the single source: ``invokelint rule IL103`` prints the page, SARIF carries
+it as help text, and ``python -m invokelint.rules.docs rules/`` writes the Markdown files.
+The test suite checks that the committed pages are current and lints the examples it
+reads back from them, so a page can never show an example that does not behave.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from invokelint.rules.base import Example, Rule
+
+FAMILIES = {
+    "IL0": "inputs",
+    "IL1": "poll-based invocation (event source mappings)",
+    "IL2": "asynchronous invocation",
+    "IL3": "synchronous invocation",
+    "IL4": "handler code",
+}
+_LANGUAGES = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".py": "python",
+    ".tf": "hcl",
+    ".toml": "toml",
+}
+_FENCE = re.compile(r'^```(\w*)(?:\s+title="([^"]+)")?\s*$')
+REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?")
+
+
+def render_page(rule: type[Rule]) -> str:
+    parts = [
+        f"# {rule.id}: {rule.name}",
+        f"**Severity:** {rule.severity.value} · **Family:** {FAMILIES.get(rule.id[:3], 'other')}",
+        rule.summary,
+        rule.description(),
+    ]
+    bad = [e for e in rule.examples if e.bad]
+    good = [e for e in rule.examples if not e.bad]
+    if bad:
+        parts.append("## Example\n\n" + "\n\n".join(_example(e) for e in bad))
+    if good:
+        parts.append("## Use instead\n\n" + "\n\n".join(_example(e) for e in good))
+    if rule.options:
+        lines = [
+            f"Set in `[tool.invokelint.rules.{rule.id}]` (`pyproject.toml` or `.invokelint.toml`):",
+            "",
+        ]
+        for name, option in rule.options.items():
+            lines.append(f"- `{name}` (default `{option.default}`): {option.description}")
+        parts.append("## Options\n\n" + "\n".join(lines))
+    parts.append(
+        "## Suppressing\n\n"
+        f"Add `# invokelint: ignore[{rule.id}]` on the reported line or the resource's first line, "
+        f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on the resource."
+    )
+    if rule.references:
+        parts.append("## References\n\n" + "\n".join(f"- <{url}>" for url in rule.references))
+    return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+
+
+def _example(example: Example) -> str:
+    blocks = [example.note]
+    for path, text in example.files.items():
+        language = _LANGUAGES.get(Path(path).suffix, "")
+        blocks.append(f'```{language} title="{path}"\n{text.rstrip()}\n```')
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class PageExample:
+    note: str
+    bad: bool
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def read_examples(markdown: str) -> list[PageExample]:
+    """The examples of a rule page: notes and titled code blocks under the two headings."""
+    examples: list[PageExample] = []
+    section: bool | None = None  # True: "Example", False: "Use instead", None: elsewhere
+    lines = iter(markdown.splitlines())
+    for line in lines:
+        if line.startswith("## "):
+            section = {"## Example": True, "## Use instead": False}.get(line.strip())
+            continue
+        if section is None:
+            continue
+        fence = _FENCE.match(line)
+        if fence:
+            body = []
+            for inner in lines:
+                if inner.startswith("```"):
+                    break
+                body.append(inner)
+            if examples and fence.group(2):
+                examples[-1].files[fence.group(2)] = "\n".join(body) + "\n"
+        elif line.strip():
+            if not examples or examples[-1].files or examples[-1].bad is not section:
+                examples.append(PageExample(line.strip(), section))
+            else:
+                examples[-1].note += " " + line.strip()
+    return [e for e in examples if e.files]
+
+
+def write_pages(folder: Path) -> list[Path]:
+    from invokelint.rules import all_rules
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rule in all_rules():
+        page = folder / f"{rule.id}.md"
+        page.write_text(render_page(rule), encoding="utf-8")
+        written.append(page)
+    return written
+
+
+if __name__ == "__main__":  # python -m invokelint.rules.docs rules/
+    for page in write_pages(Path(sys.argv[1] if len(sys.argv) > 1 else "rules")):
+        print(page)

@@ -1,0 +1,44 @@
+"""Small helpers shared by the tests: write a project to disk, lint it, run the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from invokelint.config import Config
+from invokelint.engine import Linter, LintResult
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_project(root: Path, files: Mapping[str, str]) -> Path:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def lint(paths: Path | Iterable[Path], *, select: Iterable[str] = ("ALL",), cwd: Path | None = None,
+         **settings: object) -> LintResult:
+    """Lint like the CLI would, with ``select`` and any ``Config`` field overridden."""
+    config = Config(select=tuple(select), **settings)  # type: ignore[arg-type]
+    targets = [paths] if isinstance(paths, Path) else list(paths)
+    return Linter(config, cwd=cwd or (targets[0] if targets[0].is_dir() else targets[0].parent)).lint(targets)
+
+
+def codes(result: LintResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process: exit status, stdout and stderr as a user sees them."""
+    return subprocess.run(
+        [sys.executable, "-m", "invokelint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
