@@ -90,7 +90,7 @@ class Linter:
             document = _load(text, is_json=path.suffix == ".json")
         except ParseError as error:
             result.failed.append(display)
-            return [self._parse_error(display, error)]
+            return [self._parse_error(display, _within(error, text))]
         from invokelint.frontends.cloudformation import build_model, is_template
 
         if not is_template(document.root):
@@ -168,6 +168,14 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, ParseError("file is not UTF-8 text", line, column)
+
+
+def _within(error: ParseError, text: str) -> ParseError:
+    """Parsers report an unexpected end of file one line past the end: keep it inside."""
+    lines = text.splitlines() or [""]
+    if error.line <= len(lines):
+        return error
+    return ParseError(error.message, len(lines), len(lines[-1]) + 1)
 
 
 def _load(text: str, *, is_json: bool) -> Document:

@@ -299,6 +299,61 @@ class SyncTrigger(Trigger):
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
+class S3Trigger(AsyncTrigger):
+    """A bucket notification (``source`` is the bucket)."""
+
+    events: tuple[str, ...] | Unknown = ()  # e.g. ("s3:ObjectCreated:*",)
+    prefix: str | Unknown | None = None  # key filter; None: no filter
+    suffix: str | Unknown | None = None
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class SnsTrigger(AsyncTrigger):
+    """A subscription of the function to a topic (``source`` is the topic)."""
+
+    redrive_policy: Setting[bool]  # whether the subscription has an SNS-side DLQ
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class EventBridgeTrigger(AsyncTrigger):
+    """A rule target (``source`` is the rule; ``resource`` the rule's logical id)."""
+
+    dead_letter: FailureTarget | Unknown | None = None  # the target's DeadLetterConfig
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class ApiTrigger(SyncTrigger):
+    """An API Gateway route or method that integrates the function."""
+
+    api: Literal["rest", "http", "websocket"] | Unknown
+    proxy: bool | Unknown = True  # AWS_PROXY (Lambda proxy) integration
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class AlbTrigger(SyncTrigger):
+    """An Application Load Balancer target group of ``TargetType: lambda``."""
+
+    multi_value_headers: Setting[bool]
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class UrlTrigger(SyncTrigger):
+    """A function URL."""
+
+    auth_type: Setting[str]
+    cors_allow_credentials: Setting[bool]
+    cors_allow_origins: Setting[tuple[str, ...]]
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class EdgeTrigger(SyncTrigger):
+    """A CloudFront ``LambdaFunctionAssociation`` (Lambda@Edge)."""
+
+    event_type: str | Unknown  # viewer-request, viewer-response, origin-request, ...
+    qualifier: str | Unknown | None = None  # None: unqualified ARN, i.e. $LATEST
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
 class Permission:
     """``AWS::Lambda::Permission``: lets ``principal`` invoke ``function``."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -21,12 +22,19 @@ def write_project(root: Path, files: Mapping[str, str]) -> Path:
     return root
 
 
-def lint(paths: Path | Iterable[Path], *, select: Iterable[str] = ("ALL",), cwd: Path | None = None,
-         **settings: object) -> LintResult:
+def lint(
+    paths: Path | Iterable[Path],
+    *,
+    select: Iterable[str] = ("ALL",),
+    cwd: Path | None = None,
+    **settings: object,
+) -> LintResult:
     """Lint like the CLI would, with ``select`` and any ``Config`` field overridden."""
     config = Config(select=tuple(select), **settings)  # type: ignore[arg-type]
     targets = [paths] if isinstance(paths, Path) else list(paths)
-    return Linter(config, cwd=cwd or (targets[0] if targets[0].is_dir() else targets[0].parent)).lint(targets)
+    return Linter(
+        config, cwd=cwd or (targets[0] if targets[0].is_dir() else targets[0].parent)
+    ).lint(targets)
 
 
 def codes(result: LintResult) -> list[str]:
@@ -35,9 +43,11 @@ def codes(result: LintResult) -> list[str]:
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real command in a child process: exit status, stdout and stderr as a user sees them."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout, not another install
     return subprocess.run(
         [sys.executable, "-m", "invokelint", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,

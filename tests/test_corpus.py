@@ -14,7 +14,9 @@ from invokelint.engine import Linter
 CORPUS = Path(os.environ.get("INVOKELINT_CORPUS", REPO.parent / "shared" / "corpus"))
 TEMPLATES = sorted((CORPUS / "templates").glob("*")) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not TEMPLATES, reason=f"no corpus at {CORPUS} (set INVOKELINT_CORPUS)")
+pytestmark = pytest.mark.skipif(
+    not TEMPLATES, reason=f"no corpus at {CORPUS} (set INVOKELINT_CORPUS)"
+)
 
 
 @pytest.fixture(scope="module")

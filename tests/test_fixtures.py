@@ -31,7 +31,8 @@ def _fixtures() -> list[tuple[str, bool, Path]]:
 
 
 FIXTURE_CASES = [
-    pytest.param(code, fails, path, id=f"{path.parent.name}/{path.name}") for code, fails, path in _fixtures()
+    pytest.param(code, fails, path, id=f"{path.parent.name}/{path.name}")
+    for code, fails, path in _fixtures()
 ]
 
 

@@ -51,7 +51,9 @@ PAGE_CASES = [
     pytest.param(rule, example, id=f"{rule.id}-{'bad' if example.bad else 'good'}-{index}")
     for rule in all_rules()
     if (PAGES / f"{rule.id}.md").is_file()
-    for index, example in enumerate(read_examples((PAGES / f"{rule.id}.md").read_text(encoding="utf-8")))
+    for index, example in enumerate(
+        read_examples((PAGES / f"{rule.id}.md").read_text(encoding="utf-8"))
+    )
 ]
 
 
