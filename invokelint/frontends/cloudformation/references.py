@@ -66,6 +66,8 @@ class Resolver:
         if name == "Ref":
             return self._logical_id(argument, attribute=None)
         if name == "Fn::GetAtt":
+            if isinstance(argument, str):  # long form "Resource.Attribute"
+                argument = argument.split(".", 1)
             if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
                 return self._logical_id(argument[0], attribute=argument[1])
             return UNKNOWN
