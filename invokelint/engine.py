@@ -56,6 +56,10 @@ class Linter:
         ]
         self.names = {rule.name: rule.id for rule in rules}
         self.parse_error_enabled = self.config.enabled(PARSE_ERROR)
+        self.reads_code = self.config.analyse_code and (
+            self.parse_error_enabled or any(rule.uses_code for rule in self.rules)
+        )
+        self.given: list[Path] = []
 
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
@@ -63,9 +67,12 @@ class Linter:
         result = LintResult()
         comments: dict[str, dict[int, frozenset[str]]] = {}
         found: list[Diagnostic] = []
+        paths = list(paths)
+        self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         for path in discover(paths, self.config):
             found.extend(self._lint_file(path, overlays, result, comments))
-        result.diagnostics = sorted(self._filter(found, result, comments), key=Diagnostic.sort_key)
+        unique = dict.fromkeys(found)  # a module shared by two templates reports once
+        result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         return result
 
     # -- one file
@@ -105,9 +112,53 @@ class Linter:
         model = build_model(document.root, display, str(path.parent))
         result.models.append(model)
         result.statistics["functions"] += len(model.functions)
+        if self.reads_code:
+            diagnostics.extend(self._analyse_code(model, path, text, overlays, result, comments))
         for rule in self.rules:
             diagnostics.extend(rule.check(model))
         return diagnostics
+
+    def _analyse_code(
+        self,
+        model: InvocationModel,
+        path: Path,
+        text: str,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        """Read the handlers' Python code into ``model.handlers``; IL001 for broken files."""
+        from invokelint.code.analyse import analyse_model
+        from invokelint.code.resolve import Project
+
+        root = self.code_root(path)
+        project = Project(root, text, self.display_path(path), self.display_path, overlays)
+        report = analyse_model(model, project)
+        model.handlers = report.handlers
+        result.statistics.update(report.statistics)
+        for display, source in report.sources.items():
+            comments[display] = inline_suppressions(source, self.names)
+        problems = []
+        for location, message in report.problems:
+            if location.path not in result.failed:
+                result.failed.append(location.path)
+            error = ParseError(message, location.line, location.column)
+            problems.append(self._parse_error(location.path, error))
+        return problems
+
+    def code_root(self, template: Path) -> Path:
+        """Handler code is read only inside this folder (``CodeUri: ../..`` is not followed).
+
+        The config file's folder marks the project when it holds the template; without
+        one, the folder given on the command line (or the given file's folder) does.
+        """
+        template = template.resolve()
+        if self.config.path is not None:
+            project = self.config.path.resolve().parent
+            if template.is_relative_to(project):
+                return project
+        holding = [root for root in self.given if template.is_relative_to(root)]
+        return min(holding, key=lambda root: len(root.parts), default=template.parent)
 
     def _parse_error(self, display: str, error: ParseError) -> Diagnostic:
         location = Location(display, error.line, error.column, error.line, error.column + 1)
@@ -122,7 +173,7 @@ class Linter:
     # -- filtering
     def _filter(
         self,
-        diagnostics: list[Diagnostic],
+        diagnostics: Iterable[Diagnostic],
         result: LintResult,
         comments: Mapping[str, Mapping[int, frozenset[str]]],
     ) -> Iterable[Diagnostic]:

@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from invokelint.code.facts import Handler
 
 T = TypeVar("T")
 
@@ -219,6 +222,7 @@ class Function(Resource):
     vpc_config: Setting[bool] | None = None
     package_type: str | Unknown = "Zip"
     sam: bool = False  # AWS::Serverless::Function: SAM adds permissions for its events
+    layers: bool = False  # declares Layers: a handler module may come from one
     event_invoke_configs: list[EventInvokeConfig] = field(default_factory=list)
 
     @property
@@ -406,6 +410,8 @@ class InvocationModel:
     sync_triggers: list[SyncTrigger] = field(default_factory=list)
     permissions: list[Permission] = field(default_factory=list)
     event_invoke_configs: list[EventInvokeConfig] = field(default_factory=list)
+    # Filled by the engine when code is analysed: what each Python handler does.
+    handlers: dict[Function, Handler] = field(default_factory=dict)
     _unknown: dict[Function, list[Location]] = field(default_factory=lambda: defaultdict(list))
     _index: dict[str, Any] | None = None
     _final: bool = False
@@ -435,6 +441,10 @@ class InvocationModel:
     @property
     def queues(self) -> list[Queue]:
         return self._indexes()["queues"]
+
+    def handler(self, function: Function) -> Handler | None:
+        """The analysed handler code of ``function``; None when it could not be read."""
+        return self.handlers.get(function)
 
     # -- joins
     def invocations(self, function: Function) -> Invocations:

@@ -73,6 +73,7 @@ class Rule:
     examples: ClassVar[tuple[Example, ...]] = ()
     options: ClassVar[Mapping[str, Option]] = {}
     references: ClassVar[tuple[str, ...]] = ()
+    uses_code: ClassVar[bool] = False  # reads handler code facts (skipped with --no-code)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         values = {name: option.default for name, option in self.options.items()}

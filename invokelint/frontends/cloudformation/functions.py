@@ -97,6 +97,7 @@ def add_functions(template: Template, model: InvocationModel) -> None:
                 vpc_config=_vpc(template, properties, location),
                 package_type=_package_type(properties),
                 sam=kind == SAM_FUNCTION,
+                layers=bool(properties.get("Layers")),
             )
         )
 

@@ -1,0 +1,71 @@
+"""Handler code analysis of one template's model: what the engine calls.
+
+For every ``python3.*`` function: resolve the handler, load its module (parsed once
+per content hash), check the handler exists (IL002 otherwise), and interpret it into
+``HandlerFacts``. Files that do not parse are returned as problems for IL001; the text of
+every module read is returned so that inline suppressions in ``.py`` files work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from invokelint.code.facts import Handler, HandlerMissing
+from invokelint.code.interpret import Loader, handler_facts
+from invokelint.code.resolve import Missing, Project, is_python3, resolve
+from invokelint.code.roots import InlineRoot
+from invokelint.model import Function, InvocationModel, Location
+
+
+@dataclass
+class CodeReport:
+    handlers: dict[Function, Handler] = field(default_factory=dict)
+    problems: list[tuple[Location, str]] = field(default_factory=list)  # IL001 in code
+    sources: dict[str, str] = field(default_factory=dict)  # display path -> module text
+    statistics: Counter[str] = field(default_factory=Counter)
+
+
+def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
+    from invokelint.code import parse
+
+    started, parsed = time.perf_counter(), parse.parsed
+    report = CodeReport()
+    loaders: dict[object, Loader] = {}
+    for function in model.functions:
+        if not is_python3(function):
+            report.statistics["handlers skipped (not python3)"] += 1
+            continue
+        resolved = resolve(function, project)
+        if resolved is None:
+            report.statistics["handlers without local code"] += 1
+            continue
+        if isinstance(resolved, Missing):
+            report.handlers[function] = HandlerMissing(resolved.reason)
+            continue
+        loader = loaders.get(resolved.root.key)
+        if loader is None:
+            loader = loaders[resolved.root.key] = Loader(resolved.root)
+        module = loader.load(resolved.module)
+        if module is None:  # unreadable or a syntax error: reported as IL001
+            continue
+        if resolved.name not in module.ir.names:
+            defined = ", ".join(sorted(module.ir.functions)[:3])
+            hint = f" (it defines {defined})" if defined else ""
+            inline = isinstance(resolved.root, InlineRoot)
+            where = "the inline code" if inline else module.line_map.path
+            report.handlers[function] = HandlerMissing(
+                f"{where} has no top-level function '{resolved.name}'{hint}"
+            )
+            continue
+        report.handlers[function] = handler_facts(
+            loader, module, resolved.name, function.environment
+        )
+        report.statistics["handlers analysed"] += 1
+    for loader in loaders.values():
+        report.problems.extend(loader.problems)
+        report.sources.update(loader.sources)
+    report.statistics["python files parsed"] += parse.parsed - parsed
+    report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
+    return report

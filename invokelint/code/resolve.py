@@ -1,0 +1,134 @@
+"""From a function's ``Handler`` and code location to the Python module that serves it.
+
+Only ``python3.*`` runtimes are analysed. The code location comes from the model's
+``CodeSource`` (the frontend has already applied SAM ``Globals`` and resolved relative
+paths against the template's folder), so this module knows no template format: a
+Terraform frontend that turns ``archive_file`` ``source_dir``/``source_file`` (or a
+local ``filename``) into ``CodeSource(kind="path", path=...)`` gets handler resolution,
+IL002 and every code rule for free.
+
+The answer is a ``Resolved`` module, a ``Missing`` handler (IL002), or ``None`` when the
+code cannot be seen: remote (S3) or image code, a path that does not exist yet (a build
+output), a path outside the project root, an ``AWS_LAMBDA_EXEC_WRAPPER`` that replaces
+the runtime, a module that may come from a layer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from invokelint.code.roots import (
+    CodeRoot,
+    DirectoryRoot,
+    FileRoot,
+    InlineRoot,
+    ZipRoot,
+    inline_line_map,
+    inside,
+    module_candidates,
+)
+from invokelint.model import Function
+
+EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    root: CodeRoot
+    module: str  # dotted module name: "pkg.app"
+    file: str  # its path inside the root: "pkg/app.py"
+    name: str  # the handler function: "handler"
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    reason: str
+
+
+@dataclass
+class Project:
+    """What resolution needs to know about the run: the root, how paths are shown."""
+
+    root: Path  # code outside this folder is never read
+    template_text: str  # for positions of inline code
+    template_path: str  # display path of the template
+    display: Callable[[Path], str]
+    overlays: Mapping[Path, str]
+    _roots: dict[tuple[str, Path], CodeRoot | None] = field(default_factory=dict)
+
+    def directory(self, folder: Path) -> DirectoryRoot:
+        root = self._roots.get(("folder", folder))
+        if root is None:
+            root = DirectoryRoot(folder, self.root, self.display, self.overlays)
+            self._roots[("folder", folder)] = root
+        return root  # type: ignore[return-value]
+
+    def archive(self, path: Path) -> ZipRoot | None:
+        if ("zip", path) not in self._roots:
+            self._roots[("zip", path)] = ZipRoot.open(path, self.display(path))
+        return self._roots[("zip", path)]  # type: ignore[return-value]
+
+
+def is_python3(function: Function) -> bool:
+    runtime = function.runtime.value
+    return isinstance(runtime, str) and runtime.startswith("python3")
+
+
+def resolve(function: Function, project: Project) -> Resolved | Missing | None:
+    """Which module and function ``function``'s handler names; None when unknowable."""
+    handler = function.handler.value
+    if not isinstance(handler, str) or _wrapped(function):
+        return None
+    root = _code_root(function, project)
+    if root is None:
+        return None
+    module, dot, name = handler.rpartition(".")
+    parts = module.replace("/", ".").split(".")
+    if not dot or not name or not all(part.isidentifier() for part in parts):
+        return Missing(f"Handler '{handler}' is not of the form module.function")
+    dotted = ".".join(parts)
+    if isinstance(root, InlineRoot) and dotted != InlineRoot.MODULE:
+        return Missing(
+            f"inline code is saved as {InlineRoot.MODULE}.py, but Handler '{handler}' "
+            f"names module '{dotted}'; use '{InlineRoot.MODULE}.{name}'"
+        )
+    file = root.module_file(dotted)
+    if file is None:
+        if root.has_compiled(dotted) or function.layers or not root.has_python():
+            return None  # compiled, from a layer (Datadog, ...), or the code is not here
+        candidates = " or ".join(module_candidates(dotted))
+        return Missing(
+            f"Handler '{handler}' names module '{dotted}', but {root.description} "
+            f"has no {candidates}"
+        )
+    return Resolved(root, dotted, file, name)
+
+
+def _wrapped(function: Function) -> bool:
+    """An exec wrapper (Lambda Web Adapter, ...) may run something else than Handler."""
+    environment = function.environment
+    return not isinstance(environment, dict) or EXEC_WRAPPER in environment
+
+
+def _code_root(function: Function, project: Project) -> CodeRoot | None:
+    code = function.code
+    if code.kind == "inline" and code.inline is not None and code.inline_location is not None:
+        line_map = inline_line_map(
+            project.template_text, project.template_path, code.inline_location
+        )
+        return InlineRoot(code.inline, line_map)
+    if code.kind != "path" or code.path is None:
+        return None
+    path = Path(os.path.abspath(code.path))
+    if not path.exists() or not inside(path, project.root):
+        return None
+    if path.is_dir():
+        return project.directory(path)
+    if path.suffix == ".zip":
+        return project.archive(path)
+    if path.suffix == ".py":
+        return FileRoot(path, project.directory(path.parent))
+    return None
