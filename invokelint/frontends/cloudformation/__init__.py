@@ -12,7 +12,11 @@ from invokelint.frontends.cloudformation.functions import add_functions, link_fu
 from invokelint.frontends.cloudformation.invokers import add_permissions, mark_unmodelled_invokers
 from invokelint.frontends.cloudformation.mappings import add_mappings
 from invokelint.frontends.cloudformation.references import Resolver
-from invokelint.frontends.cloudformation.resources import add_data_resources, link_queues
+from invokelint.frontends.cloudformation.resources import (
+    add_data_resources,
+    link_queues,
+    mark_named_dead_letters,
+)
 from invokelint.frontends.cloudformation.template import Template
 from invokelint.frontends.positioned import Map
 from invokelint.model import InvocationModel
@@ -51,4 +55,5 @@ def build_model(root: Map, path: str, directory: str) -> InvocationModel:
     add_mappings(template, model, resolver)
     add_permissions(template, model, resolver)
     mark_unmodelled_invokers(template, model, resolver)
+    mark_named_dead_letters(template, model, resolver)
     return model.finalize()

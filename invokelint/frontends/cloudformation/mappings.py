@@ -26,6 +26,7 @@ from invokelint.model import (
     Location,
     PollSource,
     Queue,
+    Resource,
     Setting,
     Stream,
     Target,
@@ -54,6 +55,15 @@ _ARN_SERVICES: dict[str, PollSource] = {
     "kafka": "kafka",
     "rds": "documentdb",
     "docdb": "documentdb",
+}
+
+# Resource types read by a mapping -> poll source kind (queues and streams are typed)
+_RESOURCE_TYPES: dict[str, PollSource] = {
+    "AWS::Kinesis::StreamConsumer": "kinesis",  # enhanced fan-out
+    "AWS::AmazonMQ::Broker": "mq",
+    "AWS::MSK::Cluster": "kafka",
+    "AWS::MSK::ServerlessCluster": "kafka",
+    "AWS::DocDB::DBCluster": "documentdb",
 }
 
 DEFAULT_BATCH_SIZE: dict[str, int] = {"sqs": 10}
@@ -201,6 +211,8 @@ def _source_kind(source: Target, properties: Map) -> PollSource | Unknown:
         return source.kind
     if isinstance(source, ExternalArn) and source.service in _ARN_SERVICES:
         return _ARN_SERVICES[source.service]
+    if isinstance(source, Resource) and source.type in _RESOURCE_TYPES:
+        return _RESOURCE_TYPES[source.type]
     if (
         "SelfManagedEventSource" in properties
         or "AmazonManagedKafkaEventSourceConfig" in properties
