@@ -9,11 +9,11 @@ import pytest
 from helpers import lint, write_project
 
 from invokelint.model import (
+    UNKNOWN,
     EventBridgeTrigger,
     FailureTarget,
     InvocationModel,
     Location,
-    OtherResource,
     Queue,
     Setting,
 )
@@ -138,13 +138,12 @@ def test_il102_treats_an_eventbridge_target_dlq_as_a_dead_letter_queue():
         retention_period=Setting(345600, HERE),
     )
     model.add(queue)
-    rule = OtherResource(id="Rule", type="AWS::Events::Rule", location=HERE)
     model.async_triggers.append(
         EventBridgeTrigger(
             id="Rule.Target",
             resource="Rule",
             location=HERE,
-            function=rule,  # type: ignore[arg-type]
+            function=UNKNOWN,
             service="events",
             dead_letter=FailureTarget(role="dlq", target=queue, location=HERE),
         )
@@ -296,3 +295,18 @@ def test_il107_message_names_the_numbers_and_the_fix(tmp_path):
 )
 def test_duration_reads_naturally(seconds, text):
     assert duration(seconds) == text
+
+
+def test_il102_names_consumers_given_by_arn(tmp_path):
+    template = """
+    Resources:
+      Orders:
+        Type: AWS::SQS::Queue
+      Mapping:
+        Type: AWS::Lambda::EventSourceMapping
+        Properties:
+          FunctionName: arn:aws:lambda:eu-west-1:123456789012:function:billing:live
+          EventSourceArn: !GetAtt Orders.Arn
+    """
+    (diagnostic,) = found(tmp_path, template, "IL102")
+    assert "read by function 'billing'" in diagnostic.message

@@ -45,7 +45,8 @@ def label(target: Target | Function) -> str | None:
     if isinstance(target, Resource):
         return f"'{target.id}'"
     if isinstance(target, ExternalArn):
-        return f"'{target.resource.split(':')[-1]}'"
+        parts = target.resource.split(":")  # "function:name:alias" names the function
+        return f"'{parts[1] if target.is_function and len(parts) > 1 else parts[-1]}'"
     return None
 
 
