@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import EventSourceMapping, Function, InvocationModel, Queue
+from invokelint.model import EventSourceMapping, ExternalArn, Function, InvocationModel, Queue
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.mappings import about, describe
 
@@ -17,9 +17,10 @@ class SqsConsumerConcurrency(Rule):
     """
     ## What it does
     Checks how the concurrency of an SQS consumer is limited: a **warning** when the
-    function's `ReservedConcurrentExecutions` is below 5 or below the
-    `ScalingConfig.MaximumConcurrency` of one of its SQS event source mappings, and an
-    **error** when `MaximumConcurrency` is outside the 2 to 1000 that Lambda accepts.
+    function's `ReservedConcurrentExecutions` is below 5 while it reads a standard
+    queue without a cap, or below the `ScalingConfig.MaximumConcurrency` of its SQS
+    event source mappings, and an **error** when `MaximumConcurrency` is outside the
+    2 to 1000 that Lambda accepts.
 
     ## Why is this bad?
     Lambda's SQS pollers do not know about reserved concurrency. They start with five
@@ -167,13 +168,15 @@ class SqsConsumerConcurrency(Rule):
                 yield self._below_cap(function, reserved.value, capped, total)
             return
         widest = max(capped, key=_cap, default=None)
+        # FIFO queues are polled per message group, not five batches at a time.
+        standard = [m for m in sqs if m not in capped and _standard_queue(m.source)]
         if widest is not None and reserved.value < _cap(widest):
             yield self._below_cap(function, reserved.value, [widest], _cap(widest))
-        elif reserved.value < SQS_STARTING_POLLERS:
+        elif standard and reserved.value < SQS_STARTING_POLLERS:
             yield self.report(
                 reserved.location,
                 f"function '{function.id}' reserves {_executions(reserved.value)} but "
-                f"Lambda polls {_queues(sqs)} with {SQS_STARTING_POLLERS} batches at once; "
+                f"Lambda polls {_queues(standard)} with {SQS_STARTING_POLLERS} batches at once; "
                 "throttled batches return to the queue and count towards its maxReceiveCount; "
                 f"set ReservedConcurrentExecutions to at least {SQS_STARTING_POLLERS}, or drop "
                 "it and cap the mapping with ScalingConfig.MaximumConcurrency",
@@ -204,8 +207,19 @@ def _cap(mapping: EventSourceMapping) -> int:
     return value if isinstance(value, int) else 0
 
 
+def _standard_queue(source: object) -> bool:
+    """A queue known not to be FIFO (a resource of the template or a literal ARN)."""
+    if isinstance(source, Queue):
+        return source.fifo.known and source.fifo.value is False
+    return isinstance(source, ExternalArn) and source.fifo is False
+
+
 def _queues(mappings: list[EventSourceMapping]) -> str:
-    names = sorted({f"'{m.source.id}'" for m in mappings if isinstance(m.source, Queue)})
-    if not names:
-        return "its queue"
+    names = sorted(
+        {
+            f"'{m.source.id}'" if isinstance(m.source, Queue) else f"'{m.source.resource}'"
+            for m in mappings
+            if isinstance(m.source, (Queue, ExternalArn))
+        }
+    )
     return ("queue " if len(names) == 1 else "queues ") + ", ".join(names)
