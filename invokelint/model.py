@@ -235,10 +235,15 @@ PollSource = Literal["sqs", "kinesis", "dynamodb", "mq", "kafka", "documentdb"]
 
 @dataclass(eq=False, slots=True, kw_only=True)
 class FilterPattern:
-    """One ``FilterCriteria.Filters[].Pattern``: a JSON string, or UNKNOWN."""
+    """One ``FilterCriteria.Filters[].Pattern``: a JSON string, or UNKNOWN.
+
+    ``location`` is the ``Pattern`` entry; ``text_location`` is where the string itself
+    is written (quotes included), so a rule can point inside it.
+    """
 
     pattern: str | Unknown
     location: Location
+    text_location: Location | None = None
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
