@@ -271,6 +271,9 @@ def test_il107_leaves_large_stream_batches_without_a_window_alone(tmp_path):
     """
     template = consumer(event, extra="Clicks:\n  Type: AWS::Kinesis::Stream")
     assert not found(tmp_path, template, "IL107")
+    # ...unless a team opts into the API reference's literal reading
+    strict = {"rule_options": {"IL107": {"window-required-for": ["sqs", "kinesis"]}}}
+    assert [d.code for d in found(tmp_path, template, "IL107", **strict)] == ["IL107"]
 
 
 def test_il107_message_names_the_numbers_and_the_fix(tmp_path):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import EventSourceMapping, InvocationModel, Location
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Option, Rule, bad, good
 from invokelint.rules.sources import is_fifo, label, mapping_label, mapping_resource
 
 BATCH_SIZE_RANGE = (1, 10_000)  # every source kind: SQS, streams, MQ, Kafka, DocumentDB
@@ -18,7 +18,7 @@ UNBATCHED_MAX = 10  # above this, a standard SQS mapping needs a batching window
 # SQS: stream mappings have defaulted to batches of 100 with no window since before the
 # window existed, and AWS's own deployed SAM integration templates set BatchSize 100 and
 # 200 on Kinesis and DynamoDB without one. Reporting those would be false errors.
-WINDOW_REQUIRED_ABOVE_10 = frozenset({"sqs"})
+WINDOW_REQUIRED_ABOVE_10 = ("sqs",)
 
 
 class EsmBatchSettings(Rule):
@@ -42,6 +42,18 @@ class EsmBatchSettings(Rule):
     name = "esm-batch-settings"
     severity = Severity.ERROR
     summary = "An event source mapping's batch size or batching window is one Lambda rejects."
+    options = {
+        "window-required-for": Option(
+            default=list(WINDOW_REQUIRED_ABOVE_10),
+            schema={
+                "type": "array",
+                "items": {"enum": ["sqs", "kinesis", "dynamodb"]},
+                "uniqueItems": True,
+            },
+            description="source kinds whose BatchSize above 10 needs a batching window; "
+            'add "kinesis" and "dynamodb" to follow the API reference to the letter.',
+        )
+    }
     examples = (
         bad(
             "A batch of 100 SQS messages needs a batching window of at least 1 second:",
@@ -149,15 +161,18 @@ class EsmBatchSettings(Rule):
     )
 
     def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        needs_window = frozenset(self.settings["window-required-for"])
         for mapping in model.mappings:
             # FIFO queues' batch limits are IL106's: never report them twice.
             fifo = mapping.source_kind == "sqs" and is_fifo(mapping.source) is True
             resource = mapping_resource(model, mapping)
-            for location, message in _problems(mapping, fifo):
+            for location, message in _problems(mapping, fifo, needs_window):
                 yield self.report(location, message, resource=resource)
 
 
-def _problems(mapping: EventSourceMapping, fifo: bool) -> Iterator[tuple[Location, str]]:
+def _problems(
+    mapping: EventSourceMapping, fifo: bool, needs_window: frozenset[str]
+) -> Iterator[tuple[Location, str]]:
     size, window = mapping.batch_size, mapping.batching_window
     where = mapping_label(mapping)
     low, high = BATCH_SIZE_RANGE
@@ -174,7 +189,7 @@ def _problems(mapping: EventSourceMapping, fifo: bool) -> Iterator[tuple[Locatio
         elif (
             count > UNBATCHED_MAX
             and not fifo
-            and mapping.source_kind in WINDOW_REQUIRED_ABOVE_10
+            and mapping.source_kind in needs_window
             and window.known
             and (window.value or 0) < 1
         ):
