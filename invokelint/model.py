@@ -514,3 +514,8 @@ def _failure_targets(model: InvocationModel, functions: list[Function]) -> Itera
     for mapping in model.mappings:
         if mapping.on_failure is not None:
             yield mapping.on_failure
+    for trigger in model.async_triggers:
+        if isinstance(trigger, EventBridgeTrigger) and isinstance(
+            trigger.dead_letter, FailureTarget
+        ):
+            yield trigger.dead_letter
