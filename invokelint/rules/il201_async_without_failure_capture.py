@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
@@ -11,6 +12,7 @@ from invokelint.model import (
     EventInvokeConfig,
     Function,
     InvocationModel,
+    Location,
     is_known,
 )
 from invokelint.rules.async_invocation import describe_trigger
@@ -160,6 +162,8 @@ class AsyncWithoutFailureCapture(Rule):
     def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
         if _orphan_on_failure(model):
             return  # an on-failure destination of a function we cannot name may be theirs
+        # a configuration in SAM Globals is shared: report at each function instead
+        shared = Counter(config.location for config in model.event_invoke_configs)
         for function in model.functions:
             triggers = model.invocations(function).asynchronous
             if not triggers or function.dead_letter is not None:
@@ -167,7 +171,9 @@ class AsyncWithoutFailureCapture(Rule):
             configs = function.event_invoke_configs
             if any(config.on_failure is not None for config in configs):
                 continue
-            yield self._report(model, function, configs, triggers)
+            own = [config for config in configs if shared[config.location] == 1]
+            location = own[0].location if own else function.location
+            yield self._report(model, function, configs, triggers, location)
 
     def _report(
         self,
@@ -175,6 +181,7 @@ class AsyncWithoutFailureCapture(Rule):
         function: Function,
         configs: list[EventInvokeConfig],
         triggers: tuple[AsyncTrigger, ...],
+        location: Location,
     ) -> Diagnostic:
         named = ", ".join(describe_trigger(model, t) for t in triggers[:_NAMED])
         if len(triggers) > _NAMED:
@@ -192,7 +199,6 @@ class AsyncWithoutFailureCapture(Rule):
             f"dead-letter queue or on-failure destination: an event that still fails after "
             f"{retries} is discarded; set {dlq} or {destination}"
         )
-        location = configs[0].location if configs else function.location
         return self.report(location, message, resource=function)
 
 
@@ -200,6 +206,8 @@ def _retries(configs: list[EventInvokeConfig]) -> str:
     values = {c.maximum_retry_attempts.value for c in configs} if configs else {2}
     value = next(iter(values))
     if len(values) == 1 and is_known(value):
+        if value == 0:
+            return "its first attempt (MaximumRetryAttempts 0)"
         return f"{value} {'retry' if value == 1 else 'retries'}"
     return "its retries"
 

@@ -223,7 +223,7 @@ class FailureTargetInvalid(Rule):
             if destination is None:
                 continue
             what = f"the {key} destination of {owner}"
-            if destination.target is config.function:
+            if isinstance(config.function, Function) and destination.target is config.function:
                 yield self.report(
                     destination.location,
                     f"{what} is the function itself: every event it fails on invokes it "

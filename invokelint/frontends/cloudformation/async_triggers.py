@@ -160,37 +160,41 @@ def _rule(
 ) -> Iterator[Trigger]:
     targets = properties.get("Targets")
     for index, item in _items(targets):
-        ref = resolver.resolve_function(item.get("Arn"))
-        if not is_function_target(ref.function):
-            continue
         name = as_str(item.get("Id"))
-        yield EventBridgeTrigger(
-            **_common(template, logical_id, name if isinstance(name, str) else f"Targets[{index}]"),
-            location=template.location(targets.item_position(index)),
-            function=ref.function,
-            service="events",
-            source=resolver.model.resources.get(logical_id, UNKNOWN),
-            dead_letter=_dead_letter(template, resolver, item),
-        )
+        part = name if isinstance(name, str) else f"Targets[{index}]"
+        location = template.location(targets.item_position(index))
+        yield from _target(template, resolver, logical_id, item, part, location, "events")
 
 
 def _schedule(
     template: Template, resolver: Resolver, logical_id: str, properties: Map
 ) -> Iterator[Trigger]:
     target = properties.get("Target")
-    if not _plain(target, Map):
-        return
+    if _plain(target, Map):
+        location = template.entry_location(properties, "Target")
+        yield from _target(template, resolver, logical_id, target, "Target", location, "scheduler")
+
+
+def _target(
+    template: Template,
+    resolver: Resolver,
+    logical_id: str,
+    target: Map,
+    part: str,
+    location: Location,
+    service: str,
+) -> Iterator[Trigger]:
+    """A rule's or schedule's target, when its ``Arn`` is a function."""
     ref = resolver.resolve_function(target.get("Arn"))
-    if not is_function_target(ref.function):
-        return
-    yield EventBridgeTrigger(
-        **_common(template, logical_id, "Target"),
-        location=template.entry_location(properties, "Target"),
-        function=ref.function,
-        service="scheduler",
-        source=resolver.model.resources.get(logical_id, UNKNOWN),
-        dead_letter=_dead_letter(template, resolver, target),
-    )
+    if is_function_target(ref.function):
+        yield EventBridgeTrigger(
+            **_common(template, logical_id, part),
+            location=location,
+            function=ref.function,
+            service=service,
+            source=resolver.model.resources.get(logical_id, UNKNOWN),
+            dead_letter=_dead_letter(template, resolver, target),
+        )
 
 
 def _log_subscription(
