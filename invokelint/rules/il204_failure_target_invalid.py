@@ -65,9 +65,10 @@ class FailureTargetInvalid(Rule):
 
     ## Why is this bad?
     Lambda and EventBridge check the target when the configuration is created, so the
-    deployment fails and rolls back. A function that is its own destination passes that
-    check, but every failed event then invokes the function that just failed on it
-    again, and no record of the failure is kept anywhere.
+    deployment fails and rolls back. A function that is its own destination is worse
+    wherever it is accepted: on failure, the event goes back to the function that just
+    failed on it and no record of the failure is kept; on success, every invocation
+    starts another one, without end.
     """
 
     id = "IL204"
@@ -224,10 +225,14 @@ class FailureTargetInvalid(Rule):
                 continue
             what = f"the {key} destination of {owner}"
             if isinstance(config.function, Function) and destination.target is config.function:
+                effect = (
+                    "every failed event invokes it again and no record of the failure is kept"
+                    if key == "OnFailure"
+                    else "every successful invocation starts another one, without end"
+                )
                 yield self.report(
                     destination.location,
-                    f"{what} is the function itself: every event it fails on invokes it "
-                    f"again and no record of the failure is kept; send {key} to a queue, "
+                    f"{what} is the function itself: {effect}; send {key} to a queue, "
                     f"a topic or another function",
                     resource=resource,
                 )
