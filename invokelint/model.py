@@ -239,10 +239,15 @@ PollSource = Literal["sqs", "kinesis", "dynamodb", "mq", "kafka", "documentdb"]
 
 @dataclass(eq=False, slots=True, kw_only=True)
 class FilterPattern:
-    """One ``FilterCriteria.Filters[].Pattern``: a JSON string, or UNKNOWN."""
+    """One ``FilterCriteria.Filters[].Pattern``: a JSON string, or UNKNOWN.
+
+    ``location`` is the ``Pattern`` entry; ``text_location`` is where the string itself
+    is written (quotes included), so a rule can point inside it.
+    """
 
     pattern: str | Unknown
     location: Location
+    text_location: Location | None = None
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -413,6 +418,7 @@ class InvocationModel:
     # Filled by the engine when code is analysed: what each Python handler does.
     handlers: dict[Function, Handler] = field(default_factory=dict)
     _unknown: dict[Function, list[Location]] = field(default_factory=lambda: defaultdict(list))
+    _named_dead_letters: set[Resource] = field(default_factory=set)
     _index: dict[str, Any] | None = None
     _final: bool = False
 
@@ -423,6 +429,12 @@ class InvocationModel:
     def unknown_invoker(self, function: Function, location: Location) -> None:
         """Record that something may invoke ``function`` in a way the model cannot tell."""
         self._unknown[function].append(location)
+
+    def named_as_dead_letter(self, resource: Resource) -> None:
+        """Record that ``resource`` is named as a failure target in a way the model has no
+        edge for (a conditional redrive policy, an SNS subscription's or an EventBridge
+        target's dead-letter queue, ...), so that no rule takes it for a plain queue."""
+        self._named_dead_letters.add(resource)
 
     def finalize(self) -> InvocationModel:
         """Called by the frontend when it is done: from now on lookups are indexed."""
@@ -467,7 +479,11 @@ class InvocationModel:
     def is_dead_letter_target(self, resource: Resource) -> bool:
         """``resource`` receives failures: a redrive DLQ, a function DLQ, a destination."""
         index = self._indexes()
-        return resource in index["dlq_sources"] or resource in index["failure_targets"]
+        return (
+            resource in index["dlq_sources"]
+            or resource in index["failure_targets"]
+            or resource in self._named_dead_letters
+        )
 
     def _indexes(self) -> dict[str, Any]:
         if not self._final:  # still being built: never serve a stale index
@@ -524,3 +540,8 @@ def _failure_targets(model: InvocationModel, functions: list[Function]) -> Itera
     for mapping in model.mappings:
         if mapping.on_failure is not None:
             yield mapping.on_failure
+    for trigger in model.async_triggers:
+        if isinstance(trigger, EventBridgeTrigger) and isinstance(
+            trigger.dead_letter, FailureTarget
+        ):
+            yield trigger.dead_letter

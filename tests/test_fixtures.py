@@ -65,3 +65,15 @@ def test_fixture(code, fails, path):
 def test_every_rule_has_failing_and_passing_fixtures(rule):
     kinds = {fails for code, fails, _ in _fixtures() if code == rule.id}
     assert kinds == {True, False}, f"{rule.id} needs fixtures/<kind>/{rule.id}-*.fail.* and .pass.*"
+
+
+@pytest.mark.parametrize(
+    ("code", "fails", "path"), [case for case in FIXTURE_CASES if case.values[0] != "IL001"]
+)
+def test_fixture_parses(code, fails, path):
+    """A fixture that does not parse (or is no template) passes every rule: it proves nothing."""
+    result = lint(path, select=["IL001"], cwd=REPO)
+    assert result.checked, f"{path.name} is not recognised as a template"
+    assert not result.diagnostics, "\n".join(
+        f"{d.location}: {d.message}" for d in result.diagnostics
+    )

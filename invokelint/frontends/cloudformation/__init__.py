@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from invokelint.frontends.cloudformation.async_triggers import (
+    add_async_triggers,
+    add_permission_triggers,
+)
 from invokelint.frontends.cloudformation.functions import add_functions, link_functions
+from invokelint.frontends.cloudformation.invoke_config import add_event_invoke_configs
 from invokelint.frontends.cloudformation.invokers import add_permissions, mark_unmodelled_invokers
 from invokelint.frontends.cloudformation.mappings import add_mappings
 from invokelint.frontends.cloudformation.references import Resolver
-from invokelint.frontends.cloudformation.resources import add_data_resources, link_queues
+from invokelint.frontends.cloudformation.resources import (
+    add_data_resources,
+    link_queues,
+    mark_named_dead_letters,
+)
 from invokelint.frontends.cloudformation.template import Template
 from invokelint.frontends.positioned import Map
 from invokelint.model import InvocationModel
@@ -50,5 +59,9 @@ def build_model(root: Map, path: str, directory: str) -> InvocationModel:
     link_functions(template, model, resolver)
     add_mappings(template, model, resolver)
     add_permissions(template, model, resolver)
+    add_event_invoke_configs(template, model, resolver)
+    add_async_triggers(template, model, resolver)
+    add_permission_triggers(model)  # last: sees every trigger a permission may belong to
     mark_unmodelled_invokers(template, model, resolver)
+    mark_named_dead_letters(template, model, resolver)
     return model.finalize()

@@ -148,6 +148,8 @@ def _dead_letter(
         target = config.get("TargetArn")
         if target is None:
             return None
+        if _conditional(target):  # may be AWS::NoValue: whether there is a DLQ is unknown
+            return UNKNOWN
         kind = as_str(config.get("Type")) if declared else None
         return FailureTarget(
             role="dlq",
@@ -156,6 +158,10 @@ def _dead_letter(
             declared_type=kind if isinstance(kind, str) else None,
         )
     return None
+
+
+def _conditional(value: Any) -> bool:
+    return is_intrinsic(value) and "Fn::If" in value
 
 
 def _code(template: Template, kind: str, properties: Map, absent: Location) -> CodeSource:

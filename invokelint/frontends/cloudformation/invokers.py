@@ -63,7 +63,11 @@ def mark_unmodelled_invokers(
     template: Template, model: InvocationModel, resolver: Resolver
 ) -> None:
     """Record every way a function may be invoked that the model has no edge for."""
-    modelled = {(id(t.function), t.id) for t in (*model.async_triggers, *model.sync_triggers)}
+    edges = (*model.async_triggers, *model.sync_triggers, *model.mappings)
+    modelled = {(id(e.function), e.id) for e in edges}
+    # (resource, function) pairs a modelled edge explains: that resource's references
+    # to that function are the trigger itself, not an unknown invoker.
+    explained = {(e.resource, id(e.function)) for e in edges}
     for permission in model.permissions:
         if isinstance(permission.function, Function) and not _explained(model, permission):
             model.unknown_invoker(permission.function, permission.location)
@@ -78,7 +82,7 @@ def mark_unmodelled_invokers(
                     continue
                 if isinstance(function, Function) and isinstance(events, Map):
                     model.unknown_invoker(function, template.location(events.key_position(name)))
-        _scan_references(template, model, resolver, logical_id, kind, properties)
+        _scan_references(template, model, resolver, logical_id, kind, properties, explained)
     _scan_exports(template, model, resolver)
 
 
@@ -99,6 +103,7 @@ def _scan_references(
     logical_id: str,
     kind: str,
     properties: Map,
+    explained: set[tuple[str, int]],
 ) -> None:
     inert = INERT_REFERENCES.get(kind, frozenset())
     if "*" in inert:
@@ -109,7 +114,9 @@ def _scan_references(
             continue
         for referenced, pos in resolver.references(value, properties.value_position(key)):
             function = resolver.function_of(referenced)
-            if function is not None and function is not self_function:
+            if function is None or function is self_function:
+                continue
+            if (logical_id, id(function)) not in explained:
                 model.unknown_invoker(function, template.location(pos))
 
 

@@ -24,8 +24,10 @@ from invokelint.model import (
     Function,
     InvocationModel,
     Location,
+    OtherResource,
     PollSource,
     Queue,
+    Resource,
     Setting,
     Stream,
     Target,
@@ -33,6 +35,7 @@ from invokelint.model import (
 )
 
 ESM_TYPE = "AWS::Lambda::EventSourceMapping"
+KINESIS_CONSUMER = "AWS::Kinesis::StreamConsumer"
 
 # SAM event type -> (poll source kind, property naming the source)
 SAM_POLL_EVENTS: dict[str, tuple[PollSource, str | None]] = {
@@ -54,6 +57,15 @@ _ARN_SERVICES: dict[str, PollSource] = {
     "kafka": "kafka",
     "rds": "documentdb",
     "docdb": "documentdb",
+}
+
+# Resource types read by a mapping -> poll source kind (queues and streams are typed)
+_RESOURCE_TYPES: dict[str, PollSource] = {
+    "AWS::Kinesis::StreamConsumer": "kinesis",  # enhanced fan-out
+    "AWS::AmazonMQ::Broker": "mq",
+    "AWS::MSK::Cluster": "kafka",
+    "AWS::MSK::ServerlessCluster": "kafka",
+    "AWS::DocDB::DBCluster": "documentdb",
 }
 
 DEFAULT_BATCH_SIZE: dict[str, int] = {"sqs": 10}
@@ -199,8 +211,12 @@ def _source_kind(source: Target, properties: Map) -> PollSource | Unknown:
         return "sqs"
     if isinstance(source, Stream):
         return source.kind
+    if isinstance(source, OtherResource) and source.type == KINESIS_CONSUMER:
+        return "kinesis"  # enhanced fan-out: the mapping reads the stream through a consumer
     if isinstance(source, ExternalArn) and source.service in _ARN_SERVICES:
         return _ARN_SERVICES[source.service]
+    if isinstance(source, Resource) and source.type in _RESOURCE_TYPES:
+        return _RESOURCE_TYPES[source.type]
     if (
         "SelfManagedEventSource" in properties
         or "AmazonManagedKafkaEventSourceConfig" in properties
@@ -248,10 +264,14 @@ def _filters(
     for index, item in enumerate(filters):
         if isinstance(item, Map) and not is_intrinsic(item) and "Pattern" in item:
             pattern = item["Pattern"]
+            text = isinstance(pattern, str)
             patterns.append(
                 FilterPattern(
-                    pattern=pattern if isinstance(pattern, str) else UNKNOWN,
+                    pattern=pattern if text else UNKNOWN,
                     location=template.entry_location(item, "Pattern"),
+                    text_location=template.location(item.value_position("Pattern"))
+                    if text
+                    else None,
                 )
             )
         else:

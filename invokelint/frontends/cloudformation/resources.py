@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from invokelint.frontends.cloudformation.references import Resolver
@@ -13,7 +14,7 @@ from invokelint.frontends.cloudformation.template import (
     as_str,
     is_intrinsic,
 )
-from invokelint.frontends.positioned import Map
+from invokelint.frontends.positioned import NO_POS, Map, Seq
 from invokelint.model import (
     UNKNOWN,
     Bucket,
@@ -88,16 +89,22 @@ def link_queues(template: Template, model: InvocationModel, resolver: Resolver) 
 def _redrive(template: Template, resolver: Resolver, properties: Map) -> Redrive | Any:
     policy = properties["RedrivePolicy"]
     location = template.entry_location(properties, "RedrivePolicy")
+    variables: Any = None
+    if is_intrinsic(policy) and "Fn::Sub" in policy:  # a JSON string with ${...} in it
+        policy, variables = _sub_text(policy["Fn::Sub"])
     if isinstance(policy, str):  # the JSON-string form
         try:
             policy = json.loads(policy)
-        except ValueError:
+        except ValueError:  # e.g. an unquoted ${Count}
             return UNKNOWN
         if not isinstance(policy, dict):
             return UNKNOWN
         count = as_int(policy.get("maxReceiveCount"))
+        target = policy.get("deadLetterTargetArn")
+        if isinstance(target, str) and "${" in target:
+            target = _sub_of(target, variables)
         return Redrive(
-            dead_letter=resolver.resolve(policy.get("deadLetterTargetArn")),
+            dead_letter=resolver.resolve(target),
             max_receive_count=Setting(UNKNOWN if count is None else count, location),
             location=location,
         )
@@ -111,3 +118,90 @@ def _redrive(template: Template, resolver: Resolver, properties: Map) -> Redrive
         max_receive_count=Setting(UNKNOWN if count is None else count, count_location),
         location=location,
     )
+
+
+def _sub_text(argument: Any) -> tuple[Any, Any]:
+    """``!Sub text`` or ``!Sub [text, variables]`` -> (text, variables or None)."""
+    if isinstance(argument, list) and argument:
+        return argument[0], argument[1] if len(argument) > 1 else None
+    return argument, None
+
+
+def _sub_of(text: str, variables: Any) -> Map:
+    """A ``Fn::Sub`` of one value taken out of a substituted JSON string."""
+    substitution = Map()
+    substitution["Fn::Sub"] = text if variables is None else [text, variables]
+    return substitution
+
+
+# Where templates name a dead-letter queue or failure destination, by property name:
+# SQS and SNS redrive policies; Lambda, EventBridge, Pipes, Scheduler and SAM event
+# ``DeadLetterConfig``; SAM ``DeadLetterQueue``; ``DestinationConfig.OnFailure``.
+_FAILURE_KEYS: dict[str, tuple[str, ...]] = {
+    "RedrivePolicy": ("deadLetterTargetArn",),
+    "DeadLetterConfig": ("TargetArn", "Arn", "QueueLogicalId"),
+    "DeadLetterQueue": ("TargetArn",),
+    "OnFailure": ("Destination",),
+}
+
+
+def mark_named_dead_letters(template: Template, model: InvocationModel, resolver: Resolver) -> None:
+    """Tell the model about every resource a template names as a dead-letter target.
+
+    The model has edges only for the forms it understands; this catches the rest (a
+    policy under ``Fn::If``, an SNS subscription's or a rule target's DLQ), so that a
+    dead-letter queue is never mistaken for a queue that lacks one.
+    """
+    scopes = [properties for _, _, properties in template.iter_resources()]
+    scopes.append(template.root.get("Globals"))
+    for scope in scopes:
+        for value in _failure_values(scope):
+            for resource in _mentioned(model, resolver, value):
+                model.named_as_dead_letter(resource)
+
+
+def _mentioned(model: InvocationModel, resolver: Resolver, value: Any) -> Iterator[Resource]:
+    """The template resources a failure-target value names, however it names them."""
+    if isinstance(value, str):
+        if value in model.resources:  # SAM's QueueLogicalId
+            yield model.resources[value]
+            return
+        if "${" not in value:  # a literal ARN
+            target = resolver.resolve(value)
+            if isinstance(target, Resource):
+                yield target
+            return
+        value = _sub_of(value, None)  # "${Dlq.Arn}" from a JSON string inside !Sub
+    for logical_id, _ in resolver.references(value, NO_POS):
+        resource = model.resources.get(logical_id)
+        if resource is not None:
+            yield resource
+
+
+def _failure_values(value: Any) -> Iterator[Any]:
+    """Every value written under a failure-target key, at any depth (``Fn::If`` included)."""
+    if isinstance(value, Map):
+        for key, item in value.items():
+            names = _FAILURE_KEYS.get(key)
+            if names is not None:
+                yield from _named(item, names)
+            yield from _failure_values(item)
+    elif isinstance(value, Seq):
+        for item in value:
+            yield from _failure_values(item)
+
+
+def _named(config: Any, names: tuple[str, ...]) -> Iterator[Any]:
+    """The target values of one failure configuration, through ``Fn::If`` branches."""
+    if isinstance(config, str) and config.lstrip().startswith("{"):  # a JSON-string policy
+        try:
+            config = json.loads(config)
+        except ValueError:
+            return
+    if isinstance(config, list):
+        for item in config:
+            yield from _named(item, names)
+    elif is_intrinsic(config):
+        yield from _named(next(iter(config.values())), names)
+    elif isinstance(config, dict):
+        yield from (config[name] for name in names if config.get(name) is not None)

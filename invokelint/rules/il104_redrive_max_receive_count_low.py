@@ -1,0 +1,121 @@
+"""IL104 redrive-max-receive-count-low."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.model import InvocationModel, Redrive
+from invokelint.rules.base import Option, Rule, bad, good
+from invokelint.rules.sources import consumers, label, polled_queues
+
+
+class RedriveMaxReceiveCountLow(Rule):
+    """
+    ## What it does
+    Reports an SQS queue read by a Lambda event source mapping whose redrive policy moves
+    messages to the dead-letter queue after fewer than 5 receives (`maxReceiveCount`).
+
+    ## Why is this bad?
+    Every time Lambda receives a message counts towards `maxReceiveCount`, whether or
+    not the function ever processed it. When the function is throttled, Lambda returns
+    the batch to the queue; when one message of a batch fails, the whole batch returns
+    (unless the function reports batch item failures). With a count of 1 to 4, a burst
+    of throttling or one bad neighbour in a batch sends healthy messages to the
+    dead-letter queue unprocessed. AWS recommends at least 5.
+    """
+
+    id = "IL104"
+    name = "redrive-max-receive-count-low"
+    severity = Severity.WARNING
+    summary = (
+        "A Lambda source queue sends messages to its dead-letter queue after fewer than 5 receives."
+    )
+    options = {
+        "minimum": Option(
+            default=5,
+            schema={"type": "integer", "minimum": 1, "maximum": 1000},
+            description="the lowest maxReceiveCount that is not reported.",
+        )
+    }
+    examples = (
+        bad(
+            "One throttled receive is enough to dead-letter a healthy message:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Orders:
+                Type: AWS::SQS::Queue
+                Properties:
+                  VisibilityTimeout: 180
+                  RedrivePolicy:
+                    deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+                    maxReceiveCount: 1
+              OrdersDLQ:
+                Type: AWS::SQS::Queue
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Orders:
+                      Type: SQS
+                      Properties:
+                        Queue: !GetAtt Orders.Arn
+            """,
+        ),
+        good(
+            "Five receives leave room for throttling and batch retries:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Orders:
+                Type: AWS::SQS::Queue
+                Properties:
+                  VisibilityTimeout: 180
+                  RedrivePolicy:
+                    deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+                    maxReceiveCount: 5
+              OrdersDLQ:
+                Type: AWS::SQS::Queue
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Orders:
+                      Type: SQS
+                      Properties:
+                        Queue: !GetAtt Orders.Arn
+            """,
+        ),
+    )
+    references = (
+        "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
+        "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
+    )
+
+    def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        minimum = self.settings["minimum"]
+        for queue, mappings in polled_queues(model):
+            redrive = queue.redrive
+            if not isinstance(redrive, Redrive):
+                continue
+            count = redrive.max_receive_count
+            if not count.known or count.value >= minimum:  # type: ignore[operator]
+                continue
+            dlq = label(redrive.dead_letter)
+            into = f" {dlq}" if dlq else ""
+            receives = "receive" if count.value == 1 else "receives"
+            yield self.report(
+                count.location,
+                f"queue '{queue.id}' moves a message to its dead-letter queue{into} after "
+                f"{count.value} {receives}; Lambda's throttled and failed batches count too, "
+                f"so messages for {consumers(mappings)} can get there unprocessed; set "
+                f"maxReceiveCount to at least {minimum}",
+                resource=queue,
+            )

@@ -1,0 +1,186 @@
+"""IL108 stream-unbounded-retry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.model import InvocationModel, Setting
+from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.mappings import STREAM_KINDS, about, describe, source_label
+
+UNBOUNDED = -1
+
+
+class StreamUnboundedRetry(Rule):
+    """
+    ## What it does
+    Checks Kinesis and DynamoDB stream event source mappings that keep the defaults
+    `MaximumRetryAttempts: -1` and `MaximumRecordAgeInSeconds: -1` (retry forever,
+    never expire) without `BisectBatchOnFunctionError`.
+
+    ## Why is this bad?
+    Lambda reads a shard in order. When a batch fails, Lambda retries the same batch
+    and reads nothing else from that shard until it succeeds or its records expire.
+    With the defaults, one record your function cannot process stops its shard for up
+    to a day (DynamoDB Streams) or a week (Kinesis): the iterator age grows, newer
+    records wait behind it, and they too can expire unprocessed. Bounding the retries or
+    the record age lets Lambda give up on the bad batch (and send it to an on-failure
+    destination, see IL109); splitting failed batches isolates the bad record so the
+    rest of the batch goes through.
+    """
+
+    id = "IL108"
+    name = "stream-unbounded-retry"
+    severity = Severity.WARNING
+    summary = "A stream mapping retries a failing batch until its records expire."
+    examples = (
+        bad(
+            "The defaults retry a failing batch until it leaves the stream:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Clicks:
+                Type: AWS::Kinesis::Stream
+                Properties:
+                  ShardCount: 1
+              Counter:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Clicks:
+                      Type: Kinesis
+                      Properties:
+                        Stream: !GetAtt Clicks.Arn
+                        StartingPosition: LATEST
+            """,
+        ),
+        bad(
+            "Writing -1 explicitly is the same as leaving the settings out:",
+            """
+            Resources:
+              Orders:
+                Type: AWS::DynamoDB::Table
+                Properties:
+                  BillingMode: PAY_PER_REQUEST
+                  AttributeDefinitions:
+                    - {AttributeName: id, AttributeType: S}
+                  KeySchema:
+                    - {AttributeName: id, KeyType: HASH}
+                  StreamSpecification:
+                    StreamViewType: NEW_IMAGE
+              Projector:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/projector
+                  Code:
+                    ZipFile: |
+                      def handler(event, context):
+                          return None
+              ProjectorMapping:
+                Type: AWS::Lambda::EventSourceMapping
+                Properties:
+                  FunctionName: !Ref Projector
+                  EventSourceArn: !GetAtt Orders.StreamArn
+                  StartingPosition: TRIM_HORIZON
+                  MaximumRetryAttempts: -1
+            """,
+        ),
+        good(
+            "Give up after a few retries, split failing batches, and keep what failed:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Clicks:
+                Type: AWS::Kinesis::Stream
+                Properties:
+                  ShardCount: 1
+              ClicksFailed:
+                Type: AWS::SQS::Queue
+              Counter:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Clicks:
+                      Type: Kinesis
+                      Properties:
+                        Stream: !GetAtt Clicks.Arn
+                        StartingPosition: LATEST
+                        MaximumRetryAttempts: 3
+                        BisectBatchOnFunctionError: true
+                        DestinationConfig:
+                          OnFailure:
+                            Type: SQS
+                            Destination: !GetAtt ClicksFailed.Arn
+            """,
+        ),
+        good(
+            "A retry limit from a parameter cannot be known, so nothing is reported:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Parameters:
+              Retries:
+                Type: Number
+            Resources:
+              Clicks:
+                Type: AWS::Kinesis::Stream
+                Properties:
+                  ShardCount: 1
+              Counter:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Clicks:
+                      Type: Kinesis
+                      Properties:
+                        Stream: !GetAtt Clicks.Arn
+                        StartingPosition: LATEST
+                        MaximumRetryAttempts: !Ref Retries
+            """,
+        ),
+    )
+    references = (
+        "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html",
+        "https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html",
+        "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+    )
+
+    def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        for mapping in model.mappings:
+            if mapping.source_kind not in STREAM_KINDS:
+                continue
+            retries, age, bisect = (
+                mapping.maximum_retry_attempts,
+                mapping.maximum_record_age,
+                mapping.bisect_on_error,
+            )
+            if not (retries.known and age.known and bisect.known):
+                continue
+            if retries.value != UNBOUNDED or age.value != UNBOUNDED or bisect.value is True:
+                continue
+            explicit = [s.location for s in (retries, age) if s.explicit]
+            yield self.report(
+                explicit[0] if explicit else mapping.location,
+                f"{describe(mapping)} retries a failing {source_label(mapping)} batch until "
+                f"its records expire (MaximumRetryAttempts {_shown(retries)}, "
+                f"MaximumRecordAgeInSeconds {_shown(age)}, no BisectBatchOnFunctionError), "
+                "so one bad record blocks its shard; set MaximumRetryAttempts (e.g. 3) or "
+                "MaximumRecordAgeInSeconds, or BisectBatchOnFunctionError: true",
+                **about(mapping),
+                related=tuple(explicit[1:]),
+            )
+
+
+def _shown(setting: Setting[int]) -> str:
+    return f"{setting.value}" if setting.explicit else "not set"

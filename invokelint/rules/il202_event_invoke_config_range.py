@@ -1,0 +1,110 @@
+"""IL202 event-invoke-config-range."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.model import EventInvokeConfig, Function, InvocationModel, Location
+from invokelint.rules.base import Rule, bad, good
+
+RETRY_RANGE = (0, 2)
+EVENT_AGE_RANGE = (60, 21_600)
+
+
+class EventInvokeConfigRange(Rule):
+    """
+    ## What it does
+    Checks the two numbers of an asynchronous invocation configuration
+    (`AWS::Lambda::EventInvokeConfig` or SAM's `EventInvokeConfig`):
+    `MaximumRetryAttempts` must be 0 to 2 and `MaximumEventAgeInSeconds` 60 to 21600
+    (six hours).
+
+    ## Why is this bad?
+    Lambda rejects any other value, so the stack fails to deploy (and rolls back) on the
+    configuration. The limits are not a default to raise: Lambda never retries an
+    asynchronous event more than twice, nor keeps it queued longer than six hours. To
+    retry longer, send failures to an on-failure destination or a dead-letter queue and
+    reprocess them from there.
+    """
+
+    id = "IL202"
+    name = "event-invoke-config-range"
+    severity = Severity.ERROR
+    summary = (
+        "An asynchronous invocation config sets MaximumRetryAttempts or "
+        "MaximumEventAgeInSeconds outside what Lambda accepts."
+    )
+    examples = (
+        bad(
+            "Five retries and a day of queueing are both beyond Lambda's limits:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Importer:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  EventInvokeConfig:
+                    MaximumRetryAttempts: 5
+                    MaximumEventAgeInSeconds: 86400
+            """,
+        ),
+        good(
+            "Within the limits (0 to 2 retries, 60 to 21600 seconds):",
+            """
+            Resources:
+              Importer:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/importer
+                  Code:
+                    ZipFile: |
+                      def handler(event, context):
+                          return None
+              ImporterAsync:
+                Type: AWS::Lambda::EventInvokeConfig
+                Properties:
+                  FunctionName: !Ref Importer
+                  Qualifier: $LATEST
+                  MaximumRetryAttempts: 0
+                  MaximumEventAgeInSeconds: 3600
+            """,
+        ),
+    )
+    references = (
+        "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html",
+    )
+
+    def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        reported: set[Location] = set()  # a value in SAM Globals is shared by many functions
+        for config in model.event_invoke_configs:
+            checks = (
+                ("MaximumRetryAttempts", config.maximum_retry_attempts, RETRY_RANGE, ""),
+                ("MaximumEventAgeInSeconds", config.maximum_event_age, EVENT_AGE_RANGE, " s"),
+            )
+            for key, setting, (low, high), unit in checks:
+                value = setting.value
+                if not isinstance(value, int) or low <= value <= high:
+                    continue
+                if setting.location in reported:
+                    continue
+                reported.add(setting.location)
+                fix = f"at most {high}" if value > high else f"at least {low}"
+                yield self.report(
+                    setting.location,
+                    f"{_owner(config)} sets {key} to {value}{unit}, but Lambda accepts only "
+                    f"{low} to {high}{unit} and rejects the deployment; set {key} to {fix}",
+                    resource=model.resources.get(config.id, config.id),
+                )
+
+
+def _owner(config: EventInvokeConfig) -> str:
+    if isinstance(config.function, Function) and config.id == config.function.id:
+        return f"the EventInvokeConfig of function '{config.id}'"
+    return f"EventInvokeConfig '{config.id}'"
