@@ -218,7 +218,8 @@ class Analysis:
         if isinstance(value, Text) and value.exact:
             return value.prefix, repr(value.prefix)
         if isinstance(value, Event):
-            return FromEvent(value.path), "the event"
+            path = ".".join(value.path).replace(".[]", "[*]")
+            return FromEvent(value.path), f"the event's {path}"
         return UNKNOWN, None
 
 

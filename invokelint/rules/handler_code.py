@@ -64,6 +64,23 @@ def mapping_phrase(mapping: EventSourceMapping) -> str:
 
 
 def trigger_phrase(trigger: Trigger) -> str:
-    if trigger.source is UNKNOWN:
-        return f"'{trigger.id}'"
-    return source_phrase(trigger.source)
+    """``topic 'Signups'``, or ``EventBridge trigger 'Nightly.Schedule'``."""
+    if isinstance(trigger.source, (Resource, ExternalArn)):
+        return source_phrase(trigger.source)
+    service = _SERVICES.get(trigger.service, trigger.service)
+    return f"{service} trigger '{trigger.id}'"
+
+
+_SERVICES = {
+    "events": "EventBridge",
+    "scheduler": "EventBridge Scheduler",
+    "sns": "SNS",
+    "s3": "S3",
+    "logs": "CloudWatch Logs",
+    "iot": "IoT",
+    "ses": "SES",
+    "config": "Config",
+    "codecommit": "CodeCommit",
+    "apigateway": "API Gateway",
+    "elasticloadbalancing": "load balancer",
+}
