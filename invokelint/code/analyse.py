@@ -50,6 +50,10 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
         module = loader.load(resolved.module)
         if module is None:  # unreadable or a syntax error: reported as IL001
             continue
+        if resolved.placeholder_of is not None:
+            if resolved.name not in module.ir.functions:
+                report.handlers[function] = HandlerMissing(resolved.placeholder_of)
+            continue  # a placeholder: the code that will run is not here
         if resolved.name not in module.ir.names:
             defined = ", ".join(sorted(module.ir.functions)[:3])
             hint = f" (it defines {defined})" if defined else ""

@@ -619,6 +619,8 @@ def _broad_excepts(frame: Frame) -> list[BroadExcept]:
     assert function is not None
     found = []
     for handler in function.handlers:
+        if handler.nested:
+            continue
         in_loop = any(_is_record_loop(function.loops[i], frame) for i in handler.loops)
         found.append(
             BroadExcept(

@@ -124,6 +124,7 @@ class Handler:
     returns: tuple[Return, ...]
     stores: bool
     loops: tuple[int, ...]
+    nested: bool = False  # inside another broad ``except``: judged as part of that one
 
 
 @dataclass(frozen=True, slots=True)

@@ -259,6 +259,7 @@ class _FunctionReader:
                     returns=tuple(collector.returns),
                     stores=collector.stores,
                     loops=tuple(self.loop_stack),
+                    nested=len(self.collectors) > 1,
                 )
             )
         if node.orelse is not None:

@@ -41,6 +41,9 @@ class Resolved:
     module: str  # dotted module name: "pkg.app"
     file: str  # its path inside the root: "pkg/app.py"
     name: str  # the handler function: "handler"
+    # Inline code whose Handler names another module than "index": an error, unless the
+    # inline code is a placeholder defining the function (the real package comes later).
+    placeholder_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +89,17 @@ def resolve(function: Function, project: Project) -> Resolved | Missing | None:
     if root is None:
         return None
     module, dot, name = handler.rpartition(".")
+    # The runtime imports with importlib, so "my-function.handler" (my-function.py) works.
     parts = module.replace("/", ".").split(".")
-    if not dot or not name or not all(part.isidentifier() for part in parts):
+    if not dot or not name.isidentifier() or not all(parts):
         return Missing(f"Handler '{handler}' is not of the form module.function")
     dotted = ".".join(parts)
     if isinstance(root, InlineRoot) and dotted != InlineRoot.MODULE:
-        return Missing(
+        reason = (
             f"inline code is saved as {InlineRoot.MODULE}.py, but Handler '{handler}' "
             f"names module '{dotted}'; use '{InlineRoot.MODULE}.{name}'"
         )
+        return Resolved(root, InlineRoot.MODULE, f"{InlineRoot.MODULE}.py", name, reason)
     file = root.module_file(dotted)
     if file is None:
         if root.has_compiled(dotted) or function.layers or not root.has_python():

@@ -20,8 +20,11 @@ class HandlerNotFound(Rule):
     `pkg.module.function` are understood the way the Python runtime imports them.
 
     Code that is not on disk (an S3 location, a container image, a build output that
-    does not exist yet, a folder outside the project) is not checked, nor is a handler
-    that a layer may provide or an `AWS_LAMBDA_EXEC_WRAPPER` replaces.
+    does not exist yet, a folder without any Python file, a folder outside the project)
+    is not checked, nor is a handler that a layer may provide or an
+    `AWS_LAMBDA_EXEC_WRAPPER` replaces. Inline code that defines the handler's function
+    under another module name is taken for a placeholder that a later
+    `update-function-code` replaces.
 
     ## Why is this bad?
     The deployment succeeds, and every invocation then fails with
@@ -56,7 +59,8 @@ class HandlerNotFound(Rule):
             },
         ),
         bad(
-            "Inline code is saved as `index.py`, so the module must be `index`:",
+            "Inline code is saved as `index.py`: this handler names neither its module nor "
+            "its function:",
             """
             Resources:
               Worker:
@@ -67,7 +71,7 @@ class HandlerNotFound(Rule):
                   Role: arn:aws:iam::123456789012:role/worker
                   Code:
                     ZipFile: |
-                      def handler(event, context):
+                      def lambda_handler(event, context):
                           return None
             """,
         ),
