@@ -63,9 +63,12 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
                 f"{where} has no top-level function '{resolved.name}'{hint}"
             )
             continue
-        report.handlers[function] = handler_facts(
-            loader, module, resolved.name, function.environment
-        )
+        try:
+            facts = handler_facts(loader, module, resolved.name, function.environment)
+        except RecursionError:  # pathological code: no facts rather than no lint
+            report.statistics["handlers too complex to analyse"] += 1
+            continue
+        report.handlers[function] = facts
         report.statistics["handlers analysed"] += 1
     for loader in loaders.values():
         report.problems.extend(loader.problems)

@@ -46,6 +46,7 @@ from invokelint.code.values import (
 from invokelint.model import UNKNOWN, Location, Setting, Unknown
 
 MAX_DEPTH = 5  # handler -> helper -> ... : how many calls deep code is followed
+MAX_NESTING = 40  # names and calls resolved inside one another (a -> b -> c ...)
 
 _RECORDING_METHODS = frozenset(
     {"append", "extend", "add", "insert", "appendleft", "put", "put_nowait", "setdefault"}
@@ -154,6 +155,7 @@ class Analysis:
         self.environment = environment
         self._module_frames: dict[int, Frame] = {}
         self._returning: set[tuple[int, str]] = set()
+        self.nesting = 0  # how deep value resolution is right now; bounded by MAX_NESTING
 
     def module_frame(self, module: LoadedModule) -> Frame:
         frame = self._module_frames.get(id(module))
@@ -259,6 +261,18 @@ class Frame:
             return self.global_value(name, builtin=True)
         if name in self._memo:
             return self._memo[name]
+        analysis = self.analysis
+        if analysis.nesting >= MAX_NESTING:
+            return OPAQUE  # a long chain of definitions: not worth following further
+        analysis.nesting += 1
+        try:
+            value = self._resolve(name, function)
+        finally:
+            analysis.nesting -= 1
+        self._memo[name] = value
+        return value
+
+    def _resolve(self, name: str, function: ir.Function) -> Value:
         self._memo[name] = OPAQUE  # a name defined through itself stays unknown
         if name in function.assigns:
             value = merge(self.value_of(expr) for expr in function.assigns[name])
@@ -268,7 +282,6 @@ class Frame:
             value = OPAQUE
         else:
             value = self.analysis.module_frame(self.module).global_value(name, builtin=True)
-        self._memo[name] = value
         return value
 
     def global_value(self, name: str, *, builtin: bool) -> Value:
@@ -276,6 +289,18 @@ class Frame:
         key = f"global:{name}"
         if key in self._memo:
             return self._memo[key]
+        analysis = self.analysis
+        if analysis.nesting >= MAX_NESTING:
+            return OPAQUE
+        analysis.nesting += 1
+        try:
+            value = self._global(name, key, builtin)
+        finally:
+            analysis.nesting -= 1
+        self._memo[key] = value
+        return value
+
+    def _global(self, name: str, key: str, builtin: bool) -> Value:
         module = self.module.ir
         if name in module.functions:  # ``handler = wrap(handler)`` sees the def
             self._memo[key] = LocalFunction(self.module, name)
@@ -291,7 +316,6 @@ class Frame:
             value = OPAQUE  # a class
         else:
             value = Qual(name) if builtin else OPAQUE
-        self._memo[key] = value
         return value
 
     # -- expressions
@@ -474,7 +498,8 @@ def _reachable(root: Frame) -> list[Frame]:
         decorator_calls = [d for d in function.decorators if isinstance(d, ir.Call)]
         for call in (*function.calls, *decorator_calls):
             found: list[tuple[LocalFunction, dict[str, Value]]] = []
-            callee = frame.value_of(call.func) if call not in decorator_calls else None
+            decorator = any(call is d for d in decorator_calls)
+            callee = None if decorator else frame.value_of(call.func)
             if isinstance(callee, LocalFunction) and callee.function is not None:
                 found.append((callee, bind(callee.function, call, frame)))
             for argument in (*call.args, *(value for _, value in call.kwargs)):

@@ -170,12 +170,20 @@ class LocalModule(Value):
     module: LoadedModule
 
 
-@dataclass(frozen=True, eq=False, slots=True)
 class Collection(Value):
-    """A dict, list or tuple display, read lazily in the frame that wrote it."""
+    """A dict, list or tuple display, read lazily in the frame that wrote it.
 
-    expr: ir.Dict | ir.Sequence
-    frame: Frame
+    Its freshness and event origin are worked out once; a collection that contains
+    itself through a name (``args = [wrap(args)]``) counts as neither while it is
+    being worked out.
+    """
+
+    __slots__ = ("_flags", "expr", "frame")
+
+    def __init__(self, expr: ir.Dict | ir.Sequence, frame: Frame) -> None:
+        self.expr = expr
+        self.frame = frame
+        self._flags: tuple[bool, bool] | None = None
 
     def items(self) -> Iterable[tuple[Value | None, Value]]:
         """``(key, value)`` pairs; key None for list items and ``**`` splats."""
@@ -199,11 +207,21 @@ class Collection(Value):
 
     @property
     def fresh(self) -> bool:  # type: ignore[override]
-        return any(value.fresh for _, value in self.items())
+        return self._worked_out()[0]
 
     @property
     def from_event(self) -> bool:  # type: ignore[override]
-        return any(value.from_event for _, value in self.items())
+        return self._worked_out()[1]
+
+    def _worked_out(self) -> tuple[bool, bool]:
+        if self._flags is None:
+            self._flags = (False, False)  # while in progress: a cycle adds nothing
+            values = [value for _, value in self.items()]
+            self._flags = (
+                any(value.fresh for value in values),
+                any(value.from_event for value in values),
+            )
+        return self._flags
 
 
 def opaque(*parts: Value) -> Opaque:
