@@ -253,20 +253,42 @@ def test_each_file_is_parsed_once_across_templates_and_runs(tmp_path):
     assert parse.parsed - before == 1
 
 
-def test_libcst_is_not_imported_without_python_handlers(tmp_path):
-    project(tmp_path, {"template.yaml": sam().replace("python3.12", "nodejs20.x")})
+def _imports_libcst(folder: Path, *arguments: str) -> bool:
     code = (
         "import sys\nfrom invokelint.cli import main\n"
-        "status = main(['check', '.', '-q'])\n"
+        f"status = main(['check', '.', '-q', *{list(arguments)!r}])\n"
         "print('libcst' in sys.modules)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     import subprocess
 
     completed = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True
     )
-    assert completed.stdout.strip().endswith("False"), completed.stderr
+    assert completed.stdout.strip().splitlines()[-1] in ("True", "False"), completed.stderr
+    return completed.stdout.strip().endswith("True")
+
+
+def test_libcst_is_imported_only_when_python_code_is_read(tmp_path):
+    handler = "def handler(event, context):\n    pass\n"
+    project(tmp_path, {"template.yaml": sam(), "src/app.py": handler})
+    assert _imports_libcst(tmp_path)
+    assert not _imports_libcst(tmp_path, "--no-code")
+    assert not _imports_libcst(tmp_path, "--select", "IL103")
+    project(tmp_path, {"template.yaml": sam().replace("python3.12", "nodejs20.x")})
+    assert not _imports_libcst(tmp_path)
+
+
+def test_unsaved_editor_text_of_a_handler_is_used(tmp_path):
+    handler = "def handler(event, context):\n    pass\n"
+    project(tmp_path, {"template.yaml": sam(), "src/app.py": handler})
+    from invokelint.config import Config
+    from invokelint.engine import Linter
+
+    linter = Linter(Config(), cwd=tmp_path)
+    assert linter.lint([tmp_path]).diagnostics == []
+    overlay = {tmp_path / "src" / "app.py": "def handler(event):\n    pass\n"}
+    assert [d.code for d in linter.lint([tmp_path], overlay).diagnostics] == ["IL003"]
 
 
 def test_no_code_turns_analysis_off(tmp_path):

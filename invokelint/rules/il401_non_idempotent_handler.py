@@ -30,6 +30,31 @@ _FRESH_WRITES = frozenset(
 )
 _SES_SENDS = ("send_email", "send_raw_email", "send_templated_email", "send_bulk")
 
+_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+  Totals:
+    Type: AWS::DynamoDB::Table
+  Counter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Environment:
+        Variables:
+          TABLE: !Ref Totals
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Orders.Arn
+"""
+
 
 class NonIdempotentHandler(Rule):
     """
@@ -73,30 +98,7 @@ class NonIdempotentHandler(Rule):
         bad(
             "Each delivery of an order message adds to the counter again:",
             files={
-                "template.yaml": """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Orders:
-                    Type: AWS::SQS::Queue
-                    Properties:
-                      VisibilityTimeout: 60
-                  Counter:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: python3.12
-                      Handler: app.handler
-                      CodeUri: src/
-                      Environment:
-                        Variables:
-                          TABLE: !Ref Totals
-                      Events:
-                        Orders:
-                          Type: SQS
-                          Properties:
-                            Queue: !GetAtt Orders.Arn
-                  Totals:
-                    Type: AWS::DynamoDB::Table
-                """,
+                "template.yaml": _TEMPLATE,
                 "src/app.py": """
                 import json
                 import os
@@ -120,25 +122,7 @@ class NonIdempotentHandler(Rule):
         good(
             "Powertools records each processed message and skips a repeat:",
             files={
-                "template.yaml": """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Orders:
-                    Type: AWS::SQS::Queue
-                    Properties:
-                      VisibilityTimeout: 60
-                  Counter:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: python3.12
-                      Handler: app.handler
-                      CodeUri: src/
-                      Events:
-                        Orders:
-                          Type: SQS
-                          Properties:
-                            Queue: !GetAtt Orders.Arn
-                """,
+                "template.yaml": _TEMPLATE,
                 "src/app.py": """
                 import json
                 import os
@@ -171,25 +155,7 @@ class NonIdempotentHandler(Rule):
         good(
             "A write keyed by the event itself only overwrites the same item:",
             files={
-                "template.yaml": """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Orders:
-                    Type: AWS::SQS::Queue
-                    Properties:
-                      VisibilityTimeout: 60
-                  Store:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: python3.12
-                      Handler: app.handler
-                      CodeUri: src/
-                      Events:
-                        Orders:
-                          Type: SQS
-                          Properties:
-                            Queue: !GetAtt Orders.Arn
-                """,
+                "template.yaml": _TEMPLATE,
                 "src/app.py": """
                 import json
                 import os
