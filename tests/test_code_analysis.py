@@ -504,6 +504,34 @@ def test_returns_are_followed_into_helpers_and_key_writes(tmp_path):
     ]
 
 
+def test_nested_functions_are_followed_with_their_closure(tmp_path):
+    app = """
+    import os
+    import boto3
+
+
+    def handler(event, context):
+        queue = os.environ["QUEUE"]
+        sqs = boto3.client("sqs")
+
+        def forward(record):
+            sqs.send_message(QueueUrl=queue, MessageBody=record["body"])
+
+        for record in event["Records"]:
+            forward(record)
+    """
+    extra = "Environment:\n  Variables:\n    QUEUE: !Ref Out\n"
+    template = sam(extra=extra) + "  Out:\n    Type: AWS::SQS::Queue\n"
+    facts = facts_of(tmp_path, {"template.yaml": template, "src/app.py": app})
+    (effect,) = facts.effects
+    assert (effect.function, effect.operation, effect.location.line) == (
+        "forward",
+        "send_message",
+        11,
+    )
+    assert isinstance(effect.target, Queue) and effect.target.id == "Out"
+
+
 def test_recursion_and_cycles_terminate(tmp_path):
     app = """
     import boto3

@@ -154,7 +154,7 @@ class Analysis:
         self.loader = loader
         self.environment = environment
         self._module_frames: dict[int, Frame] = {}
-        self._returning: set[tuple[int, str]] = set()
+        self._returning: set[int] = set()  # ids of functions whose result is being read
         self.nesting = 0  # how deep value resolution is right now; bounded by MAX_NESTING
 
     def module_frame(self, module: LoadedModule) -> Frame:
@@ -194,19 +194,30 @@ class Analysis:
             return LocalModule(submodule)
         return Qual(dotted) if absolute and not item.level else OPAQUE
 
+    def enter(
+        self,
+        callee: LocalFunction,
+        params: dict[str, Value],
+        caller: Frame,
+        guard: str | None = None,
+    ) -> Frame:
+        """The frame of ``callee`` called from ``caller`` (one level deeper)."""
+        assert callee.function is not None
+        frame = Frame(self, callee.module, callee.function, params, guard, callee.closure)
+        frame.depth = caller.depth + 1
+        return frame
+
     def returned(self, callee: LocalFunction, call: ir.Call, caller: Frame) -> Value:
         """What a call to a local function returns (followed to ``MAX_DEPTH``)."""
         function = callee.function
-        key = (id(callee.module), callee.name)
-        if function is None or caller.depth >= MAX_DEPTH or key in self._returning:
+        if function is None or caller.depth >= MAX_DEPTH or id(function) in self._returning:
             return OPAQUE
-        self._returning.add(key)
+        self._returning.add(id(function))
         try:
-            frame = Frame(self, callee.module, function, bind(function, call, caller))
-            frame.depth = caller.depth + 1
+            frame = self.enter(callee, bind(function, call, caller), caller)
             values = [frame.value_of(r.value) for r in function.returns if r.value is not None]
         finally:
-            self._returning.discard(key)
+            self._returning.discard(id(function))
         return merge(values) if values else Literal(None)
 
     def target(self, value: Value) -> tuple[CallTarget, str | None]:
@@ -235,12 +246,14 @@ class Frame:
         function: ir.Function | None,
         params: dict[str, Value] | None = None,
         guard: str | None = None,
+        parent: Frame | None = None,
     ) -> None:
         self.analysis = analysis
         self.module = module
         self.function = function
         self.params = params or {}
         self.guard = guard  # why effects made here are harmless to repeat
+        self.parent = parent  # the enclosing function's frame, for a nested def
         self.depth = 0
         self._memo: dict[str, Value] = {}
 
@@ -278,8 +291,10 @@ class Frame:
             value = merge(self.value_of(expr) for expr in function.assigns[name])
         elif name in self.params:
             value = self.params[name]
-        elif name in function.parameters.positional or name in _other_parameters(function):
+        elif name in function.parameters.names:
             value = OPAQUE
+        elif self.parent is not None:
+            value = self.parent.lookup(name)
         else:
             value = self.analysis.module_frame(self.module).global_value(name, builtin=True)
         return value
@@ -339,6 +354,9 @@ class Frame:
             return _item_of(self.value_of(expr.iterable))
         if isinstance(expr, ir.Other):
             return opaque(*(self.value_of(part) for part in expr.parts))
+        if isinstance(expr, ir.LocalDef) and self.function is not None:
+            nested = self.function.nested[expr.name]
+            return LocalFunction(self.module, expr.name, definition=nested, closure=self)
         return OPAQUE
 
     def _attribute(self, base: Value, name: str) -> Value:
@@ -389,10 +407,6 @@ def _item_of(iterable: Value) -> Value:
     if isinstance(iterable, Collection):
         return merge(value for _, value in iterable.items())
     return opaque(iterable)
-
-
-def _other_parameters(function: ir.Function) -> tuple[str, ...]:
-    return function.parameters.required_keyword_only
 
 
 def bind(function: ir.Function, call: ir.Call, caller: Frame) -> dict[str, Value]:
@@ -487,7 +501,7 @@ def _last_name(expr: ir.Expr) -> str | None:
 def _reachable(root: Frame) -> list[Frame]:
     """Every function the handler may run, breadth first, each once."""
     frames = [root]
-    seen = {(id(root.module), root.name)}
+    seen = {id(root.function)}
     queue = deque([root])
     while queue:
         frame = queue.popleft()
@@ -508,14 +522,12 @@ def _reachable(root: Frame) -> list[Frame]:
                     if isinstance(passed, LocalFunction) and passed.function is not None:
                         found.append((passed, {}))  # a callback: called later, with what?
             for target, params in found:
-                key = (id(target.module), target.name)
-                if key in seen:
-                    continue
-                seen.add(key)
                 assert target.function is not None
+                if id(target.function) in seen:
+                    continue
+                seen.add(id(target.function))
                 guard = frame.guard or target.guard or _decorator_guard(target.function)
-                child = Frame(frame.analysis, target.module, target.function, params, guard)
-                child.depth = frame.depth + 1
+                child = frame.analysis.enter(target, params, frame, guard)
                 frames.append(child)
                 queue.append(child)
     return frames
@@ -524,13 +536,12 @@ def _reachable(root: Frame) -> list[Frame]:
 # -- returns
 
 
-def _returns(frame: Frame, visiting: set[tuple[int, str]]) -> list[ReturnShape]:
+def _returns(frame: Frame, visiting: set[int]) -> list[ReturnShape]:
     function = frame.function
     assert function is not None
     if not any(r.value is not None for r in function.returns):
         return [ReturnShape("none", frame.location(function.pos))]
-    key = (id(frame.module), function.name)
-    visiting = visiting | {key}
+    visiting = visiting | {id(function)}
     shapes: list[ReturnShape] = []
     for item in function.returns:
         location = frame.location(item.pos)
@@ -545,7 +556,7 @@ def _shape(
     expr: ir.Expr,
     frame: Frame,
     location: Location,
-    visiting: set[tuple[int, str]],
+    visiting: set[int],
     names: set[str],
 ) -> list[ReturnShape]:
     if isinstance(expr, ir.Const):
@@ -582,17 +593,13 @@ def _shape(
 
 
 def _call_shape(
-    call: ir.Call, frame: Frame, location: Location, visiting: set[tuple[int, str]]
+    call: ir.Call, frame: Frame, location: Location, visiting: set[int]
 ) -> list[ReturnShape]:
     callee = frame.value_of(call.func)
     if isinstance(callee, LocalFunction) and callee.function is not None:
-        key = (id(callee.module), callee.name)
-        if key in visiting or frame.depth >= MAX_DEPTH:
+        if id(callee.function) in visiting or frame.depth >= MAX_DEPTH:
             return [ReturnShape("unknown", location)]
-        child = Frame(
-            frame.analysis, callee.module, callee.function, bind(callee.function, call, frame)
-        )
-        child.depth = frame.depth + 1
+        child = frame.analysis.enter(callee, bind(callee.function, call, frame), frame)
         return _returns(child, visiting)
     if isinstance(callee, Qual) and callee.name in _STRING_RESULTS:
         return [ReturnShape("other", location)]
@@ -716,7 +723,7 @@ def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
         helper = callee.function
         if helper.raises:
             return "reraises"
-        child = Frame(frame.analysis, callee.module, helper, bind(helper, call, frame))
+        child = frame.analysis.enter(callee, bind(helper, call, frame), frame)
         outcomes = {_call_outcome(inner, child, depth + 1) for inner in helper.calls}
         for kind in ("reraises", "records", "unknown"):
             if kind in outcomes:

@@ -97,6 +97,13 @@ class Iterate(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class LocalDef(Expr):
+    """A function defined inside the function being read (``Function.nested[name]``)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Other(Expr):
     """Any other expression (arithmetic, comparisons, lambdas...), with its parts."""
 
@@ -134,11 +141,12 @@ class Parameters:
     varargs: bool
     required_keyword_only: tuple[str, ...]
     text: str  # "(event, context)"
+    names: frozenset[str] = frozenset()  # every parameter, ``*args`` and ``**kwargs`` too
 
 
 @dataclass(frozen=True, slots=True)
 class Function:
-    """A top-level ``def`` (nested definitions are not followed)."""
+    """A ``def``: top-level, or nested in another (``nested``; it sees its closure)."""
 
     name: str
     pos: Pos  # the name after ``def``
@@ -153,6 +161,7 @@ class Function:
     loops: tuple[Expr, ...] = ()  # what each ``for`` iterates over
     handlers: tuple[Handler, ...] = ()
     raises: bool = False  # a ``raise`` anywhere in the body
+    nested: dict[str, Function] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

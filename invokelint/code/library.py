@@ -238,7 +238,7 @@ def _resource_object(service: str, name: str, call: ir.Call, frame: Frame) -> Va
 
 def _guarded(target: Value | None) -> Value:
     if isinstance(target, LocalFunction):
-        return LocalFunction(target.module, target.name, "Powertools idempotent_function")
+        return target.guarded("Powertools idempotent_function")
     return OPAQUE
 
 

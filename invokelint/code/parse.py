@@ -152,6 +152,7 @@ class _FunctionReader:
         self.updated: set[str] = set()
         self.loops: list[ir.Expr] = []
         self.handlers: list[ir.Handler] = []
+        self.nested: dict[str, ir.Function] = {}
         self.collectors: list[_Collector] = [_Collector()]
         self.loop_stack: list[int] = []
 
@@ -175,6 +176,7 @@ class _FunctionReader:
             loops=tuple(self.loops),
             handlers=tuple(self.handlers),
             raises=main.raises,
+            nested=self.nested,
         )
 
     def _expressions(self) -> _Expressions:
@@ -198,8 +200,11 @@ class _FunctionReader:
         if isinstance(node, cst.SimpleStatementLine):
             for small in node.body:
                 self._small(small)
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self._assign(node.name.value, ir.Other())  # nested definitions are not followed
+        elif isinstance(node, cst.FunctionDef):
+            self.nested[node.name.value] = _FunctionReader(self.module, node).read()
+            self._assign(node.name.value, ir.LocalDef(node.name.value))
+        elif isinstance(node, cst.ClassDef):
+            self._assign(node.name.value, ir.Other())  # classes are not followed
         elif isinstance(node, cst.If):
             convert(node.test)
             self._block(node.body)
@@ -654,10 +659,15 @@ def _parameters(params: Any) -> ir.Parameters:
     shown.extend(p.name.value for p in params.kwonly_params)
     if isinstance(params.star_kwarg, cst.Param):
         shown.append(f"**{params.star_kwarg.name.value}")
+    every = {*names, *(p.name.value for p in params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.add(star.name.value)
     return ir.Parameters(
         positional=names,
         required_positional=required,
         varargs=varargs,
         required_keyword_only=keyword_only,
         text=f"({', '.join(shown)})",
+        names=frozenset(every),
     )

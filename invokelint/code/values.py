@@ -154,15 +154,26 @@ class IdempotentWrapper(Value):
 
 @dataclass(frozen=True, eq=False, slots=True)
 class LocalFunction(Value):
-    """A top-level function of a module in the code root; ``guard`` when wrapped."""
+    """A function of a module in the code root; ``guard`` when wrapped.
+
+    A top-level function is found by ``name``; a nested one carries its ``definition``
+    and the ``closure`` frame whose names it sees.
+    """
 
     module: LoadedModule
     name: str
     guard: str | None = None
+    definition: ir.Function | None = None
+    closure: Frame | None = None
 
     @property
     def function(self) -> ir.Function | None:
+        if self.definition is not None:
+            return self.definition
         return self.module.ir.functions.get(self.name)
+
+    def guarded(self, guard: str) -> LocalFunction:
+        return LocalFunction(self.module, self.name, guard, self.definition, self.closure)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
