@@ -183,7 +183,9 @@ class Linter:
                 continue
             if self.config.ignored_in(diagnostic.code, diagnostic.path):
                 continue
-            resource_ignores = ignores.get((diagnostic.path, diagnostic.resource), frozenset())
+            # a finding in handler code is about a resource of the template that names it
+            where = diagnostic.resource_location or diagnostic.location
+            resource_ignores = ignores.get((where.path, diagnostic.resource), frozenset())
             if is_suppressed(diagnostic, comments, resource_ignores):
                 result.statistics["suppressed"] += 1
                 continue

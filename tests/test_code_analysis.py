@@ -347,6 +347,17 @@ def test_inline_suppression_in_a_python_file(tmp_path):
     assert codes(result) == [] and result.statistics["suppressed"] == 1
 
 
+def test_resource_metadata_ignore_covers_its_code(tmp_path):
+    template = SQS_WORKER.replace(
+        "    Type: AWS::Serverless::Function\n",
+        "    Type: AWS::Serverless::Function\n    Metadata:\n      invokelint:\n"
+        "        ignore: [IL401]\n",
+    )
+    files = {"template.yaml": template, "src/app.py": COUNTER.replace("COMMENT", "")}
+    result = lint(project(tmp_path, files), select=["IL4"])
+    assert codes(result) == [] and result.statistics["suppressed"] == 1
+
+
 def test_suppression_on_the_function_resource_covers_its_code(tmp_path):
     template = SQS_WORKER.replace(
         "  Worker:\n", "  Worker: # invokelint: ignore[non-idempotent-handler]\n"
