@@ -124,7 +124,10 @@ GUARD_ARGUMENTS = {
     "idempotency_key": "an idempotency key",
 }
 _IDEMPOTENCY_HEADER = re.compile(r"idempotency[-_]?key", re.IGNORECASE)
-_KEY_ATTRIBUTE = re.compile(r"(^|[_\-.#])(id|pk|sk|key|uuid|guid)$|[a-z0-9](Id|ID|Key|PK|SK)$")
+# Attribute names that are a table's key: "pk", "id", "SK"; and names that may be one:
+# "order_id", "orderId" (a key unless the item also has a plain "pk"/"id").
+_PRIMARY_NAME = re.compile(r"^(id|pk|sk|key|uuid|guid|hash_?key|range_?key)$", re.IGNORECASE)
+_KEY_LIKE_NAME = re.compile(r"[_\-.#](id|pk|sk|key|uuid|guid)$|[a-z0-9](Id|ID|Key|PK|SK)$")
 _PAYMENT = re.compile(r"^stripe\.(\w+)\.(create|capture|confirm)$")
 _ADD_CLAUSE = re.compile(r"(^|\s)ADD\s", re.IGNORECASE)
 _APPEND = re.compile(r"list_append\s*\(", re.IGNORECASE)
@@ -390,13 +393,18 @@ def _fresh_key(frame: Frame, call: ir.Call, operation: str, key: Value | None) -
 
 
 def _item_key_is_fresh(item: Value) -> bool:
-    """A DynamoDB item whose key-like attribute (``id``, ``pk``, ``orderId``) is fresh."""
+    """A DynamoDB item whose key attribute is fresh: ``{"id": str(uuid4())}``.
+
+    ``orderId`` counts as the key only when no attribute is plainly named ``id``, ``pk``,
+    ``sk`` ...: in ``{"pk": event_id, "requestId": uuid4()}`` the item is keyed by ``pk``.
+    """
     if not isinstance(item, Collection):
         return False
-    return any(
-        isinstance(key, Text) and key.exact and _KEY_ATTRIBUTE.search(key.prefix) and value.fresh
-        for key, value in item.items()
-    )
+    named = [(key.prefix, value) for key, value in item.items() if isinstance(key, Text)]
+    primary = [value for name, value in named if _PRIMARY_NAME.match(name)]
+    if primary:
+        return any(value.fresh for value in primary)
+    return any(value.fresh for name, value in named if _KEY_LIKE_NAME.search(name))
 
 
 def _nested_items(value: Value, depth: int = 0) -> list[Value]:
