@@ -219,6 +219,15 @@ def test_a_handler_that_is_not_utf8_is_il001(tmp_path):
     assert error.code == "IL001" and error.location.line == 2
 
 
+def test_a_module_too_large_to_analyse_is_skipped_silently(tmp_path, monkeypatch):
+    from invokelint.code import roots
+
+    monkeypatch.setattr(roots, "MAX_SOURCE_BYTES", 100)
+    handler = "def handler(event):\n    pass\n" + "# padding\n" * 20
+    result = lint(project(tmp_path, {"template.yaml": sam(), "src/app.py": handler}))
+    assert result.diagnostics == [] and result.failed == []
+
+
 def test_cli_exits_2_without_traceback_on_a_broken_handler(tmp_path):
     project(tmp_path, {"template.yaml": sam(), "src/app.py": "def handler(:\n"})
     completed = run_cli("check", ".", cwd=tmp_path)

@@ -130,6 +130,8 @@ class Loader:
             start = line_map.location(problem.line, problem.column, problem.line, problem.column)
             self.problems.append((start, problem.message))
             return None
+        if text is None:
+            return None
         if not isinstance(self.root, InlineRoot):  # inline code is in the template already
             self.sources[line_map.path] = text
         from invokelint.code.parse import summarise

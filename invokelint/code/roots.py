@@ -19,7 +19,7 @@ from pathlib import Path
 
 from invokelint.model import Location
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a handler module larger than this is not read
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
 MAX_ZIP_ENTRIES = 100_000
 MAX_SCANNED_ENTRIES = 5_000  # looking for any .py file in a code folder
 _BINARY_SUFFIXES = (".so", ".pyd", ".pyc")
@@ -87,7 +87,9 @@ class CodeRoot:
         a placeholder folder), and a missing handler proves nothing."""
         return True
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str) -> str | None:
+        """The module's text; None when it is too large to analyse. Raises
+        ``SourceProblem`` when it cannot be read or decoded."""
         raise NotImplementedError
 
     def line_map(self, relative: str) -> LineMap:
@@ -151,14 +153,14 @@ class DirectoryRoot(CodeRoot):
                     break
         return self._has_python
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str) -> str | None:
         path = self.folder / relative
         overlay = self.overlays.get(path.resolve())
         if overlay is not None:
             return overlay
         try:
             if path.stat().st_size > MAX_SOURCE_BYTES:
-                raise SourceProblem(f"file is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+                return None
             return decode(path.read_bytes())
         except OSError as error:
             raise SourceProblem(f"cannot read file: {error.strerror or error}") from None
@@ -182,7 +184,7 @@ class FileRoot(CodeRoot):
     def _is_file(self, relative: str) -> bool:
         return relative == self.file.name
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str) -> str | None:
         return self.directory.read(relative)
 
     def line_map(self, relative: str) -> LineMap:
@@ -228,10 +230,10 @@ class ZipRoot(CodeRoot):
         stem = dotted.replace(".", "/") + "."
         return any(n.startswith(stem) and n.endswith(_BINARY_SUFFIXES) for n in self.names)
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str) -> str | None:
         info = self.names[relative]
         if info.file_size > MAX_SOURCE_BYTES:
-            raise SourceProblem(f"file is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+            return None
         try:
             with zipfile.ZipFile(self.path) as archive:
                 return decode(archive.read(info))
@@ -255,7 +257,7 @@ class InlineRoot(CodeRoot):
     def _is_file(self, relative: str) -> bool:
         return relative == f"{self.MODULE}.py"
 
-    def read(self, relative: str) -> str:
+    def read(self, relative: str) -> str | None:
         return self.text
 
     def line_map(self, relative: str) -> LineMap:
