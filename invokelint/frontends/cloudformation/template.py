@@ -162,6 +162,19 @@ def _has_sam_transform(transform: Any) -> bool:
     return False
 
 
+def plain(value: Any, kind: type) -> bool:
+    """``value`` is a ``kind`` (mapping or list) written out, not an intrinsic function."""
+    return isinstance(value, kind) and not is_intrinsic(value)
+
+
+def items(value: Any) -> Iterator[tuple[int, Map]]:
+    """``(index, item)`` of a literal list's literal mappings."""
+    if isinstance(value, Seq):
+        for index, item in enumerate(value):
+            if plain(item, Map):
+                yield index, item
+
+
 def child(mapping: Any, *keys: str) -> Any:
     """``mapping[k1][k2]...`` or None when any step is missing or not a mapping."""
     value = mapping
