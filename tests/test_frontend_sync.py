@@ -471,6 +471,38 @@ def test_v2_integrations_take_their_kind_from_the_api_protocol():
     }
 
 
+def test_sam_websocket_api_routes_and_authorizer():
+    text = template(
+        """
+        Chat:
+          Type: AWS::Serverless::WebSocketApi
+          Properties:
+            RouteSelectionExpression: $request.body.action
+            Auth:
+              AuthType: CUSTOM
+              AuthArn: !GetAtt Worker.Arn
+            Routes:
+              $connect:
+                FunctionArn: !GetAtt Fn.Arn
+              send:
+                FunctionArn: !GetAtt Fn.Arn
+                IntegrationTimeout: 5000
+        """
+    )
+    model = model_of(text)
+    connect, send, auth = model.sync_triggers
+    assert (connect.id, connect.api, connect.sam, connect.proxy) == (
+        "Chat.Routes.$connect",
+        "websocket",
+        True,
+        True,
+    )
+    assert connect.integration_timeout.value == 29000 and send.integration_timeout.value == 5000
+    assert connect.location.line == line_of(text, "$connect:") + 1
+    assert (auth.authorizer, auth.function) == (True, model.resources["Worker"])
+    assert not unknown(model, "Fn") and not unknown(model, "Worker")
+
+
 # ----------------------------------------------------------------------- load balancers
 
 
@@ -550,6 +582,13 @@ def test_sam_function_url_and_lambda_url_resource():
             FunctionName: !Ref Worker
             Principal: "*"
             FunctionUrlAuthType: AWS_IAM
+        UrlInvoke:
+          Type: AWS::Lambda::Permission
+          Properties:
+            Action: lambda:InvokeFunction
+            FunctionName: !Ref Worker
+            Principal: "*"
+            InvokedViaFunctionUrl: true
         """
     )
     model = model_of(text)
@@ -561,7 +600,7 @@ def test_sam_function_url_and_lambda_url_resource():
     assert public.sam and not url.sam
     assert url.function is model.resources["Worker"] and url.auth_type.value == "AWS_IAM"
     assert url.cors_allow_credentials.value is False and not url.cors_allow_origins.explicit
-    assert not unknown(model, "Worker")  # the URL's permission is explained by the URL
+    assert not unknown(model, "Worker")  # the URL's permissions are explained by the URL
 
 
 # ---------------------------------------------------------------------------- CloudFront

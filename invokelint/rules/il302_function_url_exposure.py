@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import ExternalArn, Function, InvocationModel, UrlTrigger
+from invokelint.model import ExternalArn, Function, InvocationModel, Location, UrlTrigger
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.sync_invocation import resource_of
 
@@ -121,42 +122,52 @@ class FunctionUrlExposure(Rule):
     )
 
     def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        # A FunctionUrlConfig in SAM Globals is shared: one diagnostic per place written.
+        public: dict[Location, list[UrlTrigger]] = defaultdict(list)
+        wildcard: dict[Location, list[UrlTrigger]] = defaultdict(list)
         for trigger in model.sync_triggers:
             if not isinstance(trigger, UrlTrigger):
                 continue
-            name = _url_name(trigger)
-            resource = resource_of(model, trigger)
             auth = trigger.auth_type
             if auth.known and isinstance(auth.value, str) and auth.value.upper() == "NONE":
-                yield self.report(
-                    auth.location,
-                    f"{name} has AuthType NONE: anyone who finds the URL can invoke the "
-                    f"function, and every call is billed; use AWS_IAM unless the function "
-                    f"is meant to be public and authenticates callers itself",
-                    resource=resource,
-                )
+                public[auth.location].append(trigger)
             credentials, origins = trigger.cors_allow_credentials, trigger.cors_allow_origins
-            if (
-                credentials.known
-                and credentials.value is True
-                and origins.known
-                and "*" in origins.value
-            ):
-                yield self.report(
-                    origins.location,
-                    f"{name} allows credentials (Cors.AllowCredentials: true) from any "
-                    f"origin (AllowOrigins '*'): browsers reject credentialed responses for "
-                    f"the wildcard origin; list the origins that may send credentials",
-                    resource=resource,
-                    severity=Severity.ERROR,
-                    related=(credentials.location,),
-                )
+            if credentials.value is True and origins.known and "*" in origins.value:
+                wildcard[origins.location].append(trigger)
+        for location, triggers in public.items():
+            yield self.report(
+                location,
+                f"{_names(triggers)} {_verb(triggers)} AuthType NONE: anyone who finds the URL "
+                f"can invoke the function, and every call is billed; use AWS_IAM unless the "
+                f"function is meant to be public and authenticates callers itself",
+                resource=resource_of(model, triggers[0]),
+            )
+        for location, triggers in wildcard.items():
+            yield self.report(
+                location,
+                f"{_names(triggers)} {'allows' if len(triggers) == 1 else 'allow'} credentials "
+                f"(Cors.AllowCredentials: true) from any origin (AllowOrigins '*'): browsers "
+                f"reject credentialed responses for the wildcard origin; list the origins that "
+                f"may send credentials",
+                resource=resource_of(model, triggers[0]),
+                severity=Severity.ERROR,
+                related=(triggers[0].cors_allow_credentials.location,),
+            )
+
+
+def _names(triggers: list[UrlTrigger]) -> str:
+    names = ", ".join(_url_name(t) for t in triggers)
+    return f"the function URL{'s' if len(triggers) > 1 else ''} of {names}"
+
+
+def _verb(triggers: list[UrlTrigger]) -> str:
+    return "has" if len(triggers) == 1 else "have"
 
 
 def _url_name(trigger: UrlTrigger) -> str:
     function = trigger.function
     if isinstance(function, Function):
-        return f"the function URL of '{function.id}'"
+        return f"'{function.id}'"
     if isinstance(function, ExternalArn):
-        return f"the function URL '{trigger.id}' of {function.arn}"
-    return f"the function URL '{trigger.id}'"
+        return function.arn
+    return f"'{trigger.id}'"

@@ -1,9 +1,10 @@
 """API Gateway: REST, HTTP and WebSocket APIs that invoke a function, and Lambda authorizers.
 
-Read from SAM ``Api``/``HttpApi`` events and ``Auth.Authorizers`` (SAM creates the invoke
-permissions for those), from ``AWS::ApiGateway::Method``/``Authorizer``,
-``AWS::ApiGatewayV2::Integration``/``Authorizer``/``Api`` (quick-create ``Target``), and
-from the ``x-amazon-apigateway-integration``/``-authorizer`` extensions of OpenAPI bodies.
+Read from SAM ``Api``/``HttpApi`` events, ``Auth.Authorizers`` and
+``AWS::Serverless::WebSocketApi`` routes (SAM creates the invoke permissions for those),
+from ``AWS::ApiGateway::Method``/``Authorizer``, ``AWS::ApiGatewayV2::Integration``/
+``Authorizer``/``Api`` (quick-create ``Target``), and from the
+``x-amazon-apigateway-integration``/``-authorizer`` extensions of OpenAPI bodies.
 
 API Gateway waits for the function, except when a non-proxy integration sets the header
 ``X-Amz-Invocation-Type: 'Event'``: that integration is an asynchronous trigger. When the
@@ -41,6 +42,7 @@ from invokelint.model import (
 SERVICE = "apigateway"
 SAM_API = "AWS::Serverless::Api"
 SAM_HTTP_API = "AWS::Serverless::HttpApi"
+SAM_WEBSOCKET_API = "AWS::Serverless::WebSocketApi"
 # How long API Gateway waits for an integration by default (and at most, unless a
 # quota increase lets a REST API wait longer), in milliseconds.
 DEFAULT_TIMEOUT_MS = {"rest": 29_000, "http": 30_000, "websocket": 29_000}
@@ -48,12 +50,7 @@ _INVOCATION_HEADER = "integration.request.header.x-amz-invocation-type"
 
 
 def sam_api_event(
-    template: Template,
-    resolver: Resolver,
-    function: Function,
-    event_type: str,
-    props: Map,
-    common: dict[str, Any],
+    template: Template, resolver: Resolver, event_type: str, props: Map, common: dict[str, Any]
 ) -> ApiTrigger:
     """A SAM ``Api`` (REST) or ``HttpApi`` event: always a Lambda proxy integration."""
     api = "rest" if event_type == "Api" else "http"
@@ -63,7 +60,7 @@ def sam_api_event(
         props, "TimeoutInMillis", as_int, DEFAULT_TIMEOUT_MS[api], common["location"]
     )
     if _defined_in_body(template, source, props):
-        timeout = None  # SAM keeps the body's integration: its settings apply
+        timeout = None  # SAM refuses a second integration: the body's is the one to judge
     return ApiTrigger(
         **common,
         service=SERVICE,
@@ -76,7 +73,7 @@ def sam_api_event(
 
 def _defined_in_body(template: Template, api: Any, props: Map) -> bool:
     """The event's path and method already have an integration in the API's
-    ``DefinitionBody`` (SAM then leaves that integration as it is)."""
+    ``DefinitionBody`` (SAM rejects the event; the body's integration is modelled)."""
     if api is UNKNOWN or isinstance(api, ExternalArn):
         return False
     paths = child(template.resources.get(api.id), "Properties", "DefinitionBody", "paths")
@@ -124,6 +121,47 @@ def _sam_api(
     body = properties.get("DefinitionBody")
     if plain(body, Map):
         yield from _openapi(template, resolver, logical_id, body, api)
+
+
+def _sam_websocket_api(
+    template: Template, resolver: Resolver, logical_id: str, properties: Map
+) -> Iterator[Trigger]:
+    """SAM's WebSocket API: a Lambda proxy integration per route, and a ``CUSTOM``
+    authorizer (SAM creates the permissions)."""
+    common = {
+        "resource": logical_id,
+        "service": SERVICE,
+        "source": resolver.model.resources.get(logical_id, UNKNOWN),
+        "sam": True,
+        "ignores": template.ignores(logical_id),
+        "api": "websocket",
+    }
+    routes = properties.get("Routes")
+    for key, route in routes.items() if plain(routes, Map) else ():
+        if not plain(route, Map) or "FunctionArn" not in route:
+            continue
+        location = template.entry_location(route, "FunctionArn")
+        yield ApiTrigger(
+            **common,
+            id=f"{logical_id}.Routes.{key}",
+            location=location,
+            function=resolver.resolve_function(route["FunctionArn"]).function,
+            proxy=True,
+            integration_timeout=template.setting(
+                route, "IntegrationTimeout", as_int, DEFAULT_TIMEOUT_MS["websocket"], location
+            ),
+        )
+    auth = properties.get("Auth")
+    if plain(auth, Map) and "AuthArn" in auth:
+        yield ApiTrigger(
+            **common,
+            id=f"{logical_id}.Auth",
+            location=template.entry_location(auth, "AuthArn"),
+            function=resolver.resolve_function(auth["AuthArn"]).function,
+            proxy=False,
+            authorizer=True,
+            credentials=_present(auth.get("InvokeRole")),
+        )
 
 
 def _sam_authorizers(
@@ -421,6 +459,8 @@ def _v2_protocol(template: Template, resolver: Resolver, api_id: Any) -> str | U
     kind = template.resource_type(target.id)
     if kind == SAM_HTTP_API:
         return "http"
+    if kind == SAM_WEBSOCKET_API:
+        return "websocket"
     body = template.resources.get(target.id)
     protocol = as_str(child(body, "Properties", "ProtocolType"))
     if isinstance(protocol, str) and protocol.upper() in ("HTTP", "WEBSOCKET"):
@@ -440,6 +480,7 @@ def _present(value: Any) -> bool | Unknown:
 _READERS = {
     SAM_API: _sam_api,
     SAM_HTTP_API: _sam_api,
+    SAM_WEBSOCKET_API: _sam_websocket_api,
     "AWS::ApiGateway::Method": _method,
     "AWS::ApiGateway::Authorizer": _authorizer,
     "AWS::ApiGateway::RestApi": _rest_api,

@@ -15,7 +15,7 @@ from typing import Any
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.template import Template, as_str, plain
 from invokelint.frontends.positioned import Map, Pos, Seq
-from invokelint.model import UNKNOWN, Function, Permission
+from invokelint.model import UNKNOWN, Function, Permission, Unknown
 
 CONNECTOR_TYPE = "AWS::Serverless::Connector"
 # Source types that invoke a function under its resource-based policy -> service.
@@ -58,6 +58,8 @@ def _permissions(
     if not _may_write(properties.get("Permissions")):
         return
     principal = _principal(template, source)
+    if principal is None:
+        return  # a source that invokes through its role (a queue's mapping, a state machine)
     destinations = properties.get("Destination")
     items = destinations if plain(destinations, Seq) else [destinations]
     for destination in items:
@@ -79,14 +81,17 @@ def _may_write(permissions: Any) -> bool:
     return any(as_str(item) in ("Write", UNKNOWN) for item in permissions)
 
 
-def _principal(template: Template, source: Any) -> Any:
+def _principal(template: Template, source: Any) -> str | Unknown | None:
+    """The source's service principal; None for a source that needs no permission."""
     if not plain(source, dict):
         return UNKNOWN
     kind = as_str(source.get("Type"))
     if kind is None and isinstance(source.get("Id"), str):
         kind = template.resource_type(source["Id"])
-    service = _SERVICES.get(kind) if isinstance(kind, str) else None
-    return f"{service}.amazonaws.com" if service else UNKNOWN
+    if not isinstance(kind, str):
+        return UNKNOWN
+    service = _SERVICES.get(kind)
+    return f"{service}.amazonaws.com" if service else None
 
 
 def _function(template: Template, resolver: Resolver, destination: Any) -> Any:

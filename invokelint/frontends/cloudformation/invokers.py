@@ -12,11 +12,12 @@ from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function
 from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.sync_triggers import URL_SERVICE
-from invokelint.frontends.cloudformation.template import Template, as_str, is_intrinsic
+from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
 from invokelint.frontends.positioned import Map
 from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
 
 PERMISSION_TYPE = "AWS::Lambda::Permission"
+URL_ACTION = "lambda:InvokeFunctionUrl"
 
 # Resource types (or some of their properties) whose references to a function never
 # invoke it: "*" for the whole resource, else the top-level property names.
@@ -51,6 +52,8 @@ def add_permissions(template: Template, model: InvocationModel, resolver: Resolv
             continue
         principal = as_str(properties.get("Principal"))
         action = as_str(properties.get("Action"))
+        if as_bool(properties.get("InvokedViaFunctionUrl")) is True:
+            action = URL_ACTION  # usable only through the function URL: the URL's own
         source = properties.get("SourceArn")
         model.permissions.append(
             Permission(
@@ -101,7 +104,7 @@ def _explained(model: InvocationModel, permission: Permission) -> bool:
         return False
     # a function URL's permission names the action, and "*" or an account as principal
     action = permission.action
-    url = isinstance(action, str) and action.lower() == "lambda:invokefunctionurl"
+    url = isinstance(action, str) and action.lower() == URL_ACTION.lower()
     service = URL_SERVICE if url else principal.split(".")[0]
     triggers = (*model.async_triggers, *model.sync_triggers)
     return any(t.function is permission.function and t.service == service for t in triggers)

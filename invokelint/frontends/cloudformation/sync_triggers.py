@@ -22,7 +22,7 @@ from invokelint.frontends.cloudformation.apis import (
     sam_api_event,
 )
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
-from invokelint.frontends.cloudformation.mappings import sam_events
+from invokelint.frontends.cloudformation.mappings import sam_trigger_events
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.state_machines import (
     STATE_MACHINE_TYPES,
@@ -90,18 +90,9 @@ def add_sync_triggers(template: Template, model: InvocationModel, resolver: Reso
 def _sam_function(
     template: Template, resolver: Resolver, function: Function, properties: Map
 ) -> Iterator[Trigger]:
-    events = properties.get("Events")
-    for name, event_type, _body, props in sam_events(properties):
-        common = {
-            "id": f"{function.id}.{name}",
-            "resource": function.id,
-            "location": template.location(events.key_position(name)),
-            "function": function,
-            "sam": True,
-            "ignores": function.ignores,
-        }
+    for event_type, props, common in sam_trigger_events(template, function, properties):
         if event_type in ("Api", "HttpApi"):
-            yield sam_api_event(template, resolver, function, event_type, props, common)
+            yield sam_api_event(template, resolver, event_type, props, common)
         elif event_type == "Cognito":
             yield from _sam_cognito(resolver, props, common)
     if "FunctionUrlConfig" in properties:
