@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import REPO, run_cli, write_project
+from helpers import REPO, run_cli, sqs_consumer, write_project
 
 from invokelint import __version__
 from invokelint.rules import all_rules
@@ -48,29 +48,10 @@ Resources:
 """
 
 # IL102 (warning) only: no redrive policy.
-WARNING = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 180
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      Timeout: 30
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
+WARNING = sqs_consumer(180)
 
 # IL102 (warning) and IL103 (error, line 6): hidden for 20 s, the function runs 30 s.
-ERROR = WARNING.replace("VisibilityTimeout: 180", "VisibilityTimeout: 20")
+ERROR = sqs_consumer(20)
 
 BROKEN = "Resources:\n  Orders:\n    Type: [AWS::SQS::Queue\n"
 
