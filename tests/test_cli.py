@@ -108,6 +108,33 @@ def test_exit_zero_passes_findings_but_not_parse_errors(tmp_path):
     assert result.stdout.startswith("template.yaml:3:27: IL001 error: did not find expected")
 
 
+def test_parse_errors_are_reported_whatever_is_selected(tmp_path):
+    project(tmp_path, **{"template.yaml": BROKEN})
+    result = run_cli("check", "--select", "IL103", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout.startswith("template.yaml:3:27: IL001 error: ")
+
+
+def test_ignoring_parse_errors_lets_the_run_pass(tmp_path):
+    project(tmp_path, **{"template.yaml": BROKEN})
+    result = run_cli("check", "--ignore", "IL001", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No problems found in 0 files.\n")
+
+
+def test_parse_errors_ignored_per_file_leave_the_other_findings(tmp_path):
+    project(
+        tmp_path,
+        **{
+            "pyproject.toml": "[tool.invokelint.per-file-ignores]\n'jinja/*' = ['IL001']\n",
+            "jinja__template.yaml": BROKEN,
+            "template.yaml": WARNING,
+        },
+    )
+    result = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [item["code"] for item in json.loads(result.stdout)] == ["IL102"]
+
+
 def test_unknown_path_is_a_usage_error(tmp_path):
     result = run_cli("check", "missing.yaml", cwd=tmp_path)
     assert result.returncode == 2
