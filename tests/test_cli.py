@@ -577,3 +577,52 @@ def test_duplicate_key_is_reported_and_linting_goes_on(tmp_path):
     assert result.returncode == 1  # the file loaded: an error finding, not a failed read
     codes = sorted(item["code"] for item in json.loads(result.stdout))
     assert codes == ["IL001", "IL102", "IL103"]
+
+
+# ------------------------------------------------------------------------------ imports
+
+HEAVY_MODULES = {"libcst", "pygls", "jsonschema", "ruamel"}
+LOADED_MODULES = """\
+import runpy, sys
+sys.argv = ["invokelint", *sys.argv[1:]]
+try:
+    runpy.run_module("invokelint", run_name="__main__")
+except SystemExit:
+    pass
+print("\\n".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def loaded_modules(tmp_path: Path, *args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES, *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    return set(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("template", "options"),
+    [
+        ("Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n", []),
+        (ERROR, ["--no-code"]),
+    ],
+    ids=["no-functions", "no-code"],
+)
+def test_a_plain_run_imports_nothing_heavy(tmp_path, template, options):
+    """libcst, pygls and jsonschema cost 50-300 ms each: a pre-commit run on one template
+    without configuration must not pay for them (see bench/large_template.py startup)."""
+    project(tmp_path, **{"template.yaml": template})
+    assert loaded_modules(tmp_path, "check", *options, "template.yaml") & HEAVY_MODULES == set()
+
+
+def test_a_config_file_is_validated_with_jsonschema(tmp_path):
+    """The probe above can see jsonschema when it is loaded."""
+    project(tmp_path, **{"template.yaml": ERROR, ".invokelint.toml": "fail-on = 'error'\n"})
+    assert "jsonschema" in loaded_modules(tmp_path, "check", "template.yaml")
