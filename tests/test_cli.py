@@ -579,6 +579,23 @@ def test_duplicate_key_is_reported_and_linting_goes_on(tmp_path):
     assert codes == ["IL001", "IL102", "IL103"]
 
 
+@pytest.mark.parametrize(("args", "status"), [(["check"], 1), (["rules"], 0)])
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path, args, status):
+    """``invokelint check | head -1``: a closed pipe is neither an error nor a new status."""
+    project(tmp_path, **{"template.yaml": ERROR})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "invokelint", *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before anything is written
+    assert (child.wait(timeout=60), child.stderr.read()) == (status, "")
+
+
 # ------------------------------------------------------------------------------ imports
 
 HEAVY_MODULES = {"libcst", "pygls", "jsonschema", "ruamel"}
