@@ -564,6 +564,13 @@ def test_invalid_json_template(tmp_path):
     )
 
 
+def test_duplicate_key_is_a_finding_that_select_can_leave_out(tmp_path):
+    duplicated = ERROR.replace("      Timeout: 30\n", "      Timeout: 30\n      Timeout: 30\n")
+    project(tmp_path, **{"template.yaml": duplicated})
+    result = run_cli("check", "--format", "json", "--select", "IL103", cwd=tmp_path)
+    assert [item["code"] for item in json.loads(result.stdout)] == ["IL103"]
+
+
 def test_duplicate_key_is_reported_and_linting_goes_on(tmp_path):
     project(
         tmp_path,
