@@ -1,8 +1,8 @@
-"""IL206, IL404, IL405 against hand-made triggers, until the trigger frontends land.
+"""IL206, IL404, IL405 against hand-made triggers.
 
-The CloudFormation frontends that create ``S3Trigger``, ``ApiTrigger`` and ``AlbTrigger``
-are written on other branches; these tests add a trigger to a model whose handler code
-was really analysed, so the rules' logic is tested independently of them.
+A trigger is added to a model whose handler code was really analysed, so each rule's
+logic (filters, API kinds, header settings) is tested apart from how the CloudFormation
+frontends build triggers; the fixtures cover the whole way from templates.
 """
 
 from __future__ import annotations
@@ -91,3 +91,50 @@ def test_il206_with_an_s3_trigger(tmp_path, prefix, key, fires):
     assert bool(found) is fires
     if fires:
         assert found[0].location.path == "src/app.py" and "'Photos'" in found[0].message
+
+
+def test_il404_and_il405_with_sync_triggers(tmp_path):
+    from invokelint.model import AlbTrigger, ApiTrigger, Setting
+    from invokelint.rules.il404_sync_response_shape import SyncResponseShape
+    from invokelint.rules.il405_alb_multi_value_headers import AlbMultiValueHeaders
+
+    app = """
+    import json
+
+
+    def handler(event, context):
+        if event.get("path") == "/raw":
+            return json.dumps({"ok": True})
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}}
+    """
+    files = {"template.yaml": sam(), "src/app.py": app}
+
+    def api(model, worker):
+        return ApiTrigger(
+            id="Worker.Api",
+            resource="Worker",
+            location=worker.location,
+            function=worker,
+            service="apigateway",
+            api="rest",
+        )
+
+    model = with_trigger(lint(project(tmp_path, files)), api)
+    (shape,) = SyncResponseShape().check(model)
+    assert shape.location.line == 7 and "API Gateway replies 502" in shape.message
+    assert list(AlbMultiValueHeaders().check(model)) == []
+
+    def alb(model, worker):
+        return AlbTrigger(
+            id="Targets",
+            resource="Targets",
+            location=worker.location,
+            function=worker,
+            service="elasticloadbalancing",
+            multi_value_headers=Setting(True, worker.location),
+        )
+
+    model = with_trigger(lint(project(tmp_path, files)), alb)
+    (headers,) = AlbMultiValueHeaders().check(model)
+    assert (headers.location.line, headers.location.column) == (8, 32)
+    assert "'multiValueHeaders'" in headers.message

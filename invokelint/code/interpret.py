@@ -605,6 +605,9 @@ def _call_shape(
         return _returns(child, visiting)
     if isinstance(callee, Qual) and callee.name in _STRING_RESULTS:
         return [ReturnShape("other", location)]
+    func = call.func
+    if isinstance(func, ir.Attr) and isinstance(frame.value_of(func.value), Text):
+        return [ReturnShape("other", location)]  # "...".join(...): no str method gives a dict
     if isinstance(callee, Qual) and callee.name == "dict" and not call.args:
         keys = frozenset(k for k, _ in call.kwargs if k is not None)
         return [ReturnShape("mapping", location, keys, not call.has_splat)]
