@@ -107,12 +107,8 @@ class SyncResponseShape(Rule):
 def _needs_status(trigger: SyncTrigger) -> bool:
     if isinstance(trigger, AlbTrigger):
         return True
-    return (
-        isinstance(trigger, ApiTrigger)
-        and trigger.api == "rest"
-        and trigger.proxy is True
-        and not trigger.authorizer  # an authorizer answers with a policy, not a response
-    )
+    # Lambda authorizers are ApiTriggers with proxy False: they answer with a policy.
+    return isinstance(trigger, ApiTrigger) and trigger.api == "rest" and trigger.proxy is True
 
 
 def _describe(trigger: SyncTrigger) -> str:
