@@ -59,15 +59,33 @@ def sam_api_event(
     timeout: Setting[int] | None = template.setting(
         props, "TimeoutInMillis", as_int, DEFAULT_TIMEOUT_MS[api], common["location"]
     )
+    proxy: bool | Unknown = True
     if _defined_in_body(template, source, props):
         timeout = None  # SAM refuses a second integration: the body's is the one to judge
+        proxy = UNKNOWN
+    elif _unreadable_definition(template, source):
+        proxy = UNKNOWN  # an included or external OpenAPI file may integrate it otherwise
     return ApiTrigger(
         **common,
         service=SERVICE,
         source=source,
         api=api,
-        proxy=True,
+        proxy=proxy,
         integration_timeout=timeout,
+    )
+
+
+def _unreadable_definition(template: Template, api: Any) -> bool:
+    """The API's OpenAPI definition is not in the template (``DefinitionUri``, or a
+    ``DefinitionBody`` behind ``Fn::Transform: AWS::Include`` or another intrinsic)."""
+    if api is UNKNOWN or isinstance(api, ExternalArn):
+        return False
+    properties = child(template.resources.get(api.id), "Properties")
+    if not isinstance(properties, Map):
+        return False
+    body = properties.get("DefinitionBody")
+    return properties.get("DefinitionUri") is not None or (
+        body is not None and not plain(body, Map)
     )
 
 
