@@ -4,19 +4,26 @@ For every ``python3.*`` function: resolve the handler, load its module (parsed o
 per content hash), check the handler exists (IL002 otherwise), and interpret it into
 ``HandlerFacts``. Files that do not parse are returned as problems for IL001; the text of
 every module read is returned so that inline suppressions in ``.py`` files work.
+
+The interpreter (and libcst, on the first parse) is imported only once some function's
+code is actually on disk: a template whose handlers are elsewhere pays for neither.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from invokelint.code.facts import Handler, HandlerMissing
-from invokelint.code.interpret import Loader, handler_facts
 from invokelint.code.resolve import Missing, Project, is_python3, resolve
 from invokelint.code.roots import InlineRoot
 from invokelint.model import Function, InvocationModel, Location
+
+if TYPE_CHECKING:
+    from invokelint.code.facts import Handler
+    from invokelint.code.interpret import Loader
 
 
 @dataclass
@@ -28,9 +35,7 @@ class CodeReport:
 
 
 def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
-    from invokelint.code import parse
-
-    started, parsed = time.perf_counter(), parse.parsed
+    started, parsed = time.perf_counter(), _parsed()
     report = CodeReport()
     loaders: dict[object, Loader] = {}
     for function in model.functions:
@@ -41,6 +46,9 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
         if resolved is None:
             report.statistics["handlers without local code"] += 1
             continue
+        from invokelint.code.facts import HandlerMissing
+        from invokelint.code.interpret import Loader, handler_facts
+
         if isinstance(resolved, Missing):
             report.handlers[function] = HandlerMissing(resolved.reason)
             continue
@@ -73,6 +81,12 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
     for loader in loaders.values():
         report.problems.extend(loader.problems)
         report.sources.update(loader.sources)
-    report.statistics["python files parsed"] += parse.parsed - parsed
+    report.statistics["python files parsed"] += _parsed() - parsed
     report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
     return report
+
+
+def _parsed() -> int:
+    """Modules parsed so far in this process (0 while the parser is not even imported)."""
+    parse = sys.modules.get("invokelint.code.parse")
+    return parse.parsed if parse is not None else 0

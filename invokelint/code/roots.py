@@ -9,15 +9,16 @@ never followed.
 
 from __future__ import annotations
 
-import io
 import os
-import tokenize
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint.model import Location
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
 MAX_ZIP_ENTRIES = 100_000
@@ -206,6 +207,8 @@ class ZipRoot(CodeRoot):
 
     @classmethod
     def open(cls, path: Path, display_path: str) -> ZipRoot | None:
+        import zipfile
+
         try:
             with zipfile.ZipFile(path) as archive:
                 infos = archive.infolist()
@@ -234,6 +237,8 @@ class ZipRoot(CodeRoot):
         info = self.names[relative]
         if info.file_size > MAX_SOURCE_BYTES:
             return None
+        import zipfile
+
         try:
             with zipfile.ZipFile(self.path) as archive:
                 return decode(archive.read(info))
@@ -287,6 +292,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        import io
+        import tokenize
+
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
             if encoding not in ("utf-8", "utf-8-sig"):
