@@ -9,6 +9,17 @@ from invokelint.model import InvocationModel
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.handler_code import analysed
 
+_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+"""
+
 
 class HandlerSignature(Rule):
     """
@@ -36,16 +47,7 @@ class HandlerSignature(Rule):
         bad(
             "The handler forgot the context parameter:",
             files={
-                "template.yaml": """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Worker:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: python3.12
-                      Handler: app.handler
-                      CodeUri: src/
-                """,
+                "template.yaml": _TEMPLATE,
                 "src/app.py": """
                 def handler(event):
                     return {"ok": True}
@@ -55,16 +57,7 @@ class HandlerSignature(Rule):
         good(
             "Both parameters, even when the context is not used:",
             files={
-                "template.yaml": """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Worker:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: python3.12
-                      Handler: app.handler
-                      CodeUri: src/
-                """,
+                "template.yaml": _TEMPLATE,
                 "src/app.py": """
                 def handler(event, _context):
                     return {"ok": True}
