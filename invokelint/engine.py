@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from invokelint.suppressions import inline_suppressions, is_suppressed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _CACHE_LIMIT = 512
+_JSON_START = re.compile(r"\s*\{")
 _documents: dict[tuple[bool, str], Document] = {}
 
 
@@ -79,7 +81,9 @@ class Linter:
         display = self.display_path(path)
         text, error = _read(path, overlays)
         if error is not None:
-            if not named_as_template(path):
+            # Unreadable: report it if it is meant to be a template (by name, or by what
+            # could be decoded of a file that is not UTF-8); anything else is not ours to judge.
+            if not named_as_template(path) and not (text is not None and may_be_template(text)):
                 return []
             result.failed.append(display)
             return [self._parse_error(display, error)]
@@ -87,10 +91,10 @@ class Linter:
         if not named_as_template(path) and not may_be_template(text):
             return []
         try:
-            document = _load(text, is_json=path.suffix == ".json")
+            document = _load(text, is_json=_is_json(path, text))
         except ParseError as error:
             result.failed.append(display)
-            return [self._parse_error(display, _within(error, text))]
+            return [self._parse_error(display, error)]
         from invokelint.frontends.cloudformation import build_model, is_template
 
         if not is_template(document.root):
@@ -152,6 +156,7 @@ PARSE_ERROR = "IL001"
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
+    """The file's text, or why it cannot be read (with a lossy decoding when not UTF-8)."""
     overlay = overlays.get(path.resolve())
     if overlay is not None:
         return overlay, None
@@ -167,15 +172,20 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, ParseError("file is not UTF-8 text", line, column)
+        error = ParseError("file is not UTF-8 text", line, column)
+        return data.decode("utf-8", "replace"), error
 
 
-def _within(error: ParseError, text: str) -> ParseError:
-    """Parsers report an unexpected end of file one line past the end: keep it inside."""
-    lines = text.splitlines() or [""]
-    if error.line <= len(lines):
-        return error
-    return ParseError(error.message, len(lines), len(lines[-1]) + 1)
+def _is_json(path: Path, text: str) -> bool:
+    """``.json``, or a ``.template`` that starts with ``{``: CloudFormation reads it as JSON."""
+    if path.suffix == ".json":
+        return True
+    return path.suffix == ".template" and _JSON_START.match(text) is not None
+
+
+def clear_cache() -> None:
+    """Forget every parsed document (benchmarks; a server that wants its memory back)."""
+    _documents.clear()
 
 
 def _load(text: str, *, is_json: bool) -> Document:
