@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from invokelint.config import Config
 from invokelint.engine import Linter, LintResult
@@ -41,14 +42,18 @@ def codes(result: LintResult) -> list[str]:
     return [d.code for d in result.diagnostics]
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command in a child process: exit status, stdout and stderr as a user sees them."""
+def run_cli(*args: str, cwd: Path, **options: Any) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process: exit status, stdout and stderr as a user sees them.
+
+    ``options`` go to ``subprocess.run`` (``input``, ``user``, ...).
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout, not another install
+    options.setdefault("timeout", 120)
     return subprocess.run(
         [sys.executable, "-m", "invokelint", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        **options,
     )
