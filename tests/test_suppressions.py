@@ -1,28 +1,30 @@
-"""Inline ``# invokelint: ignore[...]`` comments and resource ``Metadata`` suppressions."""
+"""Inline ``# invokelint: ignore[...]`` comments and resource ``Metadata`` ignores."""
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import pytest
-from helpers import lint, write_project
+from helpers import codes, lint, write_project
 
-# IL103 fires at ``VisibilityTimeout`` (line 6) about queue ``Orders`` (line 3); IL102 fires
-# at the queue's line (no RedrivePolicy). Placeholders: {queue}, {visibility}, {metadata}.
-TEMPLATE = """\
+from invokelint.suppressions import inline_suppressions
+
+# IL102 on the queue's first line (3), IL103 on its VisibilityTimeout (6).
+TEMPLATE = """
 Transform: AWS::Serverless-2016-10-31
 Resources:
-  Orders:{queue}
+  Orders:{resource_comment}
     Type: AWS::SQS::Queue{metadata}
     Properties:
-      VisibilityTimeout: 40{visibility}
+      VisibilityTimeout: 20{property_comment}
   Worker:
     Type: AWS::Serverless::Function
     Properties:
       Runtime: python3.12
       Handler: app.handler
       CodeUri: src/
-      Timeout: 60
+      Timeout: 30
       Events:
         Orders:
           Type: SQS
@@ -31,116 +33,144 @@ Resources:
 """
 
 
-def findings(tmp_path, queue="", visibility="", metadata=""):
-    text = TEMPLATE.format(queue=queue, visibility=visibility, metadata=metadata)
-    write_project(tmp_path, {"template.yaml": text})
-    result = lint(tmp_path, select=["IL102", "IL103"])
-    return sorted((d.code, d.location.line) for d in result.diagnostics), result
+def remaining(
+    tmp_path, *, resource_comment: str = "", property_comment: str = "", metadata: str = ""
+) -> list[str]:
+    text = TEMPLATE.format(
+        resource_comment=resource_comment, property_comment=property_comment, metadata=metadata
+    )
+    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    return sorted(codes(lint(tmp_path, select=["IL102", "IL103"])))
 
 
-def test_without_suppressions_both_rules_fire(tmp_path):
-    found, result = findings(tmp_path)
-    assert found == [("IL102", 3), ("IL103", 6)]
-    assert result.statistics["suppressed"] == 0
-
-
-def test_comment_on_the_reported_line(tmp_path):
-    found, result = findings(tmp_path, visibility="  # invokelint: ignore[IL103]")
-    assert found == [("IL102", 3)]
-    assert result.statistics["suppressed"] == 1
-
-
-def test_comment_on_the_resource_first_line_covers_its_properties(tmp_path):
-    found, _ = findings(tmp_path, queue="  # invokelint: ignore[IL103]")
-    assert found == [("IL102", 3)]
+def test_without_suppressions_both_are_reported(tmp_path):
+    assert remaining(tmp_path) == ["IL102", "IL103"]
 
 
 @pytest.mark.parametrize(
     "comment",
     [
-        "# invokelint: ignore[sqs-visibility-timeout]",
-        "# invokelint: ignore[il103]",
-        "#invokelint:ignore[ IL103 ]",
+        "  # invokelint: ignore[IL103]",
+        "  #invokelint:ignore[il103]",
+        "  # invokelint: ignore[sqs-visibility-timeout]",
+        "  # visibility is raised by the pipeline  # invokelint: ignore[IL103]",
     ],
 )
-def test_rule_names_and_spelling_variants(tmp_path, comment):
-    found, _ = findings(tmp_path, visibility=f"  {comment}")
-    assert found == [("IL102", 3)]
+def test_comment_on_the_reported_line(tmp_path, comment):
+    assert remaining(tmp_path, property_comment=comment) == ["IL102"]
+
+
+def test_comment_on_the_resource_first_line_covers_its_diagnostics(tmp_path):
+    assert remaining(tmp_path, resource_comment="  # invokelint: ignore[IL103]") == ["IL102"]
 
 
 def test_several_rules_in_one_comment(tmp_path):
-    found, result = findings(
-        tmp_path, queue="  # invokelint: ignore[IL102, sqs-visibility-timeout]"
+    comment = "  # invokelint: ignore[IL102, sqs-visibility-timeout]"
+    assert remaining(tmp_path, resource_comment=comment) == []
+
+
+def test_comment_for_another_rule_does_not_suppress(tmp_path):
+    assert remaining(tmp_path, property_comment="  # invokelint: ignore[IL104]") == [
+        "IL102",
+        "IL103",
+    ]
+
+
+def test_comment_on_the_property_line_does_not_cover_the_resource_line(tmp_path):
+    """IL102 is reported on the resource's line; a comment further down is not there."""
+    assert remaining(tmp_path, property_comment="  # invokelint: ignore[IL102]") == [
+        "IL102",
+        "IL103",
+    ]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["  # invokelint: ignore", "  # invokelint: ignore[]", "  # noqa: IL103"],
+)
+def test_there_is_no_ignore_everything_form(tmp_path, comment):
+    assert remaining(tmp_path, property_comment=comment) == ["IL102", "IL103"]
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    ["[IL103]", "[il103]", "[sqs-visibility-timeout]", "IL103"],
+)
+def test_resource_metadata(tmp_path, ignore):
+    metadata = f"\n    Metadata:\n      invokelint:\n        ignore: {ignore}"
+    assert remaining(tmp_path, metadata=metadata) == ["IL102"]
+
+
+def test_resource_metadata_for_another_rule_does_not_suppress(tmp_path):
+    metadata = "\n    Metadata:\n      invokelint:\n        ignore: [IL104]"
+    assert remaining(tmp_path, metadata=metadata) == ["IL102", "IL103"]
+
+
+def test_suppressed_diagnostics_are_counted(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "template.yaml": inspect.cleandoc(
+                TEMPLATE.format(
+                    resource_comment="  # invokelint: ignore[IL102, IL103]",
+                    property_comment="",
+                    metadata="",
+                )
+            )
+            + "\n"
+        },
     )
-    assert found == []
-    assert result.statistics["suppressed"] == 2
+    result = lint(tmp_path, select=["IL102", "IL103"])
+    assert result.diagnostics == [] and result.statistics["suppressed"] == 2
 
 
-def test_a_comment_for_another_rule_does_not_suppress(tmp_path):
-    found, _ = findings(tmp_path, visibility="  # invokelint: ignore[IL102]")
-    assert found == [("IL102", 3), ("IL103", 6)]
-
-
-@pytest.mark.parametrize("comment", ["# invokelint: ignore", "# invokelint: ignore[]", "# noqa"])
-def test_no_bare_ignore_everything(tmp_path, comment):
-    found, _ = findings(tmp_path, queue=f"  {comment}", visibility=f"  {comment}")
-    assert found == [("IL102", 3), ("IL103", 6)]
+def test_inline_suppressions_by_line():
+    text = "a: 1\nb: 2  # invokelint: ignore[IL101, il-name] # invokelint: ignore[IL2]\n"
+    assert inline_suppressions(text, {"il-name": "IL999"}) == {
+        2: frozenset({"IL101", "IL999", "IL2"})
+    }
+    assert inline_suppressions("a: 1\n", {}) == {}
 
 
 def test_comment_on_another_resource_does_not_suppress(tmp_path):
-    text = TEMPLATE.format(queue="", visibility="", metadata="").replace(
-        "  Worker:\n", "  Worker:  # invokelint: ignore[IL103, IL102]\n"
+    text = TEMPLATE.format(resource_comment="", property_comment="", metadata="").replace(
+        "  Worker:\n", "  Worker:  # invokelint: ignore[IL102, IL103]\n"
     )
-    write_project(tmp_path, {"template.yaml": text})
-    assert sorted(d.code for d in lint(tmp_path, select=["IL1"]).diagnostics) == ["IL102", "IL103"]
-
-
-@pytest.mark.parametrize("ignore", ["[IL103]", "IL103", "[sqs-visibility-timeout]"])
-def test_resource_metadata(tmp_path, ignore):
-    metadata = f"\n    Metadata:\n      invokelint:\n        ignore: {ignore}"
-    found, result = findings(tmp_path, metadata=metadata)
-    assert found == [("IL102", 3)]
-    assert result.statistics["suppressed"] == 1
-
-
-def test_resource_metadata_in_a_json_template(tmp_path):
-    template = {
-        "Resources": {
-            "Orders": {
-                "Type": "AWS::SQS::Queue",
-                "Metadata": {"invokelint": {"ignore": ["IL103"]}},
-                "Properties": {"VisibilityTimeout": 40},
-            },
-            "Worker": {
-                "Type": "AWS::Lambda::Function",
-                "Properties": {
-                    "Runtime": "python3.12",
-                    "Handler": "index.handler",
-                    "Role": "arn:aws:iam::123456789012:role/worker",
-                    "Timeout": 60,
-                    "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
-                },
-            },
-            "Mapping": {
-                "Type": "AWS::Lambda::EventSourceMapping",
-                "Properties": {
-                    "FunctionName": {"Ref": "Worker"},
-                    "EventSourceArn": {"Fn::GetAtt": ["Orders", "Arn"]},
-                },
-            },
-        }
-    }
-    write_project(tmp_path, {"stack.json": json.dumps(template, indent=2)})
-    assert lint(tmp_path, select=["IL103"]).diagnostics == []
-    del template["Resources"]["Orders"]["Metadata"]
-    write_project(tmp_path, {"stack.json": json.dumps(template, indent=2)})
-    assert [d.code for d in lint(tmp_path, select=["IL103"]).diagnostics] == ["IL103"]
+    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
 
 
 def test_metadata_of_another_resource_does_not_suppress(tmp_path):
-    text = TEMPLATE.format(queue="", visibility="", metadata="").replace(
+    text = TEMPLATE.format(resource_comment="", property_comment="", metadata="").replace(
         "    Type: AWS::Serverless::Function\n",
         "    Type: AWS::Serverless::Function\n    Metadata: {invokelint: {ignore: [IL103]}}\n",
     )
-    write_project(tmp_path, {"template.yaml": text})
-    assert [d.code for d in lint(tmp_path, select=["IL103"]).diagnostics] == ["IL103"]
+    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
+
+
+def test_resource_metadata_in_a_json_template(tmp_path):
+    """JSON has no comments: metadata is how a JSON template suppresses."""
+    resources = {
+        "Orders": {
+            "Type": "AWS::SQS::Queue",
+            "Metadata": {"invokelint": {"ignore": ["IL103"]}},
+            "Properties": {"VisibilityTimeout": 20},
+        },
+        "Worker": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {"Handler": "index.handler", "Timeout": 30, "Code": {"ZipFile": "x"}},
+        },
+        "Mapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {
+                "FunctionName": {"Ref": "Worker"},
+                "EventSourceArn": {"Fn::GetAtt": ["Orders", "Arn"]},
+            },
+        },
+    }
+    write_project(tmp_path, {"stack.json": json.dumps({"Resources": resources}, indent=2)})
+    assert codes(lint(tmp_path, select=["IL103"])) == []
+    del resources["Orders"]["Metadata"]
+    write_project(tmp_path, {"stack.json": json.dumps({"Resources": resources}, indent=2)})
+    assert codes(lint(tmp_path, select=["IL103"])) == ["IL103"]
