@@ -62,7 +62,10 @@ class Config:
 
     # -- rule selection
     def enabled(self, code: str) -> bool:
-        return _matches(code, self.select) and not _matches(code, self.ignore)
+        return _matches(code, self.select) and not self.is_ignored(code)
+
+    def is_ignored(self, code: str) -> bool:
+        return _matches(code, self.ignore)
 
     def ignored_in(self, code: str, path: str) -> bool:
         """``per-file-ignores``: ``path`` is compared relative to the config's folder."""

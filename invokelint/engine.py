@@ -57,7 +57,9 @@ class Linter:
             if self.config.enabled(rule.id) and rule.id != PARSE_ERROR
         ]
         self.names = {rule.name: rule.id for rule in rules}
-        self.parse_error_enabled = self.config.enabled(PARSE_ERROR)
+        # A file that cannot be parsed is reported whatever ``select`` says (a narrow
+        # selection must not turn a broken template green); only ignoring IL001 hides it.
+        self.parse_error_enabled = not self.config.is_ignored(PARSE_ERROR)
 
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
@@ -68,6 +70,9 @@ class Linter:
         for path in discover(paths, self.config):
             found.extend(self._lint_file(path, overlays, result, comments))
         result.diagnostics = sorted(self._filter(found, result, comments), key=Diagnostic.sort_key)
+        # A read or parse failure fails the run only while its IL001 is still reported.
+        reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        result.failed = [path for path in result.failed if path in reported]
         return result
 
     # -- one file

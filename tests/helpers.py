@@ -14,6 +14,44 @@ from invokelint.engine import Linter, LintResult
 
 REPO = Path(__file__).resolve().parent.parent
 
+_SQS_CONSUMER = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:{queue_comment}
+    Type: AWS::SQS::Queue{queue_metadata}
+    Properties:
+      VisibilityTimeout: {visibility}{visibility_comment}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 30
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Orders.Arn
+"""
+
+
+def sqs_consumer(
+    visibility: int,
+    *,
+    queue_comment: str = "",
+    queue_metadata: str = "",
+    visibility_comment: str = "",
+) -> str:
+    """A SAM queue (line 3) without redrive, its ``VisibilityTimeout`` on line 6, read by a
+    30-second function: IL102 always, IL103 below 180 s (an error below 30 s)."""
+    return _SQS_CONSUMER.format(
+        visibility=visibility,
+        queue_comment=queue_comment,
+        queue_metadata=queue_metadata,
+        visibility_comment=visibility_comment,
+    )
+
 
 def write_project(root: Path, files: Mapping[str, str]) -> Path:
     for relative, text in files.items():

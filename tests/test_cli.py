@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import REPO, run_cli, write_project
+from helpers import REPO, run_cli, sqs_consumer, write_project
 
 from invokelint import __version__
 from invokelint.rules import all_rules
@@ -48,29 +48,10 @@ Resources:
 """
 
 # IL102 (warning) only: no redrive policy.
-WARNING = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 180
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      Timeout: 30
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
+WARNING = sqs_consumer(180)
 
 # IL102 (warning) and IL103 (error, line 6): hidden for 20 s, the function runs 30 s.
-ERROR = WARNING.replace("VisibilityTimeout: 180", "VisibilityTimeout: 20")
+ERROR = sqs_consumer(20)
 
 BROKEN = "Resources:\n  Orders:\n    Type: [AWS::SQS::Queue\n"
 
@@ -125,6 +106,33 @@ def test_exit_zero_passes_findings_but_not_parse_errors(tmp_path):
     result = run_cli("check", "--exit-zero", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout.startswith("template.yaml:3:27: IL001 error: did not find expected")
+
+
+def test_parse_errors_are_reported_whatever_is_selected(tmp_path):
+    project(tmp_path, **{"template.yaml": BROKEN})
+    result = run_cli("check", "--select", "IL103", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout.startswith("template.yaml:3:27: IL001 error: ")
+
+
+def test_ignoring_parse_errors_lets_the_run_pass(tmp_path):
+    project(tmp_path, **{"template.yaml": BROKEN})
+    result = run_cli("check", "--ignore", "IL001", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No problems found in 0 files.\n")
+
+
+def test_parse_errors_ignored_per_file_leave_the_other_findings(tmp_path):
+    project(
+        tmp_path,
+        **{
+            "pyproject.toml": "[tool.invokelint.per-file-ignores]\n'jinja/*' = ['IL001']\n",
+            "jinja__template.yaml": BROKEN,
+            "template.yaml": WARNING,
+        },
+    )
+    result = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [item["code"] for item in json.loads(result.stdout)] == ["IL102"]
 
 
 def test_unknown_path_is_a_usage_error(tmp_path):
@@ -643,3 +651,52 @@ def test_dangling_links_are_skipped_in_folders_and_refused_by_name(tmp_path):
     named = run_cli("check", "template.yaml", cwd=tmp_path)
     assert (named.returncode, named.stdout) == (2, "")
     assert named.stderr == "invokelint: error: template.yaml: no such file or directory\n"
+
+
+# ------------------------------------------------------------------------------ imports
+
+HEAVY_MODULES = {"libcst", "pygls", "jsonschema", "ruamel"}
+LOADED_MODULES = """\
+import runpy, sys
+sys.argv = ["invokelint", *sys.argv[1:]]
+try:
+    runpy.run_module("invokelint", run_name="__main__")
+except SystemExit:
+    pass
+print("\\n".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def loaded_modules(tmp_path: Path, *args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES, *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    return set(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("template", "options"),
+    [
+        ("Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n", []),
+        (ERROR, ["--no-code"]),
+    ],
+    ids=["no-functions", "no-code"],
+)
+def test_a_plain_run_imports_nothing_heavy(tmp_path, template, options):
+    """libcst, pygls and jsonschema cost 50-300 ms each: a pre-commit run on one template
+    without configuration must not pay for them (see bench/large_template.py startup)."""
+    project(tmp_path, **{"template.yaml": template})
+    assert loaded_modules(tmp_path, "check", *options, "template.yaml") & HEAVY_MODULES == set()
+
+
+def test_a_config_file_is_validated_with_jsonschema(tmp_path):
+    """The probe above can see jsonschema when it is loaded."""
+    project(tmp_path, **{"template.yaml": ERROR, ".invokelint.toml": "fail-on = 'error'\n"})
+    assert "jsonschema" in loaded_modules(tmp_path, "check", "template.yaml")

@@ -6,34 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import run_cli, write_project
+from helpers import run_cli, sqs_consumer, write_project
 
 from invokelint.cli import main
 from invokelint.config import ConfigError, find_config, load_config
 from invokelint.diagnostics import Severity
 
-# IL102 (warning, line 3) and IL103: hidden for 100 s while the function runs 30 s, which
-# is an IL103 *warning* at the default multiplier 6 (180 s) and nothing at multiplier 3.
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 100
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      Timeout: 30
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
+# IL102 (warning) and IL103: hidden for 100 s while the function runs 30 s, which is an
+# IL103 *warning* at the default multiplier 6 (180 s) and nothing at multiplier 3.
+TEMPLATE = sqs_consumer(100)
 
 
 def check(tmp_path: Path, monkeypatch, capsys, *args: str) -> tuple[int, list[dict], str]:
@@ -153,7 +134,7 @@ def test_multiplier_changes_the_number_in_the_message(tmp_path, monkeypatch, cap
         tmp_path,
         {
             ".invokelint.toml": "[rules.IL103]\nmultiplier = 8\n",
-            "template.yaml": TEMPLATE.replace("VisibilityTimeout: 100", "VisibilityTimeout: 200"),
+            "template.yaml": sqs_consumer(200),
         },
     )
     _, items, _ = check(tmp_path, monkeypatch, capsys, "--select", "IL103")

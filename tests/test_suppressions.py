@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 
 import pytest
-from helpers import codes, lint, write_project
+from helpers import codes, lint, sqs_consumer, write_project
 
 from invokelint.suppressions import inline_suppressions
 
-# IL102 on the queue's first line (3), IL103 on its VisibilityTimeout (6).
-TEMPLATE = """
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:{resource_comment}
-    Type: AWS::SQS::Queue{metadata}
-    Properties:
-      VisibilityTimeout: 20{property_comment}
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      Timeout: 30
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
+# IL102 on the queue's first line (3), IL103 (an error) on its VisibilityTimeout (6).
 
 
 def remaining(
     tmp_path, *, resource_comment: str = "", property_comment: str = "", metadata: str = ""
 ) -> list[str]:
-    text = TEMPLATE.format(
-        resource_comment=resource_comment, property_comment=property_comment, metadata=metadata
+    text = sqs_consumer(
+        20,
+        queue_comment=resource_comment,
+        queue_metadata=metadata,
+        visibility_comment=property_comment,
     )
-    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    write_project(tmp_path, {"template.yaml": text})
     return sorted(codes(lint(tmp_path, select=["IL102", "IL103"])))
 
 
@@ -109,16 +91,7 @@ def test_resource_metadata_for_another_rule_does_not_suppress(tmp_path):
 def test_suppressed_diagnostics_are_counted(tmp_path):
     write_project(
         tmp_path,
-        {
-            "template.yaml": inspect.cleandoc(
-                TEMPLATE.format(
-                    resource_comment="  # invokelint: ignore[IL102, IL103]",
-                    property_comment="",
-                    metadata="",
-                )
-            )
-            + "\n"
-        },
+        {"template.yaml": sqs_consumer(20, queue_comment="  # invokelint: ignore[IL102, IL103]")},
     )
     result = lint(tmp_path, select=["IL102", "IL103"])
     assert result.diagnostics == [] and result.statistics["suppressed"] == 2
@@ -133,19 +106,19 @@ def test_inline_suppressions_by_line():
 
 
 def test_comment_on_another_resource_does_not_suppress(tmp_path):
-    text = TEMPLATE.format(resource_comment="", property_comment="", metadata="").replace(
+    text = sqs_consumer(20).replace(
         "  Worker:\n", "  Worker:  # invokelint: ignore[IL102, IL103]\n"
     )
-    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    write_project(tmp_path, {"template.yaml": text})
     assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
 
 
 def test_metadata_of_another_resource_does_not_suppress(tmp_path):
-    text = TEMPLATE.format(resource_comment="", property_comment="", metadata="").replace(
+    text = sqs_consumer(20).replace(
         "    Type: AWS::Serverless::Function\n",
         "    Type: AWS::Serverless::Function\n    Metadata: {invokelint: {ignore: [IL103]}}\n",
     )
-    write_project(tmp_path, {"template.yaml": inspect.cleandoc(text) + "\n"})
+    write_project(tmp_path, {"template.yaml": text})
     assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
 
 
