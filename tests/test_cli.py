@@ -559,8 +559,7 @@ def test_invalid_json_template(tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert_one_line_error(result)
     assert result.stdout.splitlines()[0] == (
-        "stack.json:4:3: IL001 error: "
-        "invalid JSON: Expecting property name enclosed in double quotes"
+        "stack.json:3:37: IL001 error: invalid JSON: Illegal trailing comma before end of object"
     )
 
 
