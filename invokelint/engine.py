@@ -60,6 +60,7 @@ class Linter:
         # A file that cannot be parsed is reported whatever ``select`` says (a narrow
         # selection must not turn a broken template green); only ignoring IL001 hides it.
         self.parse_error_enabled = not self.config.is_ignored(PARSE_ERROR)
+        self.problems_enabled = self.config.enabled(PARSE_ERROR)
 
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
@@ -107,9 +108,10 @@ class Linter:
         result.checked.append(display)
         result.statistics["templates"] += 1
         comments[display] = inline_suppressions(text, self.names)
+        # Problems in a file that loaded (duplicate keys) are findings like any other.
+        problems = document.problems if self.problems_enabled else []
         diagnostics = [
-            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]))
-            for p in document.problems
+            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1])) for p in problems
         ]
         model = build_model(document.root, display, str(path.parent))
         result.models.append(model)

@@ -563,6 +563,13 @@ def test_invalid_json_template(tmp_path):
     )
 
 
+def test_duplicate_key_is_a_finding_that_select_can_leave_out(tmp_path):
+    duplicated = ERROR.replace("      Timeout: 30\n", "      Timeout: 30\n      Timeout: 30\n")
+    project(tmp_path, **{"template.yaml": duplicated})
+    result = run_cli("check", "--format", "json", "--select", "IL103", cwd=tmp_path)
+    assert [item["code"] for item in json.loads(result.stdout)] == ["IL103"]
+
+
 def test_duplicate_key_is_reported_and_linting_goes_on(tmp_path):
     project(
         tmp_path,
@@ -650,6 +657,23 @@ def test_dangling_links_are_skipped_in_folders_and_refused_by_name(tmp_path):
     named = run_cli("check", "template.yaml", cwd=tmp_path)
     assert (named.returncode, named.stdout) == (2, "")
     assert named.stderr == "invokelint: error: template.yaml: no such file or directory\n"
+
+
+@pytest.mark.parametrize(("args", "status"), [(["check"], 1), (["rules"], 0)])
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path, args, status):
+    """``invokelint check | head -1``: a closed pipe is neither an error nor a new status."""
+    project(tmp_path, **{"template.yaml": ERROR})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "invokelint", *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before anything is written
+    assert (child.wait(timeout=60), child.stderr.read()) == (status, "")
 
 
 # ------------------------------------------------------------------------------ imports
