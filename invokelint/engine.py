@@ -141,7 +141,8 @@ class Linter:
         for diagnostic in diagnostics:
             if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
                 continue
-            if self.config.ignored_in(diagnostic.code, diagnostic.path):
+            # display paths are relative to ``self.cwd``, which need not be the process's
+            if self.config.ignored_in(diagnostic.code, str(self.cwd / diagnostic.path)):
                 continue
             resource_ignores = ignores.get((diagnostic.path, diagnostic.resource), frozenset())
             if is_suppressed(diagnostic, comments, resource_ignores):
