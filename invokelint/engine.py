@@ -193,7 +193,8 @@ class Linter:
         for diagnostic in diagnostics:
             if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
                 continue
-            if self.config.ignored_in(diagnostic.code, diagnostic.path):
+            # display paths are relative to ``self.cwd``, which need not be the process's
+            if self.config.ignored_in(diagnostic.code, str(self.cwd / diagnostic.path)):
                 continue
             # a finding in handler code is about a resource of the template that names it
             where = diagnostic.resource_location or diagnostic.location

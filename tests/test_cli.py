@@ -559,8 +559,7 @@ def test_invalid_json_template(tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert_one_line_error(result)
     assert result.stdout.splitlines()[0] == (
-        "stack.json:4:3: IL001 error: "
-        "invalid JSON: Expecting property name enclosed in double quotes"
+        "stack.json:3:37: IL001 error: invalid JSON: Illegal trailing comma before end of object"
     )
 
 
@@ -584,6 +583,80 @@ def test_duplicate_key_is_reported_and_linting_goes_on(tmp_path):
     assert result.returncode == 1  # the file loaded: an error finding, not a failed read
     codes = sorted(item["code"] for item in json.loads(result.stdout))
     assert codes == ["IL001", "IL102", "IL103"]
+
+
+# ------------------------------------------------------------------- more usage cases
+
+
+@pytest.mark.parametrize(
+    "args", [("frobnicate",), ("check", "--fail-on", "fatal"), ("rule",), ("rules", "extra")]
+)
+def test_usage_errors_exit_2_without_output(tmp_path, args):
+    result = run_cli(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "usage: invokelint" in result.stderr
+    assert_one_line_error(result)
+
+
+def test_info_never_fails_unless_asked(tmp_path):
+    project(
+        tmp_path, **{"template.yaml": WARNING, ".invokelint.toml": '[severity]\nIL102 = "info"\n'}
+    )
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0 and "IL102 info:" in result.stdout
+    assert run_cli("check", "--fail-on", "info", cwd=tmp_path).returncode == 1
+
+
+def test_command_line_select_replaces_the_config_select(tmp_path):
+    project(tmp_path, **{"template.yaml": ERROR, ".invokelint.toml": 'select = ["IL102"]\n'})
+
+    def reported(*options: str) -> list[str]:
+        result = run_cli("check", "--format", "json", *options, cwd=tmp_path)
+        return [item["code"] for item in json.loads(result.stdout)]
+
+    assert reported() == ["IL102"]
+    assert reported("--select", "IL103") == ["IL103"]
+
+
+def test_each_file_is_linted_once_however_it_is_named(tmp_path):
+    project(tmp_path, **{"template.yaml": ERROR, "other__template.yaml": ERROR})
+    result = run_cli("check", "template.yaml", ".", "./template.yaml", "-q", cwd=tmp_path)
+    paths = [line.split(":")[0] for line in result.stdout.splitlines()]
+    assert sorted(paths) == ["other/template.yaml"] * 2 + ["template.yaml"] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &a [*a, *a]\nResources: {}\n", "alias '*a' refers to itself"),
+        ("Resources: {}\n---\nOutputs: {}\n", "expected one YAML document, found several"),
+        ("Resources: " + "[" * 500 + "]" * 500 + "\n", "nesting deeper than"),
+        (
+            "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+            + "Resources: {}\n",
+            "values after expanding aliases",
+        ),
+    ],
+)
+def test_hostile_yaml_is_one_il001_line(tmp_path, text, message):
+    project(tmp_path, **{"template.yaml": text})
+    result = run_cli("check", "-q", cwd=tmp_path)
+    assert_one_line_error(result)
+    assert result.returncode == 2
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("template.yaml:") and "IL001 error: " in line and message in line
+
+
+def test_dangling_links_are_skipped_in_folders_and_refused_by_name(tmp_path):
+    project(tmp_path, **{"stack.yaml": ERROR})
+    (tmp_path / "template.yaml").symlink_to(tmp_path / "gone.yaml")
+    result = run_cli("check", "--select", "IL001,IL103", "-q", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["stack.yaml"]
+    named = run_cli("check", "template.yaml", cwd=tmp_path)
+    assert (named.returncode, named.stdout) == (2, "")
+    assert named.stderr == "invokelint: error: template.yaml: no such file or directory\n"
 
 
 @pytest.mark.parametrize(("args", "status"), [(["check"], 1), (["rules"], 0)])

@@ -194,7 +194,9 @@ def test_per_file_ignores_are_relative_to_the_config_folder(tmp_path, monkeypatc
             "rules.IL103.multiplier = 'six'",
             "rules.IL103.multiplier: 'six' is not of type 'number'",
         ),
-        ("rules.IL999.x = 1", "[tool.invokelint] rules: unknown key 'IL999'"),
+        ("rules.IL999.x = 1", "[tool.invokelint] rules: unknown rule 'IL999'"),
+        ("rules.IL102.x = 1", "[tool.invokelint] rules: rule 'IL102' has no options"),
+        ("severity.IL1 = 'info'", "severity: 'IL1' is not a rule id such as IL103"),
         ("select = [", "invalid TOML"),
     ],
 )
@@ -222,3 +224,41 @@ def test_config_that_is_not_utf8(tmp_path):
     path.write_bytes(b"select = ['\xff']\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(path)
+
+
+def test_rule_tables_are_case_insensitive_like_every_other_rule_id(tmp_path):
+    write_project(tmp_path, {".invokelint.toml": "[rules.il103]\nmultiplier = 3\n"})
+    assert load_config(tmp_path / ".invokelint.toml").rule_options == {"IL103": {"multiplier": 3}}
+
+
+def test_per_file_ignores_do_not_depend_on_the_process_folder(tmp_path, monkeypatch):
+    """A server lints with its own ``cwd``; globs are still read against the config's folder."""
+    from helpers import REPO
+
+    from invokelint.engine import Linter
+
+    write_project(
+        tmp_path,
+        {
+            "service/.invokelint.toml": "[per-file-ignores]\n'stacks/*' = ['IL103']\n",
+            "service/stacks/template.yaml": TEMPLATE,
+        },
+    )
+    monkeypatch.chdir(REPO)
+    config = load_config(tmp_path / "service" / ".invokelint.toml")
+    result = Linter(config, cwd=tmp_path).lint([tmp_path / "service"])
+    assert [d.code for d in result.diagnostics] == ["IL102"]
+
+
+def test_exclude_globs_match_folders_at_any_depth_and_file_names(tmp_path, monkeypatch, capsys):
+    write_project(
+        tmp_path,
+        {
+            ".invokelint.toml": "exclude = ['generated/', '*.old.yaml']\n",
+            "template.yaml": TEMPLATE,
+            "generated/deep/template.yaml": TEMPLATE,
+            "stacks/queue.old.yaml": TEMPLATE,
+        },
+    )
+    _, items, _ = check(tmp_path, monkeypatch, capsys)
+    assert {item["path"] for item in items} == {"template.yaml"}

@@ -721,6 +721,39 @@ def test_unmodelled_invokers_are_recorded_where_they_are_written(extra, fragment
     assert [location.line for location in invocations.unknown] == [line_of(text, fragment)]
 
 
+@pytest.mark.parametrize("event", ["HttpApi", "Api", "Cognito"])
+def test_a_sam_event_that_is_not_polled_keeps_the_function_from_being_poll_only(event):
+    """Whether modelled as a synchronous trigger or not (yet), it is never ignored."""
+    text = f"""
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Orders:
+        Type: AWS::SQS::Queue
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          CodeUri: src/
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt Orders.Arn
+            Other:
+              Type: {event}
+              Properties:
+                Path: /orders
+                Method: POST
+    """
+    model = model_of(text)
+    invocations = model.invocations(function(model, "Worker"))
+    assert len(invocations.poll) == 1 and not invocations.only_poll
+    other = line_of(text, "Other:")
+    lines = [trigger.location.line for trigger in invocations.synchronous]
+    assert other in lines + [location.line for location in invocations.unknown]
+
+
 def test_an_output_that_is_not_exported_invokes_nothing():
     model = model_of(INVOKERS + "Outputs:\n  WorkerArn:\n    Value: !GetAtt Worker.Arn\n")
     assert model.invocations(function(model, "Worker")).fully_known

@@ -277,9 +277,25 @@ def test_invalid_json_reports_the_message_and_position():
     assert (error.line, error.column) == (3, 3)
 
 
-def test_json_trailing_comma_is_rejected():
-    error = parse_error(load_json, '{"a": [1, 2,]}')
-    assert error.message.startswith("invalid JSON") and (error.line, error.column) == (1, 13)
+@pytest.mark.parametrize(
+    ("text", "kind", "line", "column"),
+    [
+        ('{"a": [1, 2,]}', "array", 1, 12),
+        ('{"a": [1, 2, ]}', "array", 1, 12),
+        ('{"a": 1,}', "object", 1, 8),
+        ('{\n  "a": {"b": 1},\n  }', "object", 2, 16),
+    ],
+)
+def test_json_trailing_comma_is_rejected_at_the_comma(text, kind, line, column):
+    """One message and position on every Python (3.13 words it so; older ones did not)."""
+    error = parse_error(load_json, text)
+    assert error.message == f"invalid JSON: Illegal trailing comma before end of {kind}"
+    assert (error.line, error.column) == (line, column)
+
+
+def test_other_json_errors_keep_the_json_module_message():
+    error = parse_error(load_json, '{"a": }')
+    assert (error.message, error.line, error.column) == ("invalid JSON: Expecting value", 1, 7)
 
 
 def test_json_key_too_long_for_libyaml_still_loads_without_positions():

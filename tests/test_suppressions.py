@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import codes, lint, sqs_consumer, write_project
 
@@ -101,3 +103,47 @@ def test_inline_suppressions_by_line():
         2: frozenset({"IL101", "IL999", "IL2"})
     }
     assert inline_suppressions("a: 1\n", {}) == {}
+
+
+def test_comment_on_another_resource_does_not_suppress(tmp_path):
+    text = sqs_consumer(20).replace(
+        "  Worker:\n", "  Worker:  # invokelint: ignore[IL102, IL103]\n"
+    )
+    write_project(tmp_path, {"template.yaml": text})
+    assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
+
+
+def test_metadata_of_another_resource_does_not_suppress(tmp_path):
+    text = sqs_consumer(20).replace(
+        "    Type: AWS::Serverless::Function\n",
+        "    Type: AWS::Serverless::Function\n    Metadata: {invokelint: {ignore: [IL103]}}\n",
+    )
+    write_project(tmp_path, {"template.yaml": text})
+    assert sorted(codes(lint(tmp_path, select=["IL102", "IL103"]))) == ["IL102", "IL103"]
+
+
+def test_resource_metadata_in_a_json_template(tmp_path):
+    """JSON has no comments: metadata is how a JSON template suppresses."""
+    resources = {
+        "Orders": {
+            "Type": "AWS::SQS::Queue",
+            "Metadata": {"invokelint": {"ignore": ["IL103"]}},
+            "Properties": {"VisibilityTimeout": 20},
+        },
+        "Worker": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {"Handler": "index.handler", "Timeout": 30, "Code": {"ZipFile": "x"}},
+        },
+        "Mapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {
+                "FunctionName": {"Ref": "Worker"},
+                "EventSourceArn": {"Fn::GetAtt": ["Orders", "Arn"]},
+            },
+        },
+    }
+    write_project(tmp_path, {"stack.json": json.dumps({"Resources": resources}, indent=2)})
+    assert codes(lint(tmp_path, select=["IL103"])) == []
+    del resources["Orders"]["Metadata"]
+    write_project(tmp_path, {"stack.json": json.dumps({"Resources": resources}, indent=2)})
+    assert codes(lint(tmp_path, select=["IL103"])) == ["IL103"]

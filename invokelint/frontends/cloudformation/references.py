@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from invokelint.frontends.cloudformation.template import Template, as_str, is_intrinsic
+from invokelint.frontends.cloudformation.template import Template, as_str, child, is_intrinsic
 from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
 from invokelint.model import (
     UNKNOWN,
@@ -216,12 +216,8 @@ class Resolver:
             return None
         if suffix == "Version":
             return FunctionRef(function, "version")
-        body = self.template.resources.get(base)
-        alias = (
-            as_str(body.get("Properties", {}).get("AutoPublishAlias"))
-            if isinstance(body, Map)
-            else None
-        )
+        # ``Properties:`` may be empty (None) or not a mapping at all
+        alias = as_str(child(self.template.resources.get(base), "Properties", "AutoPublishAlias"))
         return FunctionRef(function, alias if isinstance(alias, str) else UNKNOWN)
 
     def _sub(self, argument: Any) -> Target:
