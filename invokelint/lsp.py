@@ -24,11 +24,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
 
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
@@ -58,40 +60,54 @@ class InvokelintServer(LanguageServer):
         self.closed: set[str] = set()  # closed by the user: not pushed until reopened
         self.stale: set[Path] = set()  # projects edited since their last lint
         self.timers: dict[Path, asyncio.TimerHandle] = {}
+        self.linted: dict[Path, asyncio.Future[None]] = {}  # resolved by the pending lint
+        self.triggers: dict[Path, set[str]] = {}  # uris whose edits the pending lint answers
         self.told: set[str] = set()  # messages already shown to the user
 
     # ------------------------------------------------------------------ scheduling
     def schedule(self, uri: str, delay: float) -> None:
         """Lint the project of ``uri`` after ``delay`` seconds without further edits."""
-        path = _path(uri)
-        if path is None or not Projects.lints(path):
+        root = self.root_of(uri)
+        if root is None:
             return
-        root = self.projects.root_of(path)
         self.stale.add(root)
+        self.triggers.setdefault(root, set()).add(uri)
         timer = self.timers.pop(root, None)
         if timer is not None:
             timer.cancel()
         loop = asyncio.get_running_loop()
+        if root not in self.linted:
+            self.linted[root] = loop.create_future()
         self.timers[root] = loop.call_later(delay, self.lint_and_report, root)
 
     def lint_and_report(self, root: Path) -> None:
+        triggers = self.triggers.pop(root, set())
         changed = self.lint(root)
         if self.pull:
-            if changed and self.refresh:
+            # the client pulls the files it edited by itself; ask for the other open ones
+            if (changed & self.open_uris()) - triggers and self.refresh:
                 self.workspace_diagnostic_refresh(None)
             return
         for uri in sorted(changed - self.closed):
             self.publish(uri)
 
-    def ensure_current(self, uri: str) -> set[str]:
-        """Lint the project of ``uri`` now if it changed since its last lint."""
+    async def current(self, uri: str) -> None:
+        """Wait for the pending lint of ``uri``'s project (edits stay debounced when the
+        client pulls at once), or lint now if it changed in another way."""
+        root = self.root_of(uri)
+        if root is None:
+            return
+        pending = self.linted.get(root)
+        if pending is not None:
+            await asyncio.shield(pending)
+        elif root in self.stale or root not in self.members:
+            self.lint_and_report(root)
+
+    def root_of(self, uri: str) -> Path | None:
         path = _path(uri)
         if path is None or not Projects.lints(path):
-            return set()
-        root = self.projects.root_of(path)
-        if root not in self.stale and root in self.members:
-            return set()
-        return self.lint(root)
+            return None
+        return self.projects.root_of(path)
 
     # --------------------------------------------------------------------- linting
     def lint(self, root: Path) -> set[str]:
@@ -100,6 +116,14 @@ class InvokelintServer(LanguageServer):
         if timer is not None:
             timer.cancel()
         self.stale.discard(root)
+        try:
+            return self._lint(root)
+        finally:
+            pending = self.linted.pop(root, None)
+            if pending is not None and not pending.done():
+                pending.set_result(None)
+
+    def _lint(self, root: Path) -> set[str]:
         overlays = {
             Path(document.path): document.source
             for document in self.workspace.text_documents.values()
@@ -156,7 +180,7 @@ class InvokelintServer(LanguageServer):
 
     # ------------------------------------------------------------------- reporting
     def publish(self, uri: str) -> None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri,
@@ -187,16 +211,23 @@ class InvokelintServer(LanguageServer):
             self.stale.update(self.members)
 
     # ---------------------------------------------------------------------- files
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document ``uri`` (pygls keys them unquoted)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
+    def open_uris(self) -> set[str]:
+        return {document.uri for document in self.workspace.text_documents.values()}
+
     def uri_of(self, path: Path) -> str:
         """The uri the client uses for ``path`` if it has the file open."""
         key = _key(path)
-        for uri, document in self.workspace.text_documents.items():
+        for document in self.workspace.text_documents.values():
             if document.path and _key(Path(document.path)) == key:
-                return uri
+                return document.uri
         return from_fs_path(str(path)) or path.as_uri()
 
     def text_of(self, uri: str) -> str | None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         if document is not None:
             return document.source
         path = _path(uri)
@@ -275,7 +306,7 @@ async def did_change_configuration(
 
 def _relint_stale(ls: InvokelintServer) -> None:
     for root in list(ls.stale & set(ls.members)):
-        ls.lint_and_report(root)
+        ls.lint_and_report(root)  # the files open in the client, not just the next edited
 
 
 def did_open(ls: InvokelintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -302,13 +333,11 @@ def did_close(ls: InvokelintServer, params: types.DidCloseTextDocumentParams) ->
     ls.schedule(uri, ls.debounce)  # its unsaved text is gone: the others see the disk again
 
 
-def document_diagnostic(
+async def document_diagnostic(
     ls: InvokelintServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
     uri = params.text_document.uri
-    changed = ls.ensure_current(uri)
-    if changed - {uri} and ls.refresh:
-        ls.workspace_diagnostic_refresh(None)
+    await ls.current(uri)
     result_id = f"{ls.versions.get(uri, 0)}"
     if params.previous_result_id == result_id:
         return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -317,7 +346,7 @@ def document_diagnostic(
 
 def code_action(ls: InvokelintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None:
         return []
     lines = document.lines

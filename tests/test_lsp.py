@@ -77,7 +77,7 @@ CONFIG = ClientServerConfig(
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return write_project(
-        tmp_path / "project",
+        tmp_path / "my project",  # a space: uris are quoted, paths are not
         {"template.yaml": TEMPLATE, "src/app.py": HANDLER, "other/template.yaml": TEMPLATE},
     )
 
@@ -325,6 +325,7 @@ async def test_pull_client_pulls_and_is_not_pushed_to(neovim, project):
     fixed = await pull(client, template, previous=report.result_id)
     assert fixed.kind == "full" and {d.code for d in fixed.items} == {"IL102"}
     assert client.published == []
+    assert client.diagnostic_refresh_count == 0  # nothing changed in another open file
 
 
 async def test_pull_client_is_asked_to_pull_again_after_another_file_changes(neovim, project):

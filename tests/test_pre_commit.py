@@ -37,7 +37,7 @@ Resources:
       Role: arn:aws:iam::123456789012:role/worker
       Timeout: 60
       Code:
-        ZipFile: "def handler(event, context):\\n    return {}\\n"
+        ZipFile: "def handler(event, context):\\n    return {'batchItemFailures': []}\\n"
   WorkerOrders:
     Type: AWS::Lambda::EventSourceMapping
     Properties:

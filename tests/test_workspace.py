@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import write_project
 
 import invokelint.engine
+from invokelint.cli import main
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import Location
 from invokelint.quickfix import LineEdit, ignore_edit
@@ -197,3 +199,14 @@ def test_json_has_no_comments():
     assert ignore_edit(finding("t.json", 1), text) is None
     assert ignore_edit(finding("t.template", 1), text) is None
     assert ignore_edit(finding("t.template", 1), "Resources:\n  Q: {}\n").line == 0
+
+
+# --------------------------------------------------------------------- without pygls
+
+
+def test_lsp_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pygls", None)  # as if pygls were not installed
+    monkeypatch.delitem(sys.modules, "invokelint.lsp", raising=False)
+    assert main(["lsp"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["invokelint: the language server needs pygls: pip install 'invokelint[lsp]'"]
