@@ -38,7 +38,6 @@ from invokelint.quickfix import ignore_edit
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings
 
-DEBOUNCE = 0.3
 SECTION = "invokelint"
 _converter = get_converter()
 log = logging.getLogger(__name__)
@@ -51,7 +50,6 @@ class InvokelintServer(LanguageServer):
         sync = types.TextDocumentSyncKind.Incremental
         super().__init__("invokelint", __version__, text_document_sync_kind=sync)
         self.projects = Projects()
-        self.debounce = DEBOUNCE
         self.pull = False  # the client pulls diagnostics
         self.refresh = False  # ... and may be asked to pull again
         self.shown: dict[str, list[types.Diagnostic]] = {}  # uri -> its current findings
@@ -202,10 +200,6 @@ class InvokelintServer(LanguageServer):
         settings, problems = Settings.parse(options)
         for problem in problems:
             self.tell(f"invokelint: {problem}")
-        if isinstance(options, dict):
-            table = options.get(SECTION, options)
-            if isinstance(table, dict) and isinstance(table.get("debounce"), int | float):
-                self.debounce = max(0.0, float(table["debounce"]))
         if settings != self.projects.settings:
             self.projects.settings = settings
             self.stale.update(self.members)
@@ -317,7 +311,7 @@ def did_open(ls: InvokelintServer, params: types.DidOpenTextDocumentParams) -> N
 
 
 def did_change(ls: InvokelintServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.schedule(params.text_document.uri, ls.debounce)
+    ls.schedule(params.text_document.uri, ls.projects.settings.debounce)
 
 
 def did_save(ls: InvokelintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -330,7 +324,8 @@ def did_close(ls: InvokelintServer, params: types.DidCloseTextDocumentParams) ->
     if not ls.pull and ls.shown.get(uri):
         ls.shown[uri] = []
         ls.publish(uri)
-    ls.schedule(uri, ls.debounce)  # its unsaved text is gone: the others see the disk again
+    # its unsaved text is gone: the project is linted again with the file on disk
+    ls.schedule(uri, ls.projects.settings.debounce)
 
 
 async def document_diagnostic(

@@ -28,14 +28,17 @@ from invokelint.engine import Linter
 # Files whose edits can change findings: templates, Terraform and handler code.
 LINTED_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf", ".py")
 PROJECT_MARKERS = ("template.yaml", "template.yml", "samconfig.toml")
+DEBOUNCE = 0.3
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the editor may set: rule selection on top of the project's config file."""
+    """What the editor may set: rule selection on top of the project's config file, and
+    how many seconds after the last keystroke a project is linted."""
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    debounce: float = DEBOUNCE
 
     @classmethod
     def parse(cls, options: Any) -> tuple[Settings, list[str]]:
@@ -55,7 +58,11 @@ class Settings:
                 problems.append(str(error))
                 codes = ()
             values[key] = codes
-        return cls(**values), problems
+        debounce = options.get("debounce", DEBOUNCE)
+        if isinstance(debounce, bool) or not isinstance(debounce, int | float) or debounce < 0:
+            problems.append(f"editor settings: debounce: {debounce!r} is not a number of seconds")
+            debounce = DEBOUNCE
+        return cls(values["select"], values["ignore"], float(debounce)), problems
 
 
 def _codes(value: Any) -> tuple[str, ...]:
@@ -117,7 +124,7 @@ class Projects:
     def _linter(self, root: Path) -> tuple[Linter, str | None]:
         """The project's linter, rebuilt when its config file or the settings change."""
         path = find_config(root)
-        stamp = (path, _mtime(path), self.settings)
+        stamp = (path, _mtime(path), self.settings.select, self.settings.ignore)
         cached = self._linters.get(root)
         if cached is not None and cached[0] == stamp:
             return cached[1], cached[2]

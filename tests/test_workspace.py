@@ -125,9 +125,11 @@ def test_a_broken_config_is_reported_and_the_defaults_apply(tmp_path: Path):
 
 
 def test_settings_name_unknown_rules():
-    settings, problems = Settings.parse({"select": ["IL999"], "ignore": "il103, IL2"})
+    options = {"select": ["IL999"], "ignore": "il103, IL2", "debounce": "soon"}
+    settings, problems = Settings.parse(options)
     assert settings == Settings(select=(), ignore=("IL103", "IL2"))
-    assert problems and "IL999" in problems[0]
+    assert len(problems) == 2 and "IL999" in problems[0] and "'soon'" in problems[1]
+    assert Settings.parse({"invokelint": {"debounce": 1}})[0].debounce == 1.0
     assert Settings.parse(None) == (Settings(), [])
 
 
