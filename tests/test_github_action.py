@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import REPO, write_project
-from test_pre_commit import BAD, GOOD
+from samples import CFN_BAD, CFN_GOOD
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 STEPS = ACTION["runs"]["steps"]
@@ -144,7 +144,7 @@ def sarif_results(path: Path) -> list[str]:
 
 
 def test_findings_fail_the_step_after_the_sarif_file_is_written(runner):
-    action = runner({"template.yaml": BAD}, **{"sarif-file": "reports/invokelint.sarif"})
+    action = runner({"template.yaml": CFN_BAD}, **{"sarif-file": "reports/invokelint.sarif"})
     action.use_this_checkout()
     completed = action.run("check")
     assert completed.returncode == 1, completed.stderr
@@ -157,7 +157,9 @@ def test_findings_fail_the_step_after_the_sarif_file_is_written(runner):
 
 
 def test_findings_can_be_reported_without_failing(runner):
-    action = runner({"template.yaml": BAD}, **{"fail-on-findings": "false", "annotations": "true"})
+    action = runner(
+        {"template.yaml": CFN_BAD}, **{"fail-on-findings": "false", "annotations": "true"}
+    )
     action.use_this_checkout()
     completed = action.run("check")
     assert completed.returncode == 0, completed.stderr
@@ -167,7 +169,7 @@ def test_findings_can_be_reported_without_failing(runner):
 
 def test_a_clean_project_passes_and_paths_and_args_reach_the_command(runner):
     action = runner(
-        {"ok/template.yaml": GOOD, "bad/template.yaml": BAD},
+        {"ok/template.yaml": CFN_GOOD, "bad/template.yaml": CFN_BAD},
         paths="ok",
         args="--select IL1",
     )
@@ -179,7 +181,7 @@ def test_a_clean_project_passes_and_paths_and_args_reach_the_command(runner):
 
 def test_a_broken_configuration_fails_even_when_findings_may_not(runner):
     action = runner(
-        {"template.yaml": GOOD, ".invokelint.toml": "selekt = []\n"},
+        {"template.yaml": CFN_GOOD, ".invokelint.toml": "selekt = []\n"},
         **{"fail-on-findings": "false"},
     )
     action.use_this_checkout()
@@ -191,7 +193,7 @@ def test_a_broken_configuration_fails_even_when_findings_may_not(runner):
 
 @pytest.mark.network
 def test_the_install_step_installs_the_action_checkout(runner):
-    action = runner({"template.yaml": BAD})
+    action = runner({"template.yaml": CFN_BAD})
     installed = action.run("install")
     assert installed.returncode == 0, installed.stderr
     executable = Path(action.outputs["install"]["invokelint"])

@@ -20,37 +20,14 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+from samples import HANDLER, SAM_QUEUE, SAM_QUEUE_FIXED, SAM_QUEUE_LINE
 
 from invokelint.rules import get_rule
 
 pytestmark = pytest.mark.asyncio
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    Timeout: 60
-    Runtime: python3.12
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      CodeUri: src/
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
-QUEUE_LINE = 6  # 0-based line of "  Orders:", where IL102 and IL103 are reported
-FIXED = TEMPLATE.replace(
-    "    Type: AWS::SQS::Queue\n",
-    "    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 360\n",
-)
-HANDLER = "def handler(event, context):\n    return {}\n"
+QUEUE_LINE = SAM_QUEUE_LINE - 1  # 0-based, where IL102 and IL103 are reported
+BOTH = frozenset({"IL102", "IL103"})
 
 
 def recording_client() -> LanguageClient:
@@ -78,7 +55,7 @@ CONFIG = ClientServerConfig(
 def project(tmp_path: Path) -> Path:
     return write_project(
         tmp_path / "my project",  # a space: uris are quoted, paths are not
-        {"template.yaml": TEMPLATE, "src/app.py": HANDLER, "other/template.yaml": TEMPLATE},
+        {"template.yaml": SAM_QUEUE, "src/app.py": HANDLER, "other/template.yaml": SAM_QUEUE},
     )
 
 
@@ -160,6 +137,16 @@ def open_file(client: LanguageClient, project: Path, relative: str, text: str | 
     )
 
 
+async def open_template(
+    client: LanguageClient, project: Path, wanted: frozenset[str] = BOTH
+) -> str:
+    """Open ``template.yaml`` and wait until the server pushed its findings."""
+    template = uri(project, "template.yaml")
+    open_file(client, project, "template.yaml")
+    await until(lambda: codes(client, template) == wanted, f"{sorted(wanted)} pushed")
+    return template
+
+
 def replace_all(client: LanguageClient, document_uri: str, version: int, text: str) -> None:
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
@@ -194,9 +181,7 @@ async def pull(client: LanguageClient, document_uri: str, previous: str | None =
 
 async def test_opening_a_template_publishes_its_findings(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: codes(client, template) == {"IL102", "IL103"}, "IL102 and IL103")
+    template = await open_template(client, project)
     il103 = next(d for d in client.diagnostics[template] if d.code == "IL103")
     assert il103.source == "invokelint"
     assert il103.severity == types.DiagnosticSeverity.Error
@@ -210,23 +195,19 @@ async def test_opening_a_template_publishes_its_findings(vscode, project):
 
 async def test_an_edit_clears_what_it_fixed_and_keeps_the_rest(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: "IL103" in codes(client, template), "IL103")
-    replace_all(client, template, 2, FIXED)  # unsaved: the file on disk is still bad
+    template = await open_template(client, project)
+    replace_all(client, template, 2, SAM_QUEUE_FIXED)  # unsaved: the file on disk is still bad
     await until(lambda: codes(client, template) == {"IL102"}, "IL103 to clear")
-    replace_all(client, template, 3, TEMPLATE)
+    replace_all(client, template, 3, SAM_QUEUE)
     await until(lambda: "IL103" in codes(client, template), "IL103 to come back")
 
 
 async def test_edits_are_debounced_into_one_lint(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: "IL103" in codes(client, template), "IL103")
+    template = await open_template(client, project)
     before = len(client.published)
     for version in range(2, 7):  # typing: five edits in quick succession
-        replace_all(client, template, version, FIXED if version % 2 == 0 else TEMPLATE)
+        replace_all(client, template, version, SAM_QUEUE_FIXED if version % 2 == 0 else SAM_QUEUE)
     # version 6 is the fixed text: one lint after the burst reports it, none in between
     await until(lambda: codes(client, template) == {"IL102"}, "the final state")
     await asyncio.sleep(0.4)
@@ -236,10 +217,8 @@ async def test_edits_are_debounced_into_one_lint(vscode, project):
 
 async def test_closing_clears_until_reopened(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
+    template = await open_template(client, project)
     other = uri(project, "other/template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: "IL103" in codes(client, template), "IL103")
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=template))
     )
@@ -256,9 +235,7 @@ async def test_closing_clears_until_reopened(vscode, project):
 
 async def test_quick_fix_adds_an_ignore_comment_without_relinting(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: "IL103" in codes(client, template), "IL103")
+    template = await open_template(client, project)
     il103 = next(d for d in client.diagnostics[template] if d.code == "IL103")
     published = len(client.published)
     actions = await client.text_document_code_action_async(
@@ -274,7 +251,7 @@ async def test_quick_fix_adds_an_ignore_comment_without_relinting(vscode, projec
     assert action.title == "Ignore IL103 on this line"
     [edit] = action.edit.changes[template]
     assert edit.range.start.line == QUEUE_LINE and edit.new_text.endswith("ignore[IL103]")
-    lines = TEMPLATE.splitlines(keepends=True)
+    lines = SAM_QUEUE.splitlines(keepends=True)
     line = lines[QUEUE_LINE]
     lines[QUEUE_LINE] = (
         line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
@@ -293,16 +270,12 @@ async def test_handler_code_is_linted_with_its_project(vscode, project):
 
 async def test_initialization_options_select_rules(vscode_selecting_il103, project):
     client = vscode_selecting_il103
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: codes(client, template) == {"IL103"}, "only IL103")
+    await open_template(client, project, frozenset({"IL103"}))
 
 
 async def test_the_project_config_is_honoured_and_reread_on_save(vscode, project):
     client = vscode
-    template = uri(project, "template.yaml")
-    open_file(client, project, "template.yaml")
-    await until(lambda: codes(client, template) == {"IL102", "IL103"}, "both findings")
+    template = await open_template(client, project)
     save_config(client, project, 'ignore = ["IL102"]\n')
     await until(lambda: codes(client, template) == {"IL103"}, "IL102 to be ignored")
     other = uri(project, "other/template.yaml")
@@ -321,7 +294,7 @@ async def test_pull_client_pulls_and_is_not_pushed_to(neovim, project):
     assert {d.code for d in report.items} == {"IL102", "IL103"}
     again = await pull(client, template, previous=report.result_id)
     assert again.kind == "unchanged" and again.result_id == report.result_id
-    replace_all(client, template, 2, FIXED)
+    replace_all(client, template, 2, SAM_QUEUE_FIXED)
     fixed = await pull(client, template, previous=report.result_id)
     assert fixed.kind == "full" and {d.code for d in fixed.items} == {"IL102"}
     assert client.published == []
@@ -343,7 +316,7 @@ async def test_pull_client_is_asked_to_pull_again_after_another_file_changes(neo
 async def test_positions_use_the_negotiated_encoding(neovim, project):
     client = neovim
     # Neovim 0.11 prefers UTF-8: "😀" is one code point but four UTF-8 code units
-    text = TEMPLATE.replace(
+    text = SAM_QUEUE.replace(
         "    Type: AWS::SQS::Queue\n",
         "    Type: AWS::SQS::Queue\n"
         '    Properties: {Tags: [{Key: a, Value: "😀"}], VisibilityTimeout: 30}\n',
@@ -379,5 +352,5 @@ async def test_handler_edits_update_the_template_and_back(vscode, project):
     assert "IL002" not in codes(client, template)
     replace_all(client, handler, 2, "def other(event, context):\n    return {}\n")
     await until(lambda: "IL002" in codes(client, template), "IL002 after the handler edit")
-    replace_all(client, template, 2, TEMPLATE.replace("app.handler", "app.other"))
+    replace_all(client, template, 2, SAM_QUEUE.replace("app.handler", "app.other"))
     await until(lambda: "IL002" not in codes(client, template), "IL002 to clear")

@@ -15,37 +15,8 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, write_project
+from samples import CFN_BAD, CFN_GOOD
 
-GOOD = """\
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 360
-      RedrivePolicy:
-        deadLetterTargetArn: !GetAtt OrdersDlq.Arn
-        maxReceiveCount: 5
-  OrdersDlq:
-    Type: AWS::SQS::Queue
-    Properties:
-      MessageRetentionPeriod: 1209600
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/worker
-      Timeout: 60
-      Code:
-        ZipFile: "def handler(event, context):\\n    return {'batchItemFailures': []}\\n"
-  WorkerOrders:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      EventSourceArn: !GetAtt Orders.Arn
-      FunctionName: !Ref Worker
-      FunctionResponseTypes: [ReportBatchItemFailures]
-"""
-BAD = GOOD.replace("      VisibilityTimeout: 360\n", "      VisibilityTimeout: 30\n")
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "invokelint tests",
     "GIT_AUTHOR_EMAIL": "tests@invokelint.invalid",
@@ -112,7 +83,7 @@ def try_repo(hook_repo: Path, project: Path) -> subprocess.CompletedProcess[str]
 
 @pytest.mark.network
 def test_hook_fails_on_a_bad_template(hook_repo: Path, tmp_path: Path):
-    project = write_project(tmp_path, {"infra/template.yaml": BAD, "README.md": "docs\n"})
+    project = write_project(tmp_path, {"infra/template.yaml": CFN_BAD, "README.md": "docs\n"})
     completed = try_repo(hook_repo, project)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert re.search(r"^infra/template\.yaml:5:\d+: IL103 error: ", completed.stdout, re.M), (
@@ -122,7 +93,7 @@ def test_hook_fails_on_a_bad_template(hook_repo: Path, tmp_path: Path):
 
 @pytest.mark.network
 def test_hook_passes_on_a_good_template(hook_repo: Path, tmp_path: Path):
-    project = write_project(tmp_path, {"infra/template.yaml": GOOD})
+    project = write_project(tmp_path, {"infra/template.yaml": CFN_GOOD})
     completed = try_repo(hook_repo, project)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert re.search(r"^invokelint\.+Passed$", completed.stdout, re.M), completed.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, lint, run_cli, write_project
 from jsonschema.validators import validator_for
+from samples import SAM_QUEUE
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.engine import LintResult
@@ -20,26 +21,6 @@ from invokelint.rules.docs import render_page
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data/sarif-schema-2.1.0.json").read_text())
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    Timeout: 60
-    Runtime: python3.12
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      CodeUri: src/
-      Events:
-        Orders:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Orders.Arn
-"""
 CLEAN = """\
 Resources:
   Topic:
@@ -49,7 +30,7 @@ Resources:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return write_project(tmp_path, {"stack/template.yaml": TEMPLATE, "other/template.yaml": CLEAN})
+    return write_project(tmp_path, {"stack/template.yaml": SAM_QUEUE, "other/template.yaml": CLEAN})
 
 
 def render(fmt: str, result: LintResult, cwd: Path) -> str:
@@ -187,8 +168,8 @@ def test_sarif_related_locations_follow_the_diagnostic(project: Path):
 
 
 def test_sarif_fingerprints_survive_moved_lines(tmp_path: Path):
-    first = write_project(tmp_path / "a", {"template.yaml": TEMPLATE})
-    moved = write_project(tmp_path / "b", {"template.yaml": "# moved\n\n\n" + TEMPLATE})
+    first = write_project(tmp_path / "a", {"template.yaml": SAM_QUEUE})
+    moved = write_project(tmp_path / "b", {"template.yaml": "# moved\n\n\n" + SAM_QUEUE})
     runs = [
         json.loads(render("sarif", lint(root, cwd=root), root))["runs"][0]
         for root in (first, moved)

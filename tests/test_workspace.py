@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_project
+from samples import HANDLER, SAM_QUEUE, SAM_QUEUE_FIXED
 
 import invokelint.engine
 from invokelint.cli import main
@@ -14,29 +15,6 @@ from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import Location
 from invokelint.quickfix import LineEdit, ignore_edit
 from invokelint.workspace import Projects, Settings
-
-TEMPLATE = """\
-Resources:
-  Orders:
-    Type: AWS::SQS::Queue
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      Role: arn:aws:iam::123456789012:role/worker
-      Timeout: 60
-      Code: src/
-  Mapping:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      EventSourceArn: !GetAtt Orders.Arn
-      FunctionName: !Ref Worker
-"""
-FIXED = TEMPLATE.replace(
-    "    Type: AWS::SQS::Queue\n",
-    "    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 360\n",
-)
 
 
 def codes_of(project, path: Path) -> set[str]:
@@ -50,9 +28,9 @@ def test_a_re_lint_parses_only_the_edited_file(tmp_path: Path, monkeypatch):
     root = write_project(
         tmp_path,
         {
-            "a/template.yaml": TEMPLATE,
-            "b/template.yaml": TEMPLATE.replace("Orders", "Invoices"),
-            "a/src/app.py": "def handler(event, context):\n    return {}\n",
+            "a/template.yaml": SAM_QUEUE,
+            "b/template.yaml": SAM_QUEUE.replace("Orders", "Invoices"),
+            "a/src/app.py": HANDLER,
         },
     )
     projects = Projects([root])
@@ -73,15 +51,15 @@ def test_a_re_lint_parses_only_the_edited_file(tmp_path: Path, monkeypatch):
         lambda text, *a, **k: code_parses.append(text) or real_parse(text, *a, **k),
     )
 
-    second = projects.lint(root, {root / "a/template.yaml": FIXED})
-    assert parsed == [FIXED]  # the other template came from the cache
+    second = projects.lint(root, {root / "a/template.yaml": SAM_QUEUE_FIXED})
+    assert parsed == [SAM_QUEUE_FIXED]  # the other template came from the cache
     assert code_parses == []  # so did the handler module
     assert "IL103" not in codes_of(second, root / "a/template.yaml")
     assert "IL103" in codes_of(second, root / "b/template.yaml")
 
 
 def test_clean_files_are_listed_so_an_editor_can_clear_them(tmp_path: Path):
-    root = write_project(tmp_path, {"template.yaml": FIXED})
+    root = write_project(tmp_path, {"template.yaml": SAM_QUEUE_FIXED})
     project = Projects([root]).lint(root, {})
     assert list(project.files) == [root / "template.yaml"]
     assert "IL103" not in codes_of(project, root / "template.yaml")
@@ -92,10 +70,10 @@ def test_a_project_is_its_config_folder_then_its_workspace_folder(tmp_path: Path
         tmp_path,
         {
             "ws/svc/.invokelint.toml": "",
-            "ws/svc/template.yaml": TEMPLATE,
+            "ws/svc/template.yaml": SAM_QUEUE,
             "ws/svc/src/app.py": "",
             "ws/other/src/app.py": "",
-            "loose/stack/template.yaml": TEMPLATE,
+            "loose/stack/template.yaml": SAM_QUEUE,
             "loose/stack/src/handlers/app.py": "",
         },
     )
@@ -107,7 +85,9 @@ def test_a_project_is_its_config_folder_then_its_workspace_folder(tmp_path: Path
 
 
 def test_editor_settings_apply_on_top_of_the_config_file(tmp_path: Path):
-    root = write_project(tmp_path, {".invokelint.toml": 'select = ["IL103"]\n', "t.yaml": TEMPLATE})
+    root = write_project(
+        tmp_path, {".invokelint.toml": 'select = ["IL103"]\n', "t.yaml": SAM_QUEUE}
+    )
     projects = Projects([root])
     assert codes_of(projects.lint(root, {}), root / "t.yaml") == {"IL103"}
     projects.settings, problems = Settings.parse({"invokelint": {"select": "IL102"}})
@@ -118,7 +98,7 @@ def test_editor_settings_apply_on_top_of_the_config_file(tmp_path: Path):
 
 
 def test_a_broken_config_is_reported_and_the_defaults_apply(tmp_path: Path):
-    root = write_project(tmp_path, {".invokelint.toml": "selekt = 1\n", "t.yaml": TEMPLATE})
+    root = write_project(tmp_path, {".invokelint.toml": "selekt = 1\n", "t.yaml": SAM_QUEUE})
     project = Projects([root]).lint(root, {})
     assert "unknown key 'selekt'" in project.config_error
     assert "IL103" in codes_of(project, root / "t.yaml")
