@@ -103,6 +103,14 @@ async def neovim(lsp_client: LanguageClient, project: Path):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=CONFIG)
+async def emacs(lsp_client: LanguageClient, project: Path):
+    """Emacs 29 (Eglot): diagnostics are pushed; positions count code points."""
+    await start(lsp_client, project, capabilities("emacs@v29.1"), {"debounce": 0.1})
+    yield
+    await lsp_client.shutdown_session()
+
+
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -313,24 +321,42 @@ async def test_pull_client_is_asked_to_pull_again_after_another_file_changes(neo
     assert second.kind == "full" and {d.code for d in second.items} == {"IL103"}
 
 
+EMOJI = SAM_QUEUE.replace(
+    "    Type: AWS::SQS::Queue\n",
+    "    Type: AWS::SQS::Queue\n"
+    '    Properties: {Tags: [{Key: a, Value: "😀"}], VisibilityTimeout: 30}\n',
+)
+
+
+def emoji_template(project: Path) -> tuple[str, int, str]:
+    """A template whose IL103 follows an emoji on its line: its uri, its 0-based line
+    and the text before it on that line."""
+    path = write_project(project, {"emoji/template.yaml": EMOJI}) / "emoji/template.yaml"
+    [expected] = [d for d in lint(path, cwd=project).diagnostics if d.code == "IL103"]
+    line = EMOJI.splitlines()[expected.location.line - 1]
+    before = line[: expected.location.column - 1]
+    assert "😀" in before
+    return path.as_uri(), expected.location.line - 1, before
+
+
 async def test_positions_use_the_negotiated_encoding(neovim, project):
     client = neovim
     # Neovim 0.11 prefers UTF-8: "😀" is one code point but four UTF-8 code units
-    text = SAM_QUEUE.replace(
-        "    Type: AWS::SQS::Queue\n",
-        "    Type: AWS::SQS::Queue\n"
-        '    Properties: {Tags: [{Key: a, Value: "😀"}], VisibilityTimeout: 30}\n',
-    )
-    path = write_project(project, {"emoji/template.yaml": text}) / "emoji/template.yaml"
-    [expected] = [d for d in lint(path, cwd=project).diagnostics if d.code == "IL103"]
+    template, line, before = emoji_template(project)
     open_file(client, project, "emoji/template.yaml")
-    report = await pull(client, path.as_uri())
+    report = await pull(client, template)
     [il103] = [d for d in report.items if d.code == "IL103"]
-    line = text.splitlines()[expected.location.line - 1]
-    assert il103.range.start.line == expected.location.line - 1
-    start = len(line[: expected.location.column - 1].encode("utf-8"))
-    assert "😀" in line[: expected.location.column - 1]
-    assert il103.range.start.character == start
+    assert il103.range.start == types.Position(line=line, character=len(before.encode()))
+
+
+async def test_positions_count_code_points_for_emacs(emacs, project):
+    client = emacs
+    # Emacs 29's Eglot prefers UTF-32 (code points) and gets pushed diagnostics
+    template, line, before = emoji_template(project)
+    open_file(client, project, "emoji/template.yaml")
+    await until(lambda: "IL103" in codes(client, template), "IL103 pushed")
+    [il103] = [d for d in client.diagnostics[template] if d.code == "IL103"]
+    assert il103.range.start == types.Position(line=line, character=len(before))
 
 
 # ------------------------------------------------------------------- handler code rules
