@@ -151,7 +151,7 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{args.output}: cannot write report: {exc.strerror}") from None
     else:
-        sys.stdout.write(report)
+        _write(report)
 
     if result.failed:
         return EXIT_ERROR
@@ -197,11 +197,12 @@ def _list_rules(output: str) -> int:
             }
             for r in rules
         ]
-        print(json.dumps(items, indent=2))
+        _write(json.dumps(items, indent=2) + "\n")
         return EXIT_OK
     width = max(len(r.name) for r in rules)
-    for r in rules:
-        print(f"{r.id}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+    _write(
+        "".join(f"{r.id}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}\n" for r in rules)
+    )
     return EXIT_OK
 
 
@@ -212,5 +213,15 @@ def _explain_rule(code: str) -> int:
     rule = get_rule(code)
     if rule is None:
         raise UsageError(f"unknown rule {code!r} (see 'invokelint rules')")
-    sys.stdout.write(render_page(rule))
+    _write(render_page(rule))
     return EXIT_OK
+
+
+def _write(text: str) -> None:
+    """Standard output; a reader that stops early (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes standard output again at exit: let that go nowhere, quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

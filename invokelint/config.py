@@ -62,7 +62,10 @@ class Config:
 
     # -- rule selection
     def enabled(self, code: str) -> bool:
-        return _matches(code, self.select) and not _matches(code, self.ignore)
+        return _matches(code, self.select) and not self.is_ignored(code)
+
+    def is_ignored(self, code: str) -> bool:
+        return _matches(code, self.ignore)
 
     def ignored_in(self, code: str, path: str) -> bool:
         """``per-file-ignores``: ``path`` is compared relative to the config's folder."""
@@ -213,6 +216,9 @@ def config_schema() -> dict[str, Any]:
 def _validate(table: Mapping[str, Any], path: Path) -> None:
     from jsonschema import Draft202012Validator
 
+    rules = table.get("rules")
+    if isinstance(rules, dict):  # rule ids are case-insensitive everywhere else too
+        table = {**table, "rules": {str(code).upper(): value for code, value in rules.items()}}
     validator = Draft202012Validator(config_schema())
     error = next(
         iter(sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))), None
@@ -229,14 +235,25 @@ def _describe(error: Any, path: Path) -> str:
     if error.validator == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
+        if keys == ["rules"]:
+            return f"{section} rules: {_rule_table_problem(extra[0])}"
         scope = f"{section} {where}".rstrip() if where else section
         return f"{scope}: unknown key {', '.join(repr(k) for k in extra)}"
-    if error.validator == "propertyNames":
-        return f"{section} {where}: {error.instance!r} is not a rule id such as IL103"
     value = error.instance
+    if "propertyNames" in error.schema_path:  # a key of ``severity``: one rule, no prefix
+        return f"{section} {where}: {value!r} is not a rule id such as IL103"
     if error.validator == "pattern":
         return f"{section} {where}: {value!r} is not a rule id or prefix (IL103, IL1, ALL)"
     return f"{section} {where}: {error.message}"
+
+
+def _rule_table_problem(code: str) -> str:
+    from invokelint.rules import get_rule
+
+    rule = get_rule(code) if code.startswith("IL") else None
+    if rule is None:
+        return f"unknown rule {code!r}"
+    return f"rule {code!r} has no options"
 
 
 def _check_rule_codes(table: Mapping[str, Any], path: Path) -> None:

@@ -1,15 +1,17 @@
 """Which files to lint: templates found under the given paths.
 
 A folder is walked (skipping ``.git``, ``node_modules``, ``.aws-sam``, ``.terraform``,
-virtual environments and the config's ``exclude`` globs); a file named on the command
-line is taken as it is. Whether a YAML/JSON file is a template is decided by its name
-(``template.yaml``, ``*.template``) or by its content (``Resources`` holding ``AWS::``
-types), so unrelated YAML such as CI workflows is never reported.
+virtual environments and the config's ``exclude`` globs, and never leaving the folder
+through a symbolic link); a file named on the command line is taken as it is. Whether
+a YAML/JSON file is a template is decided by its name (``template.yaml``, ``*.template``)
+or by its content (``Resources`` holding ``AWS::`` types), so unrelated YAML such as CI
+workflows is never reported.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from invokelint.config import Config
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
+_RESOURCES_KEY = re.compile(r"^['\"]?Resources['\"]?[ \t]*:|\"Resources\"\s*:", re.MULTILINE)
 
 
 class PathNotFound(Exception):
@@ -33,19 +36,32 @@ def discover(paths: Iterable[Path], config: Config) -> list[Path]:
         elif path.is_dir():
             for candidate in _walk(path, config):
                 found[candidate] = None
+        elif path.exists():
+            raise PathNotFound(f"{path}: not a regular file or directory")
         else:
             raise PathNotFound(f"{path}: no such file or directory")
     return list(found)
 
 
 def _walk(root: Path, config: Config) -> Iterable[Path]:
+    """Regular files only (a FIFO named ``template.yaml`` would block the read forever);
+    symbolic links only when they stay inside ``root``; folders are never followed
+    through links (``os.walk``'s default)."""
+    inside = os.path.realpath(root)
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
         for name in sorted(files):
             path = base / name
-            if is_candidate(path) and not config.excluded(path):
-                yield path
+            if not is_candidate(path) or config.excluded(path) or not path.is_file():
+                continue
+            if path.is_symlink() and not _within(os.path.realpath(path), inside):
+                continue
+            yield path
+
+
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath((path, folder)) == folder
 
 
 def is_candidate(path: Path) -> bool:
@@ -58,5 +74,7 @@ def named_as_template(path: Path) -> bool:
 
 
 def may_be_template(text: str) -> bool:
-    """Cheap content test before parsing: only templates mention both of these."""
-    return "Resources" in text and "AWS::" in text
+    """Cheap content test before parsing: a top-level ``Resources:`` key (YAML) or a
+    ``"Resources":`` key (JSON), and an ``AWS::`` type. A CI workflow that merely
+    mentions both words is not parsed, so its syntax errors are never reported."""
+    return "AWS::" in text and _RESOURCES_KEY.search(text) is not None

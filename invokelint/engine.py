@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from invokelint.suppressions import inline_suppressions, is_suppressed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _CACHE_LIMIT = 512
+_JSON_START = re.compile(r"\s*\{")
 _documents: dict[tuple[bool, str], Document] = {}
 
 
@@ -56,7 +58,10 @@ class Linter:
             if self.config.enabled(rule.id) and rule.id != PARSE_ERROR
         ]
         self.names = {rule.name: rule.id for rule in rules}
-        self.parse_error_enabled = self.config.enabled(PARSE_ERROR)
+        # A file that cannot be parsed is reported whatever ``select`` says (a narrow
+        # selection must not turn a broken template green); only ignoring IL001 hides it.
+        self.parse_error_enabled = not self.config.is_ignored(PARSE_ERROR)
+        self.problems_enabled = self.config.enabled(PARSE_ERROR)
 
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
@@ -67,6 +72,9 @@ class Linter:
         for path in discover(paths, self.config):
             found.extend(self._lint_file(path, overlays, result, comments))
         result.diagnostics = sorted(self._filter(found, result, comments), key=Diagnostic.sort_key)
+        # A read or parse failure fails the run only while its IL001 is still reported.
+        reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        result.failed = [path for path in result.failed if path in reported]
         return result
 
     def rule_ids(self) -> list[str]:
@@ -85,7 +93,9 @@ class Linter:
         display = self.display_path(path)
         text, error = _read(path, overlays)
         if error is not None:
-            if not named_as_template(path):
+            # Unreadable: report it if it is meant to be a template (by name, or by what
+            # could be decoded of a file that is not UTF-8); anything else is not ours to judge.
+            if not named_as_template(path) and not (text is not None and may_be_template(text)):
                 return []
             result.failed.append(display)
             return [self._parse_error(display, error)]
@@ -93,10 +103,10 @@ class Linter:
         if not named_as_template(path) and not may_be_template(text):
             return []
         try:
-            document = _load(text, is_json=path.suffix == ".json")
+            document = _load(text, is_json=_is_json(path, text))
         except ParseError as error:
             result.failed.append(display)
-            return [self._parse_error(display, _within(error, text))]
+            return [self._parse_error(display, error)]
         from invokelint.frontends.cloudformation import build_model, is_template
 
         if not is_template(document.root):
@@ -104,9 +114,10 @@ class Linter:
         result.checked.append(display)
         result.statistics["templates"] += 1
         comments[display] = inline_suppressions(text, self.names)
+        # Problems in a file that loaded (duplicate keys) are findings like any other.
+        problems = document.problems if self.problems_enabled else []
         diagnostics = [
-            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]))
-            for p in document.problems
+            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1])) for p in problems
         ]
         model = build_model(document.root, display, str(path.parent))
         result.models.append(model)
@@ -136,7 +147,8 @@ class Linter:
         for diagnostic in diagnostics:
             if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
                 continue
-            if self.config.ignored_in(diagnostic.code, diagnostic.path):
+            # display paths are relative to ``self.cwd``, which need not be the process's
+            if self.config.ignored_in(diagnostic.code, str(self.cwd / diagnostic.path)):
                 continue
             resource_ignores = ignores.get((diagnostic.path, diagnostic.resource), frozenset())
             if is_suppressed(diagnostic, comments, resource_ignores):
@@ -158,6 +170,7 @@ PARSE_ERROR = "IL001"
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
+    """The file's text, or why it cannot be read (with a lossy decoding when not UTF-8)."""
     overlay = overlays.get(path.resolve())
     if overlay is not None:
         return overlay, None
@@ -173,15 +186,20 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, ParseError("file is not UTF-8 text", line, column)
+        error = ParseError("file is not UTF-8 text", line, column)
+        return data.decode("utf-8", "replace"), error
 
 
-def _within(error: ParseError, text: str) -> ParseError:
-    """Parsers report an unexpected end of file one line past the end: keep it inside."""
-    lines = text.splitlines() or [""]
-    if error.line <= len(lines):
-        return error
-    return ParseError(error.message, len(lines), len(lines[-1]) + 1)
+def _is_json(path: Path, text: str) -> bool:
+    """``.json``, or a ``.template`` that starts with ``{``: CloudFormation reads it as JSON."""
+    if path.suffix == ".json":
+        return True
+    return path.suffix == ".template" and _JSON_START.match(text) is not None
+
+
+def clear_cache() -> None:
+    """Forget every parsed document (benchmarks; a server that wants its memory back)."""
+    _documents.clear()
 
 
 def _load(text: str, *, is_json: bool) -> Document:

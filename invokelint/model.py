@@ -328,10 +328,18 @@ class EventBridgeTrigger(AsyncTrigger):
 
 @dataclass(eq=False, slots=True, kw_only=True)
 class ApiTrigger(SyncTrigger):
-    """An API Gateway route or method that integrates the function."""
+    """An API Gateway route or method that integrates the function, or a Lambda authorizer.
+
+    ``integration_timeout`` is how long API Gateway waits, in milliseconds (None for an
+    authorizer); ``credentials`` is True when API Gateway invokes with an IAM role of its
+    own, so no resource-based permission is needed.
+    """
 
     api: Literal["rest", "http", "websocket"] | Unknown
     proxy: bool | Unknown = True  # AWS_PROXY (Lambda proxy) integration
+    authorizer: bool = False
+    integration_timeout: Setting[int] | None = None
+    credentials: bool | Unknown = False
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -367,6 +375,7 @@ class Permission:
     function: Function | ExternalArn | Unknown
     principal: str | Unknown
     source_arn: Target | None = None
+    action: str | Unknown = "lambda:InvokeFunction"
     ignores: frozenset[str] = frozenset()
 
 
@@ -422,7 +431,8 @@ class InvocationModel:
 
     def unknown_invoker(self, function: Function, location: Location) -> None:
         """Record that something may invoke ``function`` in a way the model cannot tell."""
-        self._unknown[function].append(location)
+        if location not in self._unknown[function]:
+            self._unknown[function].append(location)
 
     def named_as_dead_letter(self, resource: Resource) -> None:
         """Record that ``resource`` is named as a failure target in a way the model has no

@@ -7,11 +7,50 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from invokelint.config import Config
 from invokelint.engine import Linter, LintResult
 
 REPO = Path(__file__).resolve().parent.parent
+
+_SQS_CONSUMER = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:{queue_comment}
+    Type: AWS::SQS::Queue{queue_metadata}
+    Properties:
+      VisibilityTimeout: {visibility}{visibility_comment}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 30
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Orders.Arn
+"""
+
+
+def sqs_consumer(
+    visibility: int,
+    *,
+    queue_comment: str = "",
+    queue_metadata: str = "",
+    visibility_comment: str = "",
+) -> str:
+    """A SAM queue (line 3) without redrive, its ``VisibilityTimeout`` on line 6, read by a
+    30-second function: IL102 always, IL103 below 180 s (an error below 30 s)."""
+    return _SQS_CONSUMER.format(
+        visibility=visibility,
+        queue_comment=queue_comment,
+        queue_metadata=queue_metadata,
+        visibility_comment=visibility_comment,
+    )
 
 
 def write_project(root: Path, files: Mapping[str, str]) -> Path:
@@ -41,14 +80,18 @@ def codes(result: LintResult) -> list[str]:
     return [d.code for d in result.diagnostics]
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command in a child process: exit status, stdout and stderr as a user sees them."""
+def run_cli(*args: str, cwd: Path, **options: Any) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process: exit status, stdout and stderr as a user sees them.
+
+    ``options`` go to ``subprocess.run`` (``input``, ``user``, ...).
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout, not another install
+    options.setdefault("timeout", 120)
     return subprocess.run(
         [sys.executable, "-m", "invokelint", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        **options,
     )

@@ -8,7 +8,7 @@ import pytest
 from helpers import REPO, codes, lint, write_project
 
 from invokelint.rules import all_rules
-from invokelint.rules.docs import REQUIRED_SECTIONS, read_examples, render_page
+from invokelint.rules.docs import REQUIRED_SECTIONS, read_examples, render_page, with_rules_table
 
 PAGES = REPO / "rules"
 RULE_CATALOG_ID = re.compile(r"^IL\d{3}$")
@@ -70,3 +70,10 @@ def test_page_shows_every_example(rule):
     examples = read_examples(render_page(rule))
     assert len(examples) == len(rule.examples)
     assert [e.bad for e in examples] == [e.bad for e in rule.examples]
+
+
+def test_readme_rules_table_is_current():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme == with_rules_table(readme), "run: python -m invokelint.rules.docs"
+    for rule in all_rules():
+        assert f"[{rule.id}](rules/{rule.id}.md)" in readme

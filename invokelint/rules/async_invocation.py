@@ -15,6 +15,10 @@ _TRIGGER_KINDS = {
     "config": "AWS Config rule",
     "codecommit": "CodeCommit trigger",
     "lambda": "destination of",
+    "apigateway": "API Gateway integration",
+    "states": "Step Functions task",
+    "cognito-idp": "Cognito user pool trigger",
+    "alexa-appkit": "Alexa skill",
 }
 
 

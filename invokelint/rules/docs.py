@@ -120,6 +120,33 @@ def write_pages(folder: Path) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":  # python -m invokelint.rules.docs rules/
+TABLE_START = "<!-- rules-table:start (generated: python -m invokelint.rules.docs) -->"
+TABLE_END = "<!-- rules-table:end -->"
+
+
+def rules_table() -> str:
+    """The README's table of every rule: id (linked to its page), name, severity, summary."""
+    from invokelint.rules import all_rules
+
+    rows = ["| ID | name | severity | what it reports |", "|---|---|---|---|"]
+    for rule in all_rules():
+        rows.append(
+            f"| [{rule.id}](rules/{rule.id}.md) | `{rule.name}` | {rule.severity.value} "
+            f"| {rule.summary} |"
+        )
+    return "\n".join(rows)
+
+
+def with_rules_table(readme: str) -> str:
+    """``readme`` with the text between the table markers replaced by ``rules_table()``."""
+    start, end = readme.index(TABLE_START), readme.index(TABLE_END)
+    return readme[: start + len(TABLE_START)] + "\n" + rules_table() + "\n" + readme[end:]
+
+
+if __name__ == "__main__":  # python -m invokelint.rules.docs [rules/ [README.md]]
     for page in write_pages(Path(sys.argv[1] if len(sys.argv) > 1 else "rules")):
         print(page)
+    readme = Path(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    if readme.is_file():
+        readme.write_text(with_rules_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+        print(readme)

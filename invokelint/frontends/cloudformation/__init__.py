@@ -22,6 +22,7 @@ from invokelint.frontends.cloudformation.resources import (
     link_queues,
     mark_named_dead_letters,
 )
+from invokelint.frontends.cloudformation.sync_triggers import add_sync_triggers
 from invokelint.frontends.cloudformation.template import Template
 from invokelint.frontends.positioned import Map
 from invokelint.model import InvocationModel
@@ -61,6 +62,7 @@ def build_model(root: Map, path: str, directory: str) -> InvocationModel:
     add_permissions(template, model, resolver)
     add_event_invoke_configs(template, model, resolver)
     add_async_triggers(template, model, resolver)
+    add_sync_triggers(template, model, resolver)
     add_permission_triggers(model)  # last: sees every trigger a permission may belong to
     mark_unmodelled_invokers(template, model, resolver)
     mark_named_dead_letters(template, model, resolver)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
-from invokelint.frontends.cloudformation.mappings import sam_events
+from invokelint.frontends.cloudformation.mappings import sam_trigger_events
 from invokelint.frontends.cloudformation.references import FunctionRef, Resolver
 from invokelint.frontends.cloudformation.template import (
     Template,
@@ -284,16 +284,7 @@ _READERS: dict[str, Reader] = {
 def _sam_events(
     template: Template, resolver: Resolver, function: Function, properties: Map
 ) -> Iterator[Trigger | EventSourceMapping]:
-    events = properties.get("Events")
-    for name, event_type, _body, props in sam_events(properties):
-        common = {
-            "id": f"{function.id}.{name}",
-            "resource": function.id,
-            "location": template.location(events.key_position(name)),
-            "function": function,
-            "sam": True,
-            "ignores": function.ignores,
-        }
+    for event_type, props, common in sam_trigger_events(template, function, properties):
         if event_type == "S3":
             yield _sam_s3(template, resolver, props, common)
         elif event_type == "SNS":

@@ -36,14 +36,18 @@ def function_properties(template: Template, logical_id: str, properties: Map) ->
     """The properties SAM would see: ``Globals.Function`` merged under the function's own.
 
     Values keep the position they were written at, so a timeout set in ``Globals`` is
-    reported in ``Globals``.
+    reported in ``Globals``. ``properties`` are the resource's own; every part of the
+    frontend asks for them, so the merge is done once per function.
     """
     if template.resource_type(logical_id) != SAM_FUNCTION:
         return properties
     defaults = child(template.root, "Globals", "Function")
     if not isinstance(defaults, Map):
         return properties
-    return _merge(defaults, properties)
+    merged = template.merged_properties.get(logical_id)
+    if merged is None:
+        merged = template.merged_properties[logical_id] = _merge(defaults, properties)
+    return merged
 
 
 def _merge(base: Map, override: Map) -> Map:

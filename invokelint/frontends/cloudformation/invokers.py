@@ -7,14 +7,17 @@ model does not understand marks the function as possibly invoked some other way.
 
 from __future__ import annotations
 
+from invokelint.frontends.cloudformation.connectors import connector_permissions
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
 from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
 from invokelint.frontends.cloudformation.references import Resolver
-from invokelint.frontends.cloudformation.template import Template, as_str
+from invokelint.frontends.cloudformation.sync_triggers import URL_SERVICE
+from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
 from invokelint.frontends.positioned import Map
 from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
 
 PERMISSION_TYPE = "AWS::Lambda::Permission"
+URL_ACTION = "lambda:InvokeFunctionUrl"
 
 # Resource types (or some of their properties) whose references to a function never
 # invoke it: "*" for the whole resource, else the top-level property names.
@@ -42,10 +45,15 @@ INERT_REFERENCES: dict[str, frozenset[str]] = {
 
 
 def add_permissions(template: Template, model: InvocationModel, resolver: Resolver) -> None:
+    """``AWS::Lambda::Permission``s, and those SAM connectors become."""
+    model.permissions.extend(connector_permissions(template, resolver))
     for logical_id, kind, properties in template.iter_resources():
         if kind != PERMISSION_TYPE:
             continue
         principal = as_str(properties.get("Principal"))
+        action = as_str(properties.get("Action"))
+        if as_bool(properties.get("InvokedViaFunctionUrl")) is True:
+            action = URL_ACTION  # usable only through the function URL: the URL's own
         source = properties.get("SourceArn")
         model.permissions.append(
             Permission(
@@ -54,6 +62,7 @@ def add_permissions(template: Template, model: InvocationModel, resolver: Resolv
                 function=resolver.resolve_function(properties.get("FunctionName")).function,
                 principal=principal if isinstance(principal, str) else UNKNOWN,
                 source_arn=resolver.resolve(source) if source is not None else None,
+                action=action if isinstance(action, str) else UNKNOWN,
                 ignores=template.ignores(logical_id),
             )
         )
@@ -76,6 +85,8 @@ def mark_unmodelled_invokers(
             function = model.resources.get(logical_id)
             effective = function_properties(template, logical_id, properties)
             events = effective.get("Events")
+            if isinstance(function, Function) and is_intrinsic(events):  # a condition decides
+                model.unknown_invoker(function, template.entry_location(effective, "Events"))
             for name, event_type, _body, _props in sam_events(effective):
                 trigger_id = f"{logical_id}.{name}"
                 if event_type in SAM_POLL_EVENTS or (id(function), trigger_id) in modelled:
@@ -91,7 +102,10 @@ def _explained(model: InvocationModel, permission: Permission) -> bool:
     principal = permission.principal
     if not isinstance(principal, str):
         return False
-    service = principal.split(".")[0]
+    # a function URL's permission names the action, and "*" or an account as principal
+    action = permission.action
+    url = isinstance(action, str) and action.lower() == URL_ACTION.lower()
+    service = URL_SERVICE if url else principal.split(".")[0]
     triggers = (*model.async_triggers, *model.sync_triggers)
     return any(t.function is permission.function and t.service == service for t in triggers)
 

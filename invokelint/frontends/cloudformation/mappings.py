@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
@@ -100,6 +101,28 @@ def sam_events(properties: Map) -> list[tuple[str, str, Map, Map]]:
                     )
                 )
     return found
+
+
+def sam_trigger_events(
+    template: Template, function: Function, properties: Map
+) -> Iterator[tuple[str, Map, dict[str, Any]]]:
+    """``(type, event properties, common trigger fields)`` of a SAM function's events: the
+    id, resource, location (the event's name), function, ``sam`` and ``ignores`` that a
+    trigger made from the event carries."""
+    events = properties.get("Events")
+    for name, event_type, _body, props in sam_events(properties):
+        yield (
+            event_type,
+            props,
+            {
+                "id": f"{function.id}.{name}",
+                "resource": function.id,
+                "location": template.location(events.key_position(name)),
+                "function": function,
+                "sam": True,
+                "ignores": function.ignores,
+            },
+        )
 
 
 def _from_resource(

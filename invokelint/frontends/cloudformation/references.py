@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from invokelint.frontends.cloudformation.template import Template, as_str, is_intrinsic
-from invokelint.frontends.positioned import Map, Pos, Seq
+from invokelint.frontends.cloudformation.template import Template, as_str, child, is_intrinsic
+from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
 from invokelint.model import (
     UNKNOWN,
     Bucket,
@@ -32,6 +32,7 @@ from invokelint.model import (
 )
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_QUALIFIER = re.compile(r"[A-Za-z0-9$_-]+")
 _VERSION_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::Alias")
 
 
@@ -77,38 +78,19 @@ class Resolver:
 
     def resolve_function(self, value: Any) -> FunctionRef:
         """A function reference, seeing through versions, aliases and ARN qualifiers."""
+        if isinstance(value, str):
+            return self._literal_function(value)
         if is_intrinsic(value):
             name, argument = next(iter(value.items()))
-            logical_id = None
-            if name == "Ref" and isinstance(argument, str):
-                logical_id = argument
-            elif name == "Fn::GetAtt" and isinstance(argument, list) and argument:
-                logical_id = argument[0]
-            if isinstance(logical_id, str):
-                qualified = self._qualified_refs().get(logical_id)
+            if name in ("Fn::Sub", "Fn::Join"):
+                return self._function_in_sub(value)
+            logical_id = _referenced_id(name, argument)
+            if logical_id is not None:
+                qualified = self._qualified_ref(logical_id)
                 if qualified is not None:
                     return qualified
-                sam = self._sam_alias(logical_id)
-                if sam is not None:
-                    return sam
-            if name == "Fn::Sub" and isinstance(argument, str):
-                # "${Fn.Arn}:live" names the alias "live" of Fn
-                target = self._sub(argument)
-                if isinstance(target, Function):
-                    tail = _SUB_VARIABLE.sub("", argument)
-                    return FunctionRef(target, tail[1:] if tail.startswith(":") else None)
         target = self.resolve(value)
-        if isinstance(target, Function):
-            return FunctionRef(target)
-        if isinstance(target, ExternalArn):
-            if not target.is_function:
-                return FunctionRef(UNKNOWN)
-            parts = target.resource.split(":")
-            return FunctionRef(target, parts[2] if len(parts) > 2 else None)
-        if isinstance(value, str) and not value.startswith("arn:"):
-            # FunctionName also accepts a plain name
-            return FunctionRef(self._match_name("lambda", value.split(":")[0]) or UNKNOWN)
-        return FunctionRef(UNKNOWN)
+        return FunctionRef(target if isinstance(target, Function) else UNKNOWN)
 
     def references(self, value: Any, pos: Pos) -> Iterator[tuple[str, Pos]]:
         """Every logical id that ``value`` mentions (Ref, GetAtt, Sub), with its position."""
@@ -149,6 +131,67 @@ class Resolver:
         return None
 
     # -- internals
+    def _literal_function(self, text: str) -> FunctionRef:
+        """A function ARN (``arn:...:function:name[:qualifier]``) or a plain name."""
+        if text.startswith("arn:"):
+            target = self._literal(text)
+            if isinstance(target, Function) or (
+                isinstance(target, ExternalArn) and target.is_function
+            ):
+                parts = text.split(":")
+                return FunctionRef(target, parts[7] if len(parts) > 7 else None)
+            return FunctionRef(UNKNOWN)
+        # FunctionName also accepts a plain name, optionally with ":qualifier"
+        name, _, qualifier = text.partition(":")
+        return FunctionRef(self._match_name("lambda", name) or UNKNOWN, qualifier or None)
+
+    def _function_in_sub(self, value: Any) -> FunctionRef:
+        """``!Sub "${Fn.Arn}:live"``, ``!Join [":", [!GetAtt Fn.Arn, !GetAtt V.Version]]``..."""
+        from invokelint.frontends.cloudformation.substitution import (
+            compose,
+            has_references,
+            unescape,
+        )
+
+        text = compose(value, NO_POS)
+        if text is None:
+            return FunctionRef(UNKNOWN)
+        sub = text.sub()
+        if not has_references(sub):  # only pseudo parameters: a literal ARN
+            return self._literal_function(unescape(_SUB_VARIABLE.sub("*", sub)))
+        target = self._sub(sub)
+        if not isinstance(target, Function):
+            return FunctionRef(UNKNOWN)
+        for match in _SUB_VARIABLE.finditer(sub):
+            reference = match.group(1)
+            if self.function_of(reference.split(".")[0]) is not target:
+                continue
+            qualified = self._qualified_ref(reference)
+            if qualified is not None and qualified.qualifier is not None:
+                return qualified
+            return FunctionRef(target, self._tail_qualifier(sub[match.end() :], target))
+        return FunctionRef(target)
+
+    def _tail_qualifier(self, tail: str, function: Function) -> str | Unknown | None:
+        """The qualifier written after a function's ARN: ``:live``, ``:${Version.Version}``."""
+        if not tail.startswith(":"):
+            return None if not tail else UNKNOWN
+        qualifier = tail[1:]
+        match = _SUB_VARIABLE.fullmatch(qualifier)
+        if match is not None:
+            named = self._qualified_refs().get(match.group(1).split(".")[0])
+            if named is not None and named.function is function:
+                return named.qualifier
+            return UNKNOWN
+        return qualifier if _QUALIFIER.fullmatch(qualifier) else UNKNOWN
+
+    def _qualified_ref(self, reference: str) -> FunctionRef | None:
+        """A version, an alias, or SAM's ``Fn.Alias``/``Fn.Version``; None otherwise."""
+        sam = self._sam_alias(reference)
+        if sam is not None:
+            return sam
+        return self._qualified_refs().get(reference.split(".")[0])
+
     def _logical_id(self, logical_id: Any, attribute: Any) -> Target:
         if not isinstance(logical_id, str):
             return UNKNOWN
@@ -173,12 +216,8 @@ class Resolver:
             return None
         if suffix == "Version":
             return FunctionRef(function, "version")
-        body = self.template.resources.get(base)
-        alias = (
-            as_str(body.get("Properties", {}).get("AutoPublishAlias"))
-            if isinstance(body, Map)
-            else None
-        )
+        # ``Properties:`` may be empty (None) or not a mapping at all
+        alias = as_str(child(self.template.resources.get(base), "Properties", "AutoPublishAlias"))
         return FunctionRef(function, alias if isinstance(alias, str) else UNKNOWN)
 
     def _sub(self, argument: Any) -> Target:
@@ -287,3 +326,15 @@ def _index_names(model: InvocationModel) -> dict[tuple[str, str], list[Resource]
             if isinstance(resource, kind):
                 names[(service, name)].append(resource)
     return names
+
+
+def _referenced_id(name: str, argument: Any) -> str | None:
+    """The logical id (``Fn.Alias`` kept whole) that a ``Ref`` or ``Fn::GetAtt`` names."""
+    if name == "Ref" and isinstance(argument, str):
+        return argument
+    if name == "Fn::GetAtt":
+        if isinstance(argument, str):
+            return argument.split(".")[0]
+        if isinstance(argument, list) and argument and isinstance(argument[0], str):
+            return argument[0]
+    return None

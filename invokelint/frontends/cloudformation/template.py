@@ -87,6 +87,9 @@ class Template:
         parameters = root.get("Parameters")
         self.parameters: Map = parameters if isinstance(parameters, Map) else Map()
         self.is_sam = _has_sam_transform(root.get("Transform"))
+        # logical id -> properties with SAM ``Globals`` merged in (functions.py fills it)
+        self.merged_properties: dict[str, Map] = {}
+        self._well_formed: list[tuple[str, str, Map]] | None = None
 
     # -- locations
     def location(self, pos: Pos) -> Location:
@@ -103,18 +106,23 @@ class Template:
     # -- resources
     def iter_resources(self) -> Iterator[tuple[str, str, Map]]:
         """``(logical_id, type, properties)`` of every well-formed resource."""
-        for logical_id, body in self.resources.items():
-            if not isinstance(body, Map):
-                continue
-            kind = body.get("Type")
-            if not isinstance(kind, str):
-                continue
-            properties = body.get("Properties")
-            yield (
-                str(logical_id),
-                kind,
-                properties if isinstance(properties, Map) else Map(body.pos),
-            )
+        if self._well_formed is None:  # every part of the frontend walks them: list once
+            self._well_formed = []
+            for logical_id, body in self.resources.items():
+                if not isinstance(body, Map):
+                    continue
+                kind = body.get("Type")
+                if not isinstance(kind, str):
+                    continue
+                properties = body.get("Properties")
+                self._well_formed.append(
+                    (
+                        str(logical_id),
+                        kind,
+                        properties if isinstance(properties, Map) else Map(body.pos),
+                    )
+                )
+        return iter(self._well_formed)
 
     def resource_type(self, logical_id: str) -> str | None:
         body = self.resources.get(logical_id)
@@ -160,6 +168,19 @@ def _has_sam_transform(transform: Any) -> bool:
     if isinstance(transform, Seq):
         return SAM_TRANSFORM in transform
     return False
+
+
+def plain(value: Any, kind: type) -> bool:
+    """``value`` is a ``kind`` (mapping or list) written out, not an intrinsic function."""
+    return isinstance(value, kind) and not is_intrinsic(value)
+
+
+def items(value: Any) -> Iterator[tuple[int, Map]]:
+    """``(index, item)`` of a literal list's literal mappings."""
+    if isinstance(value, Seq):
+        for index, item in enumerate(value):
+            if plain(item, Map):
+                yield index, item
 
 
 def child(mapping: Any, *keys: str) -> Any:
