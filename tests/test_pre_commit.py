@@ -54,16 +54,16 @@ def test_hooks_manifest_is_valid_for_pre_commit():
     assert not re.search(per_file["files"], "src/app.py")
 
 
+# What a build never needs; CI's copy of the tree is no git checkout, so no git ls-files.
+NOT_SOURCE = (".git", ".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "build", "dist")
+
+
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This working tree (uncommitted and untracked files included) as a committed repo."""
-    snapshot = tmp_path_factory.mktemp("hook-repo")
-    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO)
-    for relative in filter(None, listed.split("\0")):
-        source = REPO / relative
-        if source.is_file():
-            (snapshot / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, snapshot / relative)
+    """This working tree, uncommitted and untracked files included, as a committed repo
+    (``try-repo``'s own snapshot of a dirty tree would leave untracked files out)."""
+    snapshot = tmp_path_factory.mktemp("hook-repo") / "invokelint"
+    shutil.copytree(REPO, snapshot, ignore=shutil.ignore_patterns(*NOT_SOURCE), symlinks=True)
     commit_all(snapshot)
     return snapshot
 
