@@ -95,10 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return _explain_rule(args.code)
         if args.command == "lsp":
-            from invokelint.lsp import serve
-
-            serve()
-            return EXIT_OK
+            return _serve_lsp()
     except UsageError as exc:
         print(f"invokelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -162,6 +159,21 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero or worst is None or worst.rank < config.fail_on.rank:
         return EXIT_OK
     return EXIT_FINDINGS
+
+
+def _serve_lsp() -> int:
+    try:
+        from invokelint.lsp import serve
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        print(
+            "invokelint: the language server needs pygls: pip install 'invokelint[lsp]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
 
 
 def _codes(values: Sequence[str]) -> list[str]:

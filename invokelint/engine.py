@@ -36,6 +36,7 @@ class LintResult:
     failed: list[str] = field(default_factory=list)  # files that could not be read or parsed
     statistics: Counter[str] = field(default_factory=Counter)  # e.g. "templates", "functions"
     models: list[InvocationModel] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # ids of the rules that ran, IL001 included
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -70,7 +71,7 @@ class Linter:
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
         overlays = {p.resolve(): text for p, text in (overlays or {}).items()}
-        result = LintResult()
+        result = LintResult(rules=self.rule_ids())
         comments: dict[str, dict[int, frozenset[str]]] = {}
         found: list[Diagnostic] = []
         paths = list(paths)
@@ -83,6 +84,11 @@ class Linter:
         reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
         result.failed = [path for path in result.failed if path in reported]
         return result
+
+    def rule_ids(self) -> list[str]:
+        """The rules this linter runs, in id order (reporters list passing checks too)."""
+        ids = [rule.id for rule in self.rules]
+        return sorted([PARSE_ERROR, *ids] if self.parse_error_enabled else ids)
 
     # -- one file
     def _lint_file(

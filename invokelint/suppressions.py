@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from invokelint.diagnostics import Diagnostic
 
 MARKER = "invokelint:"
-_COMMENT = re.compile(r"#\s*invokelint:\s*ignore\[([^\]]*)\]")
+COMMENT = re.compile(r"#\s*invokelint:\s*ignore\[([^\]]*)\]")
 
 
 def inline_suppressions(text: str, names: Mapping[str, str]) -> dict[int, frozenset[str]]:
@@ -28,7 +28,7 @@ def inline_suppressions(text: str, names: Mapping[str, str]) -> dict[int, frozen
         if MARKER not in line:
             continue
         codes: set[str] = set()
-        for match in _COMMENT.finditer(line):
+        for match in COMMENT.finditer(line):
             for item in match.group(1).split(","):
                 item = item.strip()
                 if item:

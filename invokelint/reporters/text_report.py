@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from invokelint.diagnostics import Severity
+from invokelint.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
@@ -15,16 +15,16 @@ if TYPE_CHECKING:
 def render(result: LintResult, context: ReportContext) -> str:
     if context.statistics:
         return _statistics(result)
-    lines = []
-    for d in result.diagnostics:
-        loc = d.location
-        suffix = f" [{d.resource}]" if d.resource else ""
-        lines.append(
-            f"{loc.path}:{loc.line}:{loc.column}: {d.code} {d.severity}: {d.message}{suffix}"
-        )
+    lines = [line(d) for d in result.diagnostics]
     if not context.quiet:
         lines.append(_summary(result))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def line(d: Diagnostic) -> str:
+    loc = d.location
+    suffix = f" [{d.resource}]" if d.resource else ""
+    return f"{loc.path}:{loc.line}:{loc.column}: {d.code} {d.severity}: {d.message}{suffix}"
 
 
 def _summary(result: LintResult) -> str:

@@ -1,0 +1,133 @@
+"""The cfn-lint plugin, driven through the real ``cfn-lint`` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO, lint, write_project
+
+SAM = (REPO / "fixtures/sam/IL103-default-visibility.fail.yaml").read_text(encoding="utf-8")
+CFN = (REPO / "fixtures/cfn/IL208-targets-without-dlq.fail.yaml").read_text(encoding="utf-8")
+IGNORED_IN_METADATA = SAM.replace(
+    "    Type: AWS::SQS::Queue\n",
+    "    Type: AWS::SQS::Queue\n    Metadata:\n      cfn-lint:\n        config:\n"
+    "          ignore_checks: [IL103]\n",
+)
+EXIT_ERROR, EXIT_WARNING, EXIT_INFO = 2, 4, 8  # cfn-lint ORs these into its exit status
+
+
+def cfn_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from cfnlint.runner import main; sys.exit(main())"
+    return subprocess.run(
+        [sys.executable, "-c", code, "--append-rules", "invokelint.cfn_lint", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def matches(completed: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int, int]]:
+    assert completed.stdout.startswith("["), completed.stderr or completed.stdout
+    return [
+        (
+            Path(m["Filename"]).name,
+            m["Rule"]["Id"],
+            m["Location"]["Start"]["LineNumber"],
+            m["Location"]["Start"]["ColumnNumber"],
+        )
+        for m in json.loads(completed.stdout)
+        if m["Rule"]["Id"].startswith("IL")
+    ]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(
+        tmp_path_factory.mktemp("cfn-lint"),
+        {"sam.yaml": SAM, "cfn.yaml": CFN, "metadata.yaml": IGNORED_IN_METADATA},
+    )
+
+
+@pytest.fixture(scope="module")
+def run(project: Path) -> subprocess.CompletedProcess[str]:
+    return cfn_lint("--format", "json", "--", "sam.yaml", "cfn.yaml", "metadata.yaml", cwd=project)
+
+
+def expected(project: Path, name: str) -> list[tuple[str, str, int, int]]:
+    result = lint(project / name, cwd=project, ignore=("IL0", "IL4"))
+    return [(name, d.code, d.location.line, d.location.column) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("name", ["sam.yaml", "cfn.yaml"])
+def test_cfn_lint_reports_invokelint_findings_at_their_original_lines(run, project, name):
+    wanted = expected(project, name)
+    assert wanted, f"{name} should have findings"
+    assert sorted(m for m in matches(run) if m[0] == name) == sorted(wanted)
+
+
+def test_cfn_lint_keeps_messages_and_severities(run, project):
+    reported = {(m["Rule"]["Id"], m["Message"], m["Level"]) for m in json.loads(run.stdout)}
+    result = lint(project / "sam.yaml", cwd=project)
+    levels = {"error": "Error", "warning": "Warning", "info": "Informational"}
+    for d in result.diagnostics:
+        assert (d.code, d.message, levels[d.severity.value]) in reported
+    assert run.returncode & EXIT_ERROR and run.returncode & EXIT_WARNING
+
+
+def test_cfn_lint_metadata_ignore_checks_apply(run):
+    found = {m[1] for m in matches(run) if m[0] == "metadata.yaml"}
+    assert "IL102" in found and "IL103" not in found
+
+
+def test_cfn_lint_ignore_checks_take_invokelint_ids_and_prefixes(project):
+    completed = cfn_lint(
+        "--format",
+        "json",
+        "--ignore-checks",
+        "IL103",
+        "IL2",
+        "--",
+        "sam.yaml",
+        "cfn.yaml",
+        cwd=project,
+    )
+    found = {m[1] for m in matches(completed)}
+    assert "IL102" in found
+    assert not {code for code in found if code == "IL103" or code.startswith("IL2")}
+
+
+def test_cfn_lint_lists_the_rules_with_their_pages(project):
+    completed = cfn_lint("--list-rules", cwd=project)
+    assert completed.returncode == 0, completed.stderr
+    assert "IL103: sqs-visibility-timeout" in completed.stdout
+    assert "IL001" not in completed.stdout  # cfn-lint reports its own parse errors
+
+
+def test_a_plain_run_imports_neither_cfn_lint_nor_the_language_server(project):
+    code = (
+        "import sys; from invokelint.cli import main; main(['check', '-q', 'sam.yaml']); "
+        "print(sorted(m for m in ('cfnlint', 'pygls', 'lsprotocol') if m in sys.modules))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.stdout.splitlines()[-1] == "[]", completed.stderr
+
+
+def test_cfn_lint_shows_a_broken_invokelint_config_once(tmp_path):
+    write_project(tmp_path, {"sam.yaml": SAM, ".invokelint.toml": "selekt = ['IL1']\n"})
+    completed = cfn_lint("--format", "json", "--", "sam.yaml", cwd=tmp_path)
+    messages = [m["Message"] for m in json.loads(completed.stdout) if "invokelint" in m["Message"]]
+    assert len(messages) == 1 and "unknown key 'selekt'" in messages[0], completed.stdout
