@@ -43,4 +43,5 @@ def test_examples_text_report_reads_as_the_readme_shows():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = [line for line in readme.splitlines() if line.startswith("examples/template.yaml:")]
     assert shown and all(line in lines for line in shown)
-    assert lines[-1].startswith("Found ") and lines[-1].endswith(" in 1 file.")
+    paths = {line.split(":")[0] for line in lines[:-1]}
+    assert lines[-1].startswith("Found ") and lines[-1].endswith(f" in {len(paths)} files.")

@@ -38,7 +38,10 @@ def _summary(result: LintResult) -> str:
         if result.count(severity)
     )
     total = len(result.diagnostics)
-    return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {files} {noun}."
+    # Findings can sit in handler code as well as templates: count the files they are in.
+    with_findings = len({d.location.path for d in result.diagnostics})
+    noun = "file" if with_findings == 1 else "files"
+    return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {with_findings} {noun}."
 
 
 def _statistics(result: LintResult) -> str:
