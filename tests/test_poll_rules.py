@@ -86,14 +86,14 @@ Failures:
             "Clicks:\n  Type: AWS::Kinesis::Stream",
             "E:\n  Type: Kinesis\n  Properties:\n    Stream: !GetAtt Clicks.Arn\n"
             "    StartingPosition: LATEST",
-            "set DestinationConfig.OnFailure on event 'E' of function 'Worker'",
+            "set DestinationConfig.OnFailure on SAM event 'E' of function 'Worker'",
         ),
         (
             "Clicks:\n  Type: AWS::Kinesis::Stream",
             "E:\n  Type: Kinesis\n  Properties:\n    Stream: !GetAtt Clicks.Arn\n"
             "    StartingPosition: LATEST\n    DestinationConfig:\n      OnFailure:\n"
             "        Destination: !GetAtt Failures.Arn",
-            "event 'E' of function 'Worker' already has a DestinationConfig.OnFailure",
+            "SAM event 'E' of function 'Worker' already has a DestinationConfig.OnFailure",
         ),
         (
             "Broker:\n  Type: AWS::AmazonMQ::Broker",
@@ -280,7 +280,7 @@ def test_il107_message_names_the_numbers_and_the_fix(tmp_path):
     template = _ledger("BatchSize: 50", STANDARD)
     (diagnostic,) = found(tmp_path, template, "IL107")
     assert diagnostic.message == (
-        "event 'Ledger' of function 'Worker' reads batches of 50 messages from queue 'Ledger' "
+        "SAM event 'Ledger' of function 'Worker' reads batches of 50 messages from queue 'Ledger' "
         "without a batching window, which Lambda rejects above 10; set "
         "MaximumBatchingWindowInSeconds to at least 1 or BatchSize to 10 or less"
     )

@@ -13,7 +13,8 @@ from invokelint.model import (
     Redrive,
 )
 from invokelint.rules.base import Rule, bad, good
-from invokelint.rules.sources import label, mapping_label
+from invokelint.rules.mappings import describe
+from invokelint.rules.sources import label
 
 
 class FunctionDlqOnPollSource(Rule):
@@ -200,10 +201,10 @@ def _advice(mapping: EventSourceMapping) -> str:
     if kind in ("kinesis", "dynamodb", "kafka"):
         if mapping.on_failure is not None:
             return (
-                f"{mapping_label(mapping)} already has a DestinationConfig.OnFailure: "
+                f"{describe(mapping)} already has a DestinationConfig.OnFailure: "
                 f"remove the function's dead-letter queue"
             )
-        return f"set DestinationConfig.OnFailure on {mapping_label(mapping)} instead"
+        return f"set DestinationConfig.OnFailure on {describe(mapping)} instead"
     if kind == "mq":
         return (
             "configure dead-lettering on the broker (a redelivery policy or dead-letter exchange)"

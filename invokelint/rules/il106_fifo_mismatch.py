@@ -7,13 +7,8 @@ from collections.abc import Iterator
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import EventSourceMapping, InvocationModel, Redrive
 from invokelint.rules.base import Rule, bad, good
-from invokelint.rules.sources import (
-    is_fifo,
-    label,
-    mapping_label,
-    mapping_resource,
-    polled_queues,
-)
+from invokelint.rules.mappings import about, describe
+from invokelint.rules.sources import is_fifo, label, polled_queues
 
 FIFO_MAX_BATCH_SIZE = 10
 
@@ -153,26 +148,23 @@ class FifoMismatch(Rule):
             )
         for mapping in model.mappings:
             if mapping.source_kind == "sqs" and is_fifo(mapping.source) is True:
-                yield from self._batching(model, mapping)
+                yield from self._batching(mapping)
 
-    def _batching(
-        self, model: InvocationModel, mapping: EventSourceMapping
-    ) -> Iterator[Diagnostic]:
+    def _batching(self, mapping: EventSourceMapping) -> Iterator[Diagnostic]:
         queue = label(mapping.source)
         size, window = mapping.batch_size, mapping.batching_window
-        resource = mapping_resource(model, mapping)
         if size.explicit and size.known and size.value > FIFO_MAX_BATCH_SIZE:  # type: ignore[operator]
             yield self.report(
                 size.location,
-                f"{mapping_label(mapping)} reads batches of {size.value} from FIFO queue "
+                f"{describe(mapping)} reads batches of {size.value} from FIFO queue "
                 f"{queue}, but Lambda allows at most {FIFO_MAX_BATCH_SIZE} for FIFO queues; "
                 f"set BatchSize to {FIFO_MAX_BATCH_SIZE} or less",
-                resource=resource,
+                **about(mapping),
             )
         if window.explicit and window.known:
             yield self.report(
                 window.location,
-                f"{mapping_label(mapping)} sets MaximumBatchingWindowInSeconds on FIFO queue "
+                f"{describe(mapping)} sets MaximumBatchingWindowInSeconds on FIFO queue "
                 f"{queue}, which Lambda does not support; remove it",
-                resource=resource,
+                **about(mapping),
             )

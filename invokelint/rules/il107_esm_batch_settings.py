@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import EventSourceMapping, InvocationModel, Location
 from invokelint.rules.base import Option, Rule, bad, good
-from invokelint.rules.sources import is_fifo, label, mapping_label, mapping_resource
+from invokelint.rules.mappings import about, describe
+from invokelint.rules.sources import is_fifo, label
 
 BATCH_SIZE_RANGE = (1, 10_000)  # every source kind: SQS, streams, MQ, Kafka, DocumentDB
 WINDOW_RANGE = (0, 300)
@@ -165,16 +166,15 @@ class EsmBatchSettings(Rule):
         for mapping in model.mappings:
             # FIFO queues' batch limits are IL106's: never report them twice.
             fifo = mapping.source_kind == "sqs" and is_fifo(mapping.source) is True
-            resource = mapping_resource(model, mapping)
             for location, message in _problems(mapping, fifo, needs_window):
-                yield self.report(location, message, resource=resource)
+                yield self.report(location, message, **about(mapping))
 
 
 def _problems(
     mapping: EventSourceMapping, fifo: bool, needs_window: frozenset[str]
 ) -> Iterator[tuple[Location, str]]:
     size, window = mapping.batch_size, mapping.batching_window
-    where = mapping_label(mapping)
+    where = describe(mapping)
     low, high = BATCH_SIZE_RANGE
     if size.explicit and size.known:
         count: int = size.value  # type: ignore[assignment]

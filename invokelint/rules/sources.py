@@ -60,19 +60,6 @@ def consumers(mappings: list[EventSourceMapping]) -> str:
     return "functions " + ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def mapping_label(mapping: EventSourceMapping) -> str:
-    """``event source mapping 'M'`` or, for SAM, ``event 'E' of function 'F'``."""
-    if mapping.sam:
-        event = mapping.id.split(".", 1)[-1]
-        return f"event '{event}' of function '{mapping.resource}'"
-    return f"event source mapping '{mapping.id}'"
-
-
-def mapping_resource(model: InvocationModel, mapping: EventSourceMapping) -> Resource | str:
-    """The resource a suppression on a mapping's diagnostic is attached to."""
-    return model.resources.get(mapping.resource) or mapping.resource
-
-
 def duration(seconds: int) -> str:
     """``4 days (345600 s)``: what a number means, and the number a user types."""
     for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
