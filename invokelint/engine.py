@@ -18,12 +18,12 @@ from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.discovery import discover, may_be_template, named_as_template
 from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
+from invokelint.limits import MAX_FILE_BYTES
 from invokelint.model import InvocationModel, Location
 from invokelint.rules import all_rules
 from invokelint.rules.base import Rule
 from invokelint.suppressions import inline_suppressions, is_suppressed
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
 _CACHE_LIMIT = 512
 _JSON_START = re.compile(r"\s*\{")
 _documents: dict[tuple[bool, str], Document] = {}

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from invokelint.limits import MAX_SCANNED_ENTRIES, MAX_SOURCE_BYTES, MAX_ZIP_ENTRIES
 from invokelint.model import Location
 
 if TYPE_CHECKING:
     import zipfile
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
-MAX_ZIP_ENTRIES = 100_000
-MAX_SCANNED_ENTRIES = 5_000  # looking for any .py file in a code folder
 _BINARY_SUFFIXES = (".so", ".pyd", ".pyc")
 
 

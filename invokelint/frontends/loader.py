@@ -30,6 +30,8 @@ import yaml
 from yaml import events
 
 from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
+from invokelint.limits import MAX_EXPANDED_NODES
+from invokelint.limits import MAX_NESTING as MAX_DEPTH
 
 try:  # libyaml is bundled with PyYAML's wheels; fall back to pure Python if missing
     from yaml import CSafeLoader as _Parser
@@ -40,8 +42,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
     _OFFSETS_IN_BYTES = False
 
-MAX_DEPTH = 128
-MAX_EXPANDED_NODES = 1_000_000
 
 _SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
 _FLOAT_SPECIAL = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}

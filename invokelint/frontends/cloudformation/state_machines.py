@@ -27,6 +27,7 @@ from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.substitution import Text, compose, function_in
 from invokelint.frontends.cloudformation.template import Template, plain
 from invokelint.frontends.positioned import Map, Pos
+from invokelint.limits import MAX_DEFINITION_BYTES
 from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
@@ -41,7 +42,6 @@ STATE_MACHINE_TYPES = frozenset(
     {"AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"}
 )
 SERVICE = "states"
-MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions' own limit on a definition
 _LAMBDA_INVOKE = re.compile(
     r"arn:[^:]*:states:::(?:aws-sdk:)?lambda:invoke(?:\.waitForTaskToken)?", re.IGNORECASE
 )
