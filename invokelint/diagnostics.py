@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from invokelint.model import Location
@@ -48,3 +50,23 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.code)
+
+
+_QUOTED_OR_WORD = re.compile(r"'[^']*'|`[^`]*`|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*")
+
+
+def in_terms(message: str, terms: Mapping[str, str]) -> str:
+    """``message`` with property names spelled as the input spells them.
+
+    Rules name properties the CloudFormation way (``VisibilityTimeout``); a Terraform
+    user edits ``visibility_timeout_seconds``. Quoted text (resource names, values) is
+    left alone, and only whole (dotted) words that ``terms`` lists are replaced.
+    """
+    if not terms:
+        return message
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return terms.get(word, word)
+
+    return _QUOTED_OR_WORD.sub(spell, message)

@@ -13,7 +13,7 @@ objects; rules never see YAML or HCL. Three ideas run through it:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -426,6 +426,9 @@ class InvocationModel:
     event_invoke_configs: list[EventInvokeConfig] = field(default_factory=list)
     # Filled by the engine when code is analysed: what each Python handler does.
     handlers: dict[Function, Handler] = field(default_factory=dict)
+    # How this input spells the properties rules name (CloudFormation's spelling ->
+    # e.g. Terraform's ``visibility_timeout_seconds``), so that messages say what to edit.
+    terms: Mapping[str, str] = field(default_factory=dict)
     _unknown: dict[Function, list[Location]] = field(default_factory=lambda: defaultdict(list))
     _named_dead_letters: set[Resource] = field(default_factory=set)
     _index: dict[str, Any] | None = None
