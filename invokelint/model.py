@@ -275,6 +275,10 @@ class EventSourceMapping:
     # Kinesis only: True when Lambda reads through an enhanced fan-out consumer (its own
     # 2 MB/s per shard), False for a shared-throughput iterator on the stream itself.
     fan_out: bool | Unknown = False
+    # False when the template declares the mapping through a shorthand that exposes only
+    # some settings (SAM SNS ``SqsSubscription``: BatchSize and Enabled), so advice to set
+    # others (``FunctionResponseTypes``) cannot be followed there.
+    settable: bool = True
     destination_config: Location | None = None  # where ``DestinationConfig`` is written
     on_failure: FailureTarget | None = None
     filters: tuple[FilterPattern, ...] | Unknown = ()

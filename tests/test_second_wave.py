@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import REPO, lint
 
+from invokelint.config import ConfigError, load_config
 from invokelint.diagnostics import Severity
 
 FIXTURES = REPO / "fixtures"
@@ -23,3 +25,32 @@ def test_il201_schedule_only_functions_are_info_and_data_triggers_stay_warnings(
     assert found["Cleanup"].severity is Severity.INFO
     assert "next tick" in found["Cleanup"].message
     assert found["Mixed"].severity is Severity.WARNING
+
+
+def test_il114_max_shared_consumers_option_raises_the_limit():
+    path = FIXTURES / "sam/IL114-three-readers.fail.yaml"
+    [found] = _found(path, "IL114")
+    assert "3 event source mappings" in found.message and len(found.related) == 3
+    assert not _found(path, "IL114", rule_options={"IL114": {"max-shared-consumers": 3}})
+
+
+def test_il113_min_batch_size_option_and_the_handler_named_when_read():
+    path = FIXTURES / "handlers/IL113-whole-batch-fails.fail"
+    messages = {d.resource: d.message for d in _found(path, "IL113")}
+    assert "handler of function 'Worker' never reports" in messages["Worker"]
+    assert "never reports" not in messages["RemoteMapping"]  # its code is not on disk
+    quieter = _found(path, "IL113", rule_options={"IL113": {"min-batch-size": 11}})
+    assert [d.resource for d in quieter] == ["Worker"]  # 25 per batch; the default is 10
+
+
+def test_options_of_the_new_rules_are_validated(tmp_path):
+    (tmp_path / ".invokelint.toml").write_text(
+        "[rules.IL114]\nmax-shared-consumers = 0\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="max-shared-consumers"):
+        load_config(tmp_path / ".invokelint.toml")
+    (tmp_path / ".invokelint.toml").write_text(
+        "[rules.IL113]\nmin-batch-size = 'ten'\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="min-batch-size"):
+        load_config(tmp_path / ".invokelint.toml")

@@ -376,6 +376,7 @@ def _sns_queue_mapping(
         function_response_types=Setting((), location, explicit=False),
         maximum_concurrency=Setting(None, location, explicit=False),
         enabled=template.setting(settings, "Enabled", as_bool, True, location),
+        settable=False,
         sam=True,
         ignores=common["ignores"],
     )
