@@ -110,6 +110,7 @@ class BroadExcept:
     function: str
     in_record_loop: bool  # inside a ``for`` over the event's records
     outcome: Literal["reraises", "records", "swallows", "unknown"]
+    returns: bool = False  # its body ends the function with a ``return``
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,10 @@ class HandlerFacts:
     returns: tuple[ReturnShape, ...] = ()
     excepts: tuple[BroadExcept, ...] = ()
     idempotent: bool = False  # the handler itself is wrapped by Powertools ``@idempotent``
+    # ``event["Records"][0]`` reads, when the code uses the records in no other way
+    first_record_reads: tuple[Location, ...] = ()
+    # S3 calls or file paths given ``Records[].s3.object.key`` without decoding it
+    raw_s3_keys: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -464,6 +464,8 @@ def handler_facts(
         if (effect := effect_of(call, frame)) is not None
     )
     excepts = tuple(item for frame in frames for item in _broad_excepts(frame))
+    from invokelint.code.event_facts import first_record_reads, raw_s3_keys
+
     return HandlerFacts(
         file=module.line_map.path,
         name=name,
@@ -473,6 +475,8 @@ def handler_facts(
         returns=tuple(_returns(root, set())),
         excepts=excepts,
         idempotent=guard is not None,
+        first_record_reads=first_record_reads(frames),
+        raw_s3_keys=raw_s3_keys(frames),
     )
 
 
@@ -665,6 +669,7 @@ def _broad_excepts(frame: Frame) -> list[BroadExcept]:
                 function=function.name,
                 in_record_loop=in_loop,
                 outcome=_outcome(handler, frame),
+                returns=bool(handler.returns),
             )
         )
     return found
