@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import REPO, lint
+from helpers import REPO, lint, run_cli, sqs_consumer, write_project
 
 from invokelint.config import ConfigError, load_config
 from invokelint.diagnostics import Severity
@@ -54,3 +54,21 @@ def test_options_of_the_new_rules_are_validated(tmp_path):
     )
     with pytest.raises(ConfigError, match="min-batch-size"):
         load_config(tmp_path / ".invokelint.toml")
+
+
+def test_a_duplicate_key_is_its_own_finding_and_the_rest_of_the_file_is_linted(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "template.yaml": sqs_consumer(100).replace(
+                "      VisibilityTimeout: 100\n",
+                "      VisibilityTimeout: 100\n      VisibilityTimeout: 120\n",
+            )
+        },
+    )
+    result = run_cli("check", "--select", "IL001,IL103", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout  # an error finding, not a broken file
+    lines = result.stdout.splitlines()
+    assert "IL001 error: duplicate key 'VisibilityTimeout' (first defined on line 6)" in lines[0]
+    assert any("IL103" in line and "120 s" in line for line in lines)  # the later value
+    assert run_cli("check", "--exit-zero", cwd=tmp_path).returncode == 0
