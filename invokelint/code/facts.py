@@ -101,9 +101,11 @@ class ReturnShape:
 class BroadExcept:
     """An ``except:``/``except Exception``/``except BaseException`` clause.
 
-    ``outcome`` says what its body does: ``"reraises"`` (``raise``), ``"records"`` (appends
-    to a list, sends the record somewhere, stores a flag), ``"swallows"`` (only logs,
-    prints, passes or continues) or ``"unknown"`` (calls code that cannot be followed).
+    ``outcome`` says what its body does: ``"reraises"`` (``raise``), ``"records"`` (reports
+    it in ``batchItemFailures``, sends the record somewhere), ``"swallows"`` (only logs,
+    prints, passes or continues, or keeps it in a list or flag nothing acts on) or
+    ``"unknown"`` (calls code that cannot be followed, or the function may act on what
+    it kept: it raises elsewhere or returns the list).
     """
 
     location: Location

@@ -689,9 +689,8 @@ def _is_record_loop(iterable: ir.Expr, frame: Frame) -> bool:
 def _outcome(handler: ir.Handler, frame: Frame) -> Outcome:
     if handler.reraises:
         return "reraises"
-    if handler.stores:
-        return "records"
-    outcome: Outcome = "swallows"
+    # a stored flag or value counts only if something may act on it later
+    outcome: Outcome = _may_act_later(frame) if handler.stores else "swallows"
     for item in handler.returns:
         if item.value is None:
             continue
@@ -709,6 +708,81 @@ def _outcome(handler: ir.Handler, frame: Frame) -> Outcome:
     return outcome
 
 
+def _recorded_in(collection: ir.Expr, frame: Frame) -> Outcome:
+    """An append in an ``except`` body records the failure only if the list reaches the
+    ``batchItemFailures`` the handler returns; a list that is returned, or a function
+    that raises somewhere, may still act on it later."""
+    if isinstance(collection, ir.Subscript):
+        key = collection.index
+        if isinstance(key, ir.Const) and key.value == "batchItemFailures":
+            return "records"
+    if isinstance(collection, ir.Name) and _reported(collection.id, frame):
+        return "records"
+    return _may_act_later(frame, collection)
+
+
+def _may_act_later(frame: Frame, value: ir.Expr | None = None) -> Outcome:
+    """``unknown`` when the function raises elsewhere or returns ``value``, else ``swallows``."""
+    function = frame.function
+    assert function is not None
+    if function.raises:
+        return "unknown"
+    if isinstance(value, ir.Name) and any(
+        isinstance(r.value, ir.Name) and r.value.id == value.id for r in function.returns
+    ):
+        return "unknown"  # handed back to a caller that may report it
+    return "swallows"
+
+
+def _reported(name: str, frame: Frame) -> bool:
+    """``name`` appears under a ``batchItemFailures`` key the function builds."""
+    function = frame.function
+    assert function is not None
+    exprs = [r.value for r in function.returns if r.value is not None]
+    exprs += [e for values in function.assigns.values() for e in values]
+    exprs += list(function.calls)  # dict(batchItemFailures=...), response.update(...)
+    return any(_names_under_failures(expr, name) for expr in exprs)
+
+
+def _names_under_failures(expr: ir.Expr, name: str, under: bool = False) -> bool:
+    if isinstance(expr, ir.Name):
+        return under and expr.id == name
+    if isinstance(expr, ir.Dict):
+        for key, value in expr.items:
+            hit = isinstance(key, ir.Const) and key.value == "batchItemFailures"
+            if _names_under_failures(value, name, under or hit):
+                return True
+        return False
+    if isinstance(expr, ir.Call):
+        parts = [*expr.args, *(v for k, v in expr.kwargs if k != "batchItemFailures")]
+        if any(k == "batchItemFailures" and _mentions(v, name) for k, v in expr.kwargs):
+            return True
+        return any(_names_under_failures(p, name, under) for p in parts)
+    if isinstance(expr, (ir.Sequence, ir.Other, ir.Joined, ir.Subscript, ir.Attr, ir.Iterate)):
+        return any(_names_under_failures(p, name, under) for p in _parts_of(expr))
+    return False
+
+
+def _mentions(expr: ir.Expr, name: str) -> bool:
+    return _names_under_failures(expr, name, under=True)
+
+
+def _parts_of(expr: ir.Expr) -> tuple[ir.Expr, ...]:
+    if isinstance(expr, ir.Sequence):
+        return expr.items
+    if isinstance(expr, ir.Other):
+        return expr.parts
+    if isinstance(expr, ir.Joined):
+        return tuple(p for p in expr.parts if isinstance(p, ir.Expr))
+    if isinstance(expr, ir.Subscript):
+        return (expr.value, expr.index)
+    if isinstance(expr, ir.Attr):
+        return (expr.value,)
+    if isinstance(expr, ir.Iterate):
+        return (expr.iterable,)
+    return ()
+
+
 def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
     """What a call inside an ``except`` body does with the failure."""
     if effect_of(call, frame) is not None:
@@ -716,7 +790,7 @@ def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
     func = call.func
     if isinstance(func, ir.Attr):
         if func.attr in _RECORDING_METHODS:
-            return "records"
+            return _recorded_in(func.value, frame)
         base = frame.value_of(func.value)
         if isinstance(base, Text):
             return "swallows"  # "...".format(), str(e).lower(): computes only
