@@ -91,6 +91,7 @@ class ReturnShape:
     keys: frozenset[str] = frozenset()
     complete: bool = True
     key_locations: dict[str, Location] = field(default_factory=dict)
+    implicit: bool = False  # "none" because the function can end without a ``return``
 
     @property
     def reports_batch_failures(self) -> bool:

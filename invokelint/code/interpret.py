@@ -546,7 +546,7 @@ def _returns(frame: Frame, visiting: set[int]) -> list[ReturnShape]:
     function = frame.function
     assert function is not None
     if not any(r.value is not None for r in function.returns):
-        return [ReturnShape("none", frame.location(function.pos))]
+        return [ReturnShape("none", frame.location(function.pos), implicit=True)]
     visiting = visiting | {id(function)}
     shapes: list[ReturnShape] = []
     for item in function.returns:
@@ -555,6 +555,8 @@ def _returns(frame: Frame, visiting: set[int]) -> list[ReturnShape]:
             shapes.append(ReturnShape("none", location))
         else:
             shapes.extend(_shape(item.value, frame, location, visiting, set()))
+    if function.falls_through:  # returns a value on some paths, None at the end
+        shapes.append(ReturnShape("none", frame.location(function.pos), implicit=True))
     return shapes
 
 

@@ -162,6 +162,7 @@ class Function:
     handlers: tuple[Handler, ...] = ()
     raises: bool = False  # a ``raise`` anywhere in the body
     nested: dict[str, Function] = field(default_factory=dict)
+    falls_through: bool = False  # the body can end without ``return`` or ``raise``
 
 
 @dataclass(frozen=True, slots=True)

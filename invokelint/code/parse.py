@@ -177,6 +177,7 @@ class _FunctionReader:
             handlers=tuple(self.handlers),
             raises=main.raises,
             nested=self.nested,
+            falls_through=not _always_leaves(node.body),
         )
 
     def _expressions(self) -> _Expressions:
@@ -502,6 +503,39 @@ class _Expressions:
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def _always_leaves(block: Any) -> bool:
+    """Every path through the block ends in ``return`` or ``raise`` (or cannot be told:
+    a ``match``, ``while True``), so execution never falls off its end."""
+    body = getattr(block, "body", ())
+    return isinstance(body, (list, tuple)) and bool(body) and _leaves(body[-1])
+
+
+def _leaves(statement: Any) -> bool:
+    import libcst as cst
+
+    if isinstance(statement, (cst.Return, cst.Raise)):  # in a one-line suite
+        return True
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(small, (cst.Return, cst.Raise)) for small in statement.body)
+    if isinstance(statement, cst.If):
+        orelse = statement.orelse
+        if orelse is None or not _always_leaves(statement.body):
+            return False
+        return _leaves(orelse) if isinstance(orelse, cst.If) else _always_leaves(orelse.body)
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        if statement.finalbody is not None and _always_leaves(statement.finalbody.body):
+            return True
+        main = _always_leaves(statement.body) or (
+            statement.orelse is not None and _always_leaves(statement.orelse.body)
+        )
+        return main and all(_always_leaves(h.body) for h in statement.handlers)
+    if isinstance(statement, cst.With):
+        return _always_leaves(statement.body)
+    if isinstance(statement, cst.While):
+        return isinstance(statement.test, cst.Name) and statement.test.value == "True"
+    return isinstance(statement, cst.Match)  # cases and guards: not worth telling apart
 
 
 def _evaluated(node: Any) -> Any:
