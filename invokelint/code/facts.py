@@ -43,6 +43,17 @@ class KeyPattern:
     exact: bool = False
 
 
+# boto3 calls (service, operation) that create or start something under the name given
+# in the argument named here: a name made new on every attempt (uuid, time) creates it
+# again on a redelivery; one derived from the event makes the second attempt fail.
+NAMED_CREATES = {
+    ("transcribe", "start_transcription_job"): "TranscriptionJobName",
+    ("stepfunctions", "start_execution"): "name",
+    ("elasticache", "create_snapshot"): "SnapshotName",
+    ("lightsail", "create_instance_snapshot"): "instanceSnapshotName",
+    ("rds", "create_db_snapshot"): "DBSnapshotIdentifier",
+}
+
 # Where a call sends its data: a resource of the template (through an environment
 # variable), a literal name/URL/ARN written in code or in the template, a field of the
 # event, or UNKNOWN.
