@@ -21,6 +21,7 @@ from invokelint.code.values import (
     AwsResource,
     BatchProcessor,
     BatchResponse,
+    BoundMethod,
     Collection,
     EnvVar,
     Event,
@@ -224,6 +225,8 @@ def attribute_of(base: Value, name: str) -> Value | None:
         return AwsMeta(base.service)
     if isinstance(base, AwsMeta) and name == "client":
         return AwsClient(base.service)
+    if isinstance(base, (AwsClient, AwsObject, HttpClient)) and not name.startswith("_"):
+        return BoundMethod(base, name)  # ``publish = sns.publish``
     return None
 
 
@@ -261,24 +264,29 @@ def effect_of(call: ir.Call, frame: Frame) -> Effect | None:
     """The side effect ``call`` performs, or None when it has none that we know of."""
     func = call.func
     if isinstance(func, ir.Attr):
-        base = frame.value_of(func.value)
-        operation = func.attr
-        if isinstance(base, AwsClient):
-            return _aws(frame, call, base.service, operation, None)
-        if isinstance(base, AwsObject):
-            mapped = _OBJECT_OPERATIONS.get((base.kind, operation))
-            return _aws(frame, call, base.service, mapped, base) if mapped else None
-        if isinstance(base, AwsResource) and operation == "batch_write_item":
-            return _aws(frame, call, base.service, operation, None)
-        if isinstance(base, HttpClient) and base.library in SEARCH_CLIENTS.values():
-            return _search_write(frame, call, base.library, operation)
-        if isinstance(base, HttpClient):
-            return _http(frame, call, base.library, operation)
-        if isinstance(base, Qual):
-            return _qualified(frame, call, f"{base.name}.{operation}")
-        return None
+        return _method_effect(frame, call, frame.value_of(func.value), func.attr)
     callee = frame.value_of(func)
+    if isinstance(callee, BoundMethod):
+        return _method_effect(frame, call, callee.base, callee.name)
     return _qualified(frame, call, callee.name) if isinstance(callee, Qual) else None
+
+
+def _method_effect(frame: Frame, call: ir.Call, base: Value, operation: str) -> Effect | None:
+    """``base.operation(...)``, written out or through a bound method alias."""
+    if isinstance(base, AwsClient):
+        return _aws(frame, call, base.service, operation, None)
+    if isinstance(base, AwsObject):
+        mapped = _OBJECT_OPERATIONS.get((base.kind, operation))
+        return _aws(frame, call, base.service, mapped, base) if mapped else None
+    if isinstance(base, AwsResource) and operation == "batch_write_item":
+        return _aws(frame, call, base.service, operation, None)
+    if isinstance(base, HttpClient) and base.library in SEARCH_CLIENTS.values():
+        return _search_write(frame, call, base.library, operation)
+    if isinstance(base, HttpClient):
+        return _http(frame, call, base.library, operation)
+    if isinstance(base, Qual):
+        return _qualified(frame, call, f"{base.name}.{operation}")
+    return None
 
 
 def _qualified(frame: Frame, call: ir.Call, name: str) -> Effect | None:

@@ -176,6 +176,15 @@ class LocalFunction(Value):
         return LocalFunction(self.module, self.name, guard, self.definition, self.closure)
 
 
+@dataclass(frozen=True, slots=True)
+class BoundMethod(Value):
+    """A method of a client or resource object taken without calling it
+    (``publish = sns.publish``): calling it later makes the method call."""
+
+    base: Value
+    name: str
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class LocalModule(Value):
     module: LoadedModule
