@@ -740,6 +740,8 @@ def _reported(name: str, frame: Frame) -> bool:
     """``name`` appears under a ``batchItemFailures`` key the function builds."""
     function = frame.function
     assert function is not None
+    if any(key == "batchItemFailures" for keys in function.key_writes.values() for key, _ in keys):
+        return True  # ``response["batchItemFailures"] = failures``: the value is not kept
     exprs = [r.value for r in function.returns if r.value is not None]
     exprs += [e for values in function.assigns.values() for e in values]
     exprs += list(function.calls)  # dict(batchItemFailures=...), response.update(...)

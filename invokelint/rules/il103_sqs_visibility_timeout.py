@@ -172,7 +172,11 @@ class SqsVisibilityTimeout(Rule):
                 continue
             window_note = f" + batching window {waits} s" if waits else ""
             if not window.known:  # say why a window from a parameter counts as this much
-                window_note = f" + batching window of at least {waits} s from a parameter"
+                window_note = (
+                    f" + batching window of at least {waits} s from a parameter"
+                    if waits
+                    else ", whatever batching window the parameter sets"
+                )
             if hidden < runs:
                 severity = Severity.ERROR
                 message = (
