@@ -5,9 +5,11 @@ follows calls into functions of the same module and of modules under the code ro
 (``from .db import save``, ``import helpers``), up to ``MAX_DEPTH`` calls deep and never
 twice into the same function, and functions passed as callbacks (Powertools'
 ``record_handler``, ``executor.map(process, records)``). Names are resolved flow-
-insensitively: a name assigned in several places that disagree is ``Opaque``. Anything
-it cannot follow (a class, a library it does not know, ``getattr``) is ``Opaque`` and
-contributes no facts, so rules stay silent about it.
+insensitively: a name assigned in several places that disagree is ``Opaque``. Objects of
+top-level classes of the code root are followed too: calling the class runs ``__init__``,
+``obj.method()`` the method with ``self`` bound, and ``self.x`` is what the methods assign
+to it. Anything it cannot follow (a library it does not know, ``getattr``, inheritance)
+is ``Opaque`` and contributes no facts, so rules stay silent about it.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from invokelint.code.values import (
     Collection,
     EnvVar,
     Event,
+    Instance,
     Literal,
+    LocalClass,
     LocalFunction,
     LocalModule,
     Qual,
@@ -157,6 +161,7 @@ class Analysis:
         self.environment = environment
         self._module_frames: dict[int, Frame] = {}
         self._returning: set[int] = set()  # ids of functions whose result is being read
+        self.reading_attributes: set[tuple[int, str]] = set()  # (class, name) being read
         self.nesting = 0  # how deep value resolution is right now; bounded by MAX_NESTING
 
     def module_frame(self, module: LoadedModule) -> Frame:
@@ -216,7 +221,7 @@ class Analysis:
             return OPAQUE
         self._returning.add(id(function))
         try:
-            frame = self.enter(callee, bind(function, call, caller), caller)
+            frame = self.enter(callee, bind(function, call, caller, callee.bound), caller)
             values = [frame.value_of(r.value) for r in function.returns if r.value is not None]
         finally:
             self._returning.discard(id(function))
@@ -329,6 +334,8 @@ class Frame:
             value = LocalFunction(self.module, name)
         elif name in module.imports:
             value = self.analysis.imported(self.module, module.imports[name])
+        elif name in module.classes:
+            value = LocalClass(self.module, name)
         elif name in module.names:
             value = OPAQUE  # a class
         else:
@@ -368,6 +375,8 @@ class Frame:
             return self.analysis.member(base.module, name)
         if isinstance(base, Event):
             return base.child(name)
+        if isinstance(base, Instance):
+            return instance_attribute(self, base, name)
         known = attribute_of(base, name)
         return known if known is not None else opaque(base)
 
@@ -375,6 +384,11 @@ class Frame:
         func = call.func
         if isinstance(func, ir.Attr):
             base = self.value_of(func.value)
+            if isinstance(base, Instance):  # a method of a local class: followed
+                method = self._attribute(base, func.attr)
+                if isinstance(method, LocalFunction):
+                    return self.analysis.returned(method, call, self)
+                return opaque(*self._arguments(call))
             if not isinstance(base, (Qual, LocalModule)):  # a method of an object
                 result = method_result(base, func.attr, call, self)
                 return result if result is not None else opaque(base, *self._arguments(call))
@@ -386,6 +400,8 @@ class Frame:
             return result
         if isinstance(callee, LocalFunction):
             return self.analysis.returned(callee, call, self)
+        if isinstance(callee, LocalClass):
+            return Instance(callee)
         return opaque(*self._arguments(call))
 
     def _arguments(self, call: ir.Call) -> list[Value]:
@@ -411,10 +427,16 @@ def _item_of(iterable: Value) -> Value:
     return opaque(iterable)
 
 
-def bind(function: ir.Function, call: ir.Call, caller: Frame) -> dict[str, Value]:
-    """The callee's parameters bound to the caller's arguments (as far as they are known)."""
+def bind(
+    function: ir.Function, call: ir.Call, caller: Frame, bound: Value | None = None
+) -> dict[str, Value]:
+    """The callee's parameters bound to the caller's arguments (as far as they are known);
+    ``bound``: the ``self`` of a method, which takes the first parameter."""
     params: dict[str, Value] = {}
     names = function.parameters.positional
+    if bound is not None and names:
+        params[names[0]] = bound
+        names = names[1:]
     if not call.starred:
         for name, arg in zip(names, call.args, strict=False):
             params[name] = caller.value_of(arg)
@@ -422,6 +444,40 @@ def bind(function: ir.Function, call: ir.Call, caller: Frame) -> dict[str, Value
         if key is not None:
             params[key] = caller.value_of(value)
     return params
+
+
+def constructor(cls: LocalClass) -> LocalFunction | None:
+    """``__init__`` of a local class, bound to a new instance; None when it has none."""
+    init = cls.methods.get("__init__")
+    if init is None:
+        return None
+    return LocalFunction(cls.module, "__init__", definition=init, bound=Instance(cls))
+
+
+def instance_attribute(frame: Frame, instance: Instance, name: str) -> Value:
+    """``obj.name``: a method (bound to ``obj``), or what the class's methods assign to
+    ``self.name`` (read in the method that assigns it, with ``self`` bound)."""
+    cls = instance.cls
+    method = cls.methods.get(name)
+    if method is not None:
+        return LocalFunction(cls.module, name, definition=method, bound=instance)
+    analysis = frame.analysis
+    key = (id(cls.module), f"{cls.name}.{name}")
+    if key in analysis.reading_attributes:
+        return OPAQUE  # ``self.a = self.a + 1``: defined through itself
+    analysis.reading_attributes.add(key)
+    try:
+        values = []
+        for function in cls.methods.values():
+            exprs = function.attributes.get(name, ())
+            if exprs and function.parameters.positional:
+                reader = Frame(
+                    analysis, cls.module, function, {function.parameters.positional[0]: instance}
+                )
+                values.extend(reader.value_of(expr) for expr in exprs)
+        return merge(values) if values else OPAQUE
+    finally:
+        analysis.reading_attributes.discard(key)
 
 
 # ------------------------------------------------------------------------------- facts
@@ -520,8 +576,10 @@ def _reachable(root: Frame) -> list[Frame]:
             found: list[tuple[LocalFunction, dict[str, Value]]] = []
             decorator = any(call is d for d in decorator_calls)
             callee = None if decorator else frame.value_of(call.func)
+            if isinstance(callee, LocalClass):  # Notifier(...): its __init__ runs
+                callee = constructor(callee)
             if isinstance(callee, LocalFunction) and callee.function is not None:
-                found.append((callee, bind(callee.function, call, frame)))
+                found.append((callee, bind(callee.function, call, frame, callee.bound)))
             for argument in (*call.args, *(value for _, value in call.kwargs)):
                 if isinstance(argument, (ir.Name, ir.Attr)):
                     passed = frame.value_of(argument)
@@ -607,7 +665,9 @@ def _call_shape(
     if isinstance(callee, LocalFunction) and callee.function is not None:
         if id(callee.function) in visiting or frame.depth >= MAX_DEPTH:
             return [ReturnShape("unknown", location)]
-        child = frame.analysis.enter(callee, bind(callee.function, call, frame), frame)
+        child = frame.analysis.enter(
+            callee, bind(callee.function, call, frame, callee.bound), frame
+        )
         return _returns(child, visiting)
     if isinstance(callee, Qual) and callee.name in _STRING_RESULTS:
         return [ReturnShape("other", location)]

@@ -163,6 +163,8 @@ class Function:
     raises: bool = False  # a ``raise`` anywhere in the body
     nested: dict[str, Function] = field(default_factory=dict)
     falls_through: bool = False  # the body can end without ``return`` or ``raise``
+    # a method's ``self.<name> = value`` assignments (``self``: its first parameter)
+    attributes: dict[str, tuple[Expr, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,8 @@ class Module:
     bindings: dict[str, tuple[Expr, ...]]  # module-level assignments
     imports: dict[str, Import]
     names: dict[str, Pos]  # every top-level name and where it is first bound
+    # top-level classes: name -> their methods (``def``s directly in the class body)
+    classes: dict[str, dict[str, Function]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

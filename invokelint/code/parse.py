@@ -84,6 +84,7 @@ class _ModuleReader:
         self.bindings: dict[str, list[ir.Expr]] = {}
         self.imports: dict[str, ir.Import] = {}
         self.names: dict[str, ir.Pos] = {}
+        self.classes: dict[str, dict[str, ir.Function]] = {}
 
     def pos(self, node: Any) -> ir.Pos:
         code_range = self.positions[node]
@@ -97,6 +98,7 @@ class _ModuleReader:
             bindings={name: tuple(values) for name, values in self.bindings.items()},
             imports=self.imports,
             names=self.names,
+            classes=self.classes,
         )
 
     def _bind(self, name: str, node: Any) -> None:
@@ -112,6 +114,7 @@ class _ModuleReader:
                 self.functions[statement.name.value] = _FunctionReader(self, statement).read()
             elif isinstance(statement, cst.ClassDef):
                 self._bind(statement.name.value, statement.name)
+                self.classes[statement.name.value] = self._methods(statement)
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     self._small_statement(small)
@@ -120,6 +123,18 @@ class _ModuleReader:
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For)):
                 for block in _blocks(statement):
                     self._statements(block)
+
+    def _methods(self, node: Any) -> dict[str, ir.Function]:
+        """The ``def``s directly in a class body (decorated ones too: a staticmethod's
+        arguments then shift, which only makes values unknown)."""
+        import libcst as cst
+
+        body = getattr(node.body, "body", ())
+        return {
+            item.name.value: _FunctionReader(self, item).read()
+            for item in body
+            if isinstance(item, cst.FunctionDef)
+        }
 
     def _small_statement(self, node: Any) -> None:
         import libcst as cst
@@ -155,6 +170,9 @@ class _FunctionReader:
         self.nested: dict[str, ir.Function] = {}
         self.collectors: list[_Collector] = [_Collector()]
         self.loop_stack: list[int] = []
+        self.attributes: dict[str, list[ir.Expr]] = {}
+        params = node.params.params
+        self.self_name = params[0].name.value if params else None
 
     def read(self) -> ir.Function:
         node = self.node
@@ -178,6 +196,7 @@ class _FunctionReader:
             raises=main.raises,
             nested=self.nested,
             falls_through=not _always_leaves(node.body),
+            attributes={name: tuple(values) for name, values in self.attributes.items()},
         )
 
     def _expressions(self) -> _Expressions:
@@ -326,6 +345,10 @@ class _FunctionReader:
         import libcst as cst
 
         self._mark_store()
+        owner = _name_of(target.value) if isinstance(target, cst.Attribute) else None
+        if owner is not None and owner == self.self_name:  # ``self.sns = boto3.client(...)``
+            self.attributes.setdefault(target.attr.value, []).append(value)
+            return
         if isinstance(target, cst.Subscript):
             owner = _name_of(target.value)
             key = _constant_index(target)

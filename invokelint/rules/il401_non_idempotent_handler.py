@@ -63,7 +63,9 @@ class NonIdempotentHandler(Rule):
     code reachable from the handler of a function that is invoked asynchronously (S3,
     SNS, EventBridge, ...) or by an event source mapping (SQS, Kinesis, DynamoDB
     Streams, ...). It follows calls into functions of the same module and of modules
-    under the code root.
+    under the code root, into the methods of classes defined there that the handler
+    instantiates (with what `__init__` stores on `self`), and through bound-method
+    aliases such as `publish = sns.publish`.
 
     Effects that repeat: counter and list updates (`update_item` with `ADD`,
     `SET n = n + :x`, `list_append`); writes whose key is new on every attempt
