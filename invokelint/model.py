@@ -273,8 +273,9 @@ class EventSourceMapping:
     maximum_concurrency: Setting[int | None]
     enabled: Setting[bool]
     # Kinesis only: True when Lambda reads through an enhanced fan-out consumer (its own
-    # 2 MB/s per shard), False for a shared-throughput iterator on the stream itself.
-    fan_out: bool | Unknown = False
+    # 2 MB/s per shard), False for a shared-throughput iterator on the stream itself;
+    # UNKNOWN when the frontend cannot tell (or does not say).
+    fan_out: bool | Unknown = UNKNOWN
     # False when the template declares the mapping through a shorthand that exposes only
     # some settings (SAM SNS ``SqsSubscription``: BatchSize and Enabled), so advice to set
     # others (``FunctionResponseTypes``) cannot be followed there.
@@ -396,7 +397,8 @@ class Permission:
     function: Function | ExternalArn | Unknown
     principal: str | Unknown
     source_arn: Target | None = None  # None: no SourceArn
-    source_account: str | Unknown | None = None  # None: no SourceAccount
+    # None: no SourceAccount; UNKNOWN: from a parameter, or a frontend that does not say
+    source_account: str | Unknown | None = UNKNOWN
     action: str | Unknown = "lambda:InvokeFunction"
     ignores: frozenset[str] = frozenset()
 

@@ -162,8 +162,12 @@ class PermissionWithoutSource(Rule):
             account = permission.source_account
             if account is not None and service in ACCOUNT_SCOPED:
                 continue
-            where = "the account SourceAccount names" if account is not None else "any account"
-            who = f"{service} resource in {where}"
+            if account is None:
+                who = f"{service} resource in any account"
+            elif isinstance(account, str):
+                who = f"{service} resource of account {account}"
+            else:
+                who = f"{service} resource (of the account SourceAccount names, if any)"
             invokers = sources.get((id(permission.function), service), set())
             fix = _fix(service, invokers)
             yield self.report(
