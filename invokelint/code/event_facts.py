@@ -90,8 +90,7 @@ def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True) -> Iterator[str]
     if isinstance(expr, ir.Call):
         if _passes_event_on(expr, frame):
             yield "other"
-        # calls are listed one by one: only their own arguments are looked at here
-        for part in (expr.func, *expr.args, *(value for _, value in expr.kwargs)):
+        for part in ir.children(expr):
             yield from _record_uses(part, frame, top=False)
         return
     if not top and _is_records(expr, frame):
@@ -99,26 +98,8 @@ def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True) -> Iterator[str]
         return
     if top and _is_records(expr, frame):
         return  # ``records = event["Records"]``: an alias
-    for part in _children(expr):
+    for part in ir.children(expr):
         yield from _record_uses(part, frame, top=False)
-
-
-def _children(expr: ir.Expr) -> tuple[ir.Expr, ...]:
-    if isinstance(expr, ir.Attr):
-        return (expr.value,)
-    if isinstance(expr, ir.Subscript):
-        return (expr.value, expr.index)
-    if isinstance(expr, ir.Joined):
-        return tuple(p for p in expr.parts if isinstance(p, ir.Expr))
-    if isinstance(expr, ir.Dict):
-        return tuple(e for pair in expr.items for e in pair if e is not None)
-    if isinstance(expr, ir.Sequence):
-        return expr.items
-    if isinstance(expr, ir.Iterate):
-        return (expr.iterable,)
-    if isinstance(expr, ir.Other):
-        return expr.parts
-    return ()
 
 
 def _is_zero(expr: ir.Expr) -> bool:

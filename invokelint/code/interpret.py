@@ -822,29 +822,11 @@ def _names_under_failures(expr: ir.Expr, name: str, under: bool = False) -> bool
         if any(k == "batchItemFailures" and _mentions(v, name) for k, v in expr.kwargs):
             return True
         return any(_names_under_failures(p, name, under) for p in parts)
-    if isinstance(expr, (ir.Sequence, ir.Other, ir.Joined, ir.Subscript, ir.Attr, ir.Iterate)):
-        return any(_names_under_failures(p, name, under) for p in _parts_of(expr))
-    return False
+    return any(_names_under_failures(p, name, under) for p in ir.children(expr))
 
 
 def _mentions(expr: ir.Expr, name: str) -> bool:
     return _names_under_failures(expr, name, under=True)
-
-
-def _parts_of(expr: ir.Expr) -> tuple[ir.Expr, ...]:
-    if isinstance(expr, ir.Sequence):
-        return expr.items
-    if isinstance(expr, ir.Other):
-        return expr.parts
-    if isinstance(expr, ir.Joined):
-        return tuple(p for p in expr.parts if isinstance(p, ir.Expr))
-    if isinstance(expr, ir.Subscript):
-        return (expr.value, expr.index)
-    if isinstance(expr, ir.Attr):
-        return (expr.value,)
-    if isinstance(expr, ir.Iterate):
-        return (expr.iterable,)
-    return ()
 
 
 def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
