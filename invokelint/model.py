@@ -72,6 +72,10 @@ class Setting(Generic[T]):
     value: T | Unknown
     location: Location
     explicit: bool = True
+    # When ``value`` is UNKNOWN because a template parameter supplies it: the least value
+    # that parameter admits (its ``MinValue``, its smallest ``AllowedValues``, else 0 for
+    # a setting that cannot be negative); None when nothing bounds it.
+    floor: int | None = None
 
     @property
     def known(self) -> bool:
@@ -268,6 +272,14 @@ class EventSourceMapping:
     function_response_types: Setting[tuple[str, ...]]
     maximum_concurrency: Setting[int | None]
     enabled: Setting[bool]
+    # Kinesis only: True when Lambda reads through an enhanced fan-out consumer (its own
+    # 2 MB/s per shard), False for a shared-throughput iterator on the stream itself;
+    # UNKNOWN when the frontend cannot tell (or does not say).
+    fan_out: bool | Unknown = UNKNOWN
+    # False when the template declares the mapping through a shorthand that exposes only
+    # some settings (SAM SNS ``SqsSubscription``: BatchSize and Enabled), so advice to set
+    # others (``FunctionResponseTypes``) cannot be followed there.
+    settable: bool = True
     destination_config: Location | None = None  # where ``DestinationConfig`` is written
     on_failure: FailureTarget | None = None
     filters: tuple[FilterPattern, ...] | Unknown = ()
@@ -328,6 +340,9 @@ class EventBridgeTrigger(AsyncTrigger):
     """A rule target (``source`` is the rule; ``resource`` the rule's logical id)."""
 
     dead_letter: FailureTarget | Unknown | None = None  # the target's DeadLetterConfig
+    # The rule or schedule fires on a timetable (``ScheduleExpression``, SAM ``Schedule``
+    # and ``ScheduleV2``, EventBridge Scheduler): its event carries no data of its own.
+    schedule: bool | Unknown = False
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -344,6 +359,9 @@ class ApiTrigger(SyncTrigger):
     authorizer: bool = False
     integration_timeout: Setting[int] | None = None
     credentials: bool | Unknown = False
+    # WebSocket APIs: the route keys (``$connect``, ``$disconnect``, ``sendMessage``) that
+    # use this integration; UNKNOWN when the routes cannot be read (or for other APIs).
+    routes: tuple[str, ...] | Unknown = UNKNOWN
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -378,7 +396,9 @@ class Permission:
     location: Location
     function: Function | ExternalArn | Unknown
     principal: str | Unknown
-    source_arn: Target | None = None
+    source_arn: Target | None = None  # None: no SourceArn
+    # None: no SourceAccount; UNKNOWN: from a parameter, or a frontend that does not say
+    source_account: str | Unknown | None = UNKNOWN
     action: str | Unknown = "lambda:InvokeFunction"
     ignores: frozenset[str] = frozenset()
 

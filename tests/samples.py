@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 # IL102 and IL103 on line 7 ("  Orders:"): the queue has no redrive policy and keeps the
-# 30 s default visibility timeout while the function may run 60 s.
+# 30 s default visibility timeout while the function may run 60 s (one message per batch:
+# nothing for IL113).
 SAM_QUEUE = """\
 Transform: AWS::Serverless-2016-10-31
 Globals:
@@ -23,6 +24,7 @@ Resources:
           Type: SQS
           Properties:
             Queue: !GetAtt Orders.Arn
+            BatchSize: 1
 """
 SAM_QUEUE_LINE = 7
 # The same with a long enough visibility timeout: IL102 only.

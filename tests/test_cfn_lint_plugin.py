@@ -108,6 +108,15 @@ def test_cfn_lint_lists_the_rules_with_their_pages(project):
     assert completed.returncode == 0, completed.stderr
     assert "IL103: sqs-visibility-timeout" in completed.stdout
     assert "IL001" not in completed.stdout  # cfn-lint reports its own parse errors
+    from invokelint.cfn_lint import FAMILIES  # every template rule, new ones included
+    from invokelint.rules import all_rules
+
+    listed = {f"{rule.id}: {rule.name}" for rule in all_rules() if rule.id.startswith(FAMILIES)}
+    assert {
+        "IL113: sqs-batch-without-partial-response",
+        "IL209: permission-without-source",
+    } <= listed
+    assert all(line in completed.stdout for line in listed)
 
 
 def test_a_plain_run_imports_neither_cfn_lint_nor_the_language_server(project):

@@ -557,8 +557,9 @@ def test_code_locations():
     assert function(model, "Zip").code.kind == "unknown"  # !Sub around the code
     assert function(model, "Image").code.kind == "image"
     assert function(model, "Image").package_type == "Image"
-    missing = function(model, "Missing")
-    assert missing.code.kind == "unknown" and missing.code.location == missing.location
+    missing = function(model, "Missing")  # no CodeUri: sam build packages the template's folder
+    assert missing.code.kind == "path" and missing.code.path == "/project"
+    assert missing.code.location == missing.location
     assert function(model, "Local").is_python and not function(model, "Inline").is_python
 
 

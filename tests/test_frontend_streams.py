@@ -36,6 +36,36 @@ def test_mapping_through_a_kinesis_consumer_reads_a_kinesis_stream():
     )
     [mapping] = model.mappings
     assert mapping.source_kind == "kinesis"
+    assert mapping.fan_out is True  # IL114 counts only shared-throughput readers
+
+
+def test_fan_out_of_stream_and_consumer_arns_and_of_unknown_sources():
+    model = _model(
+        """
+        Parameters:
+          Source:
+            Type: String
+        Resources:
+          Stream:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: counter
+              EventSourceArn: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks
+          Consumer:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: counter
+              EventSourceArn: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks/consumer/c:1
+          Unknown:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: counter
+              EventSourceArn: !Ref Source
+              StartingPosition: LATEST
+        """
+    )
+    fan_out = {m.id: m.fan_out for m in model.mappings}
+    assert fan_out == {"Stream": False, "Consumer": True, "Unknown": False}
 
 
 def test_filter_pattern_keeps_where_its_string_is_written():

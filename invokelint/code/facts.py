@@ -43,6 +43,17 @@ class KeyPattern:
     exact: bool = False
 
 
+# boto3 calls (service, operation) that create or start something under the name given
+# in the argument named here: a name made new on every attempt (uuid, time) creates it
+# again on a redelivery; one derived from the event makes the second attempt fail.
+NAMED_CREATES = {
+    ("transcribe", "start_transcription_job"): "TranscriptionJobName",
+    ("stepfunctions", "start_execution"): "name",
+    ("elasticache", "create_snapshot"): "SnapshotName",
+    ("lightsail", "create_instance_snapshot"): "instanceSnapshotName",
+    ("rds", "create_db_snapshot"): "DBSnapshotIdentifier",
+}
+
 # Where a call sends its data: a resource of the template (through an environment
 # variable), a literal name/URL/ARN written in code or in the template, a field of the
 # event, or UNKNOWN.
@@ -91,6 +102,7 @@ class ReturnShape:
     keys: frozenset[str] = frozenset()
     complete: bool = True
     key_locations: dict[str, Location] = field(default_factory=dict)
+    implicit: bool = False  # "none" because the function can end without a ``return``
 
     @property
     def reports_batch_failures(self) -> bool:
@@ -101,15 +113,18 @@ class ReturnShape:
 class BroadExcept:
     """An ``except:``/``except Exception``/``except BaseException`` clause.
 
-    ``outcome`` says what its body does: ``"reraises"`` (``raise``), ``"records"`` (appends
-    to a list, sends the record somewhere, stores a flag), ``"swallows"`` (only logs,
-    prints, passes or continues) or ``"unknown"`` (calls code that cannot be followed).
+    ``outcome`` says what its body does: ``"reraises"`` (``raise``), ``"records"`` (reports
+    it in ``batchItemFailures``, sends the record somewhere), ``"swallows"`` (only logs,
+    prints, passes or continues, or keeps it in a list or flag nothing acts on) or
+    ``"unknown"`` (calls code that cannot be followed, or the function may act on what
+    it kept: it raises elsewhere or returns the list).
     """
 
     location: Location
     function: str
     in_record_loop: bool  # inside a ``for`` over the event's records
     outcome: Literal["reraises", "records", "swallows", "unknown"]
+    returns: bool = False  # its body ends the function with a ``return``
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +148,10 @@ class HandlerFacts:
     returns: tuple[ReturnShape, ...] = ()
     excepts: tuple[BroadExcept, ...] = ()
     idempotent: bool = False  # the handler itself is wrapped by Powertools ``@idempotent``
+    # ``event["Records"][0]`` reads, when the code uses the records in no other way
+    first_record_reads: tuple[Location, ...] = ()
+    # S3 calls or file paths given ``Records[].s3.object.key`` without decoding it
+    raw_s3_keys: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

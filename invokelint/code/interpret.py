@@ -5,9 +5,11 @@ follows calls into functions of the same module and of modules under the code ro
 (``from .db import save``, ``import helpers``), up to ``MAX_DEPTH`` calls deep and never
 twice into the same function, and functions passed as callbacks (Powertools'
 ``record_handler``, ``executor.map(process, records)``). Names are resolved flow-
-insensitively: a name assigned in several places that disagree is ``Opaque``. Anything
-it cannot follow (a class, a library it does not know, ``getattr``) is ``Opaque`` and
-contributes no facts, so rules stay silent about it.
+insensitively: a name assigned in several places that disagree is ``Opaque``. Objects of
+top-level classes of the code root are followed too: calling the class runs ``__init__``,
+``obj.method()`` the method with ``self`` bound, and ``self.x`` is what the methods assign
+to it. Anything it cannot follow (a library it does not know, ``getattr``, inheritance)
+is ``Opaque`` and contributes no facts, so rules stay silent about it.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from invokelint.code.values import (
     Collection,
     EnvVar,
     Event,
+    Instance,
     Literal,
+    LocalClass,
     LocalFunction,
     LocalModule,
     Qual,
@@ -157,6 +161,7 @@ class Analysis:
         self.environment = environment
         self._module_frames: dict[int, Frame] = {}
         self._returning: set[int] = set()  # ids of functions whose result is being read
+        self.reading_attributes: set[tuple[int, str]] = set()  # (class, name) being read
         self.nesting = 0  # how deep value resolution is right now; bounded by MAX_NESTING
 
     def module_frame(self, module: LoadedModule) -> Frame:
@@ -216,7 +221,7 @@ class Analysis:
             return OPAQUE
         self._returning.add(id(function))
         try:
-            frame = self.enter(callee, bind(function, call, caller), caller)
+            frame = self.enter(callee, bind(function, call, caller, callee.bound), caller)
             values = [frame.value_of(r.value) for r in function.returns if r.value is not None]
         finally:
             self._returning.discard(id(function))
@@ -329,6 +334,8 @@ class Frame:
             value = LocalFunction(self.module, name)
         elif name in module.imports:
             value = self.analysis.imported(self.module, module.imports[name])
+        elif name in module.classes:
+            value = LocalClass(self.module, name)
         elif name in module.names:
             value = OPAQUE  # a class
         else:
@@ -368,6 +375,8 @@ class Frame:
             return self.analysis.member(base.module, name)
         if isinstance(base, Event):
             return base.child(name)
+        if isinstance(base, Instance):
+            return instance_attribute(self, base, name)
         known = attribute_of(base, name)
         return known if known is not None else opaque(base)
 
@@ -375,6 +384,11 @@ class Frame:
         func = call.func
         if isinstance(func, ir.Attr):
             base = self.value_of(func.value)
+            if isinstance(base, Instance):  # a method of a local class: followed
+                method = self._attribute(base, func.attr)
+                if isinstance(method, LocalFunction):
+                    return self.analysis.returned(method, call, self)
+                return opaque(*self._arguments(call))
             if not isinstance(base, (Qual, LocalModule)):  # a method of an object
                 result = method_result(base, func.attr, call, self)
                 return result if result is not None else opaque(base, *self._arguments(call))
@@ -386,6 +400,8 @@ class Frame:
             return result
         if isinstance(callee, LocalFunction):
             return self.analysis.returned(callee, call, self)
+        if isinstance(callee, LocalClass):
+            return Instance(callee)
         return opaque(*self._arguments(call))
 
     def _arguments(self, call: ir.Call) -> list[Value]:
@@ -411,10 +427,16 @@ def _item_of(iterable: Value) -> Value:
     return opaque(iterable)
 
 
-def bind(function: ir.Function, call: ir.Call, caller: Frame) -> dict[str, Value]:
-    """The callee's parameters bound to the caller's arguments (as far as they are known)."""
+def bind(
+    function: ir.Function, call: ir.Call, caller: Frame, bound: Value | None = None
+) -> dict[str, Value]:
+    """The callee's parameters bound to the caller's arguments (as far as they are known);
+    ``bound``: the ``self`` of a method, which takes the first parameter."""
     params: dict[str, Value] = {}
     names = function.parameters.positional
+    if bound is not None and names:
+        params[names[0]] = bound
+        names = names[1:]
     if not call.starred:
         for name, arg in zip(names, call.args, strict=False):
             params[name] = caller.value_of(arg)
@@ -422,6 +444,40 @@ def bind(function: ir.Function, call: ir.Call, caller: Frame) -> dict[str, Value
         if key is not None:
             params[key] = caller.value_of(value)
     return params
+
+
+def constructor(cls: LocalClass) -> LocalFunction | None:
+    """``__init__`` of a local class, bound to a new instance; None when it has none."""
+    init = cls.methods.get("__init__")
+    if init is None:
+        return None
+    return LocalFunction(cls.module, "__init__", definition=init, bound=Instance(cls))
+
+
+def instance_attribute(frame: Frame, instance: Instance, name: str) -> Value:
+    """``obj.name``: a method (bound to ``obj``), or what the class's methods assign to
+    ``self.name`` (read in the method that assigns it, with ``self`` bound)."""
+    cls = instance.cls
+    method = cls.methods.get(name)
+    if method is not None:
+        return LocalFunction(cls.module, name, definition=method, bound=instance)
+    analysis = frame.analysis
+    key = (id(cls.module), f"{cls.name}.{name}")
+    if key in analysis.reading_attributes:
+        return OPAQUE  # ``self.a = self.a + 1``: defined through itself
+    analysis.reading_attributes.add(key)
+    try:
+        values = []
+        for function in cls.methods.values():
+            exprs = function.attributes.get(name, ())
+            if exprs and function.parameters.positional:
+                reader = Frame(
+                    analysis, cls.module, function, {function.parameters.positional[0]: instance}
+                )
+                values.extend(reader.value_of(expr) for expr in exprs)
+        return merge(values) if values else OPAQUE
+    finally:
+        analysis.reading_attributes.discard(key)
 
 
 # ------------------------------------------------------------------------------- facts
@@ -464,6 +520,8 @@ def handler_facts(
         if (effect := effect_of(call, frame)) is not None
     )
     excepts = tuple(item for frame in frames for item in _broad_excepts(frame))
+    from invokelint.code.event_facts import first_record_reads, raw_s3_keys
+
     return HandlerFacts(
         file=module.line_map.path,
         name=name,
@@ -473,6 +531,8 @@ def handler_facts(
         returns=tuple(_returns(root, set())),
         excepts=excepts,
         idempotent=guard is not None,
+        first_record_reads=first_record_reads(frames),
+        raw_s3_keys=raw_s3_keys(frames),
     )
 
 
@@ -516,8 +576,10 @@ def _reachable(root: Frame) -> list[Frame]:
             found: list[tuple[LocalFunction, dict[str, Value]]] = []
             decorator = any(call is d for d in decorator_calls)
             callee = None if decorator else frame.value_of(call.func)
+            if isinstance(callee, LocalClass):  # Notifier(...): its __init__ runs
+                callee = constructor(callee)
             if isinstance(callee, LocalFunction) and callee.function is not None:
-                found.append((callee, bind(callee.function, call, frame)))
+                found.append((callee, bind(callee.function, call, frame, callee.bound)))
             for argument in (*call.args, *(value for _, value in call.kwargs)):
                 if isinstance(argument, (ir.Name, ir.Attr)):
                     passed = frame.value_of(argument)
@@ -542,7 +604,7 @@ def _returns(frame: Frame, visiting: set[int]) -> list[ReturnShape]:
     function = frame.function
     assert function is not None
     if not any(r.value is not None for r in function.returns):
-        return [ReturnShape("none", frame.location(function.pos))]
+        return [ReturnShape("none", frame.location(function.pos), implicit=True)]
     visiting = visiting | {id(function)}
     shapes: list[ReturnShape] = []
     for item in function.returns:
@@ -551,6 +613,8 @@ def _returns(frame: Frame, visiting: set[int]) -> list[ReturnShape]:
             shapes.append(ReturnShape("none", location))
         else:
             shapes.extend(_shape(item.value, frame, location, visiting, set()))
+    if function.falls_through:  # returns a value on some paths, None at the end
+        shapes.append(ReturnShape("none", frame.location(function.pos), implicit=True))
     return shapes
 
 
@@ -601,7 +665,9 @@ def _call_shape(
     if isinstance(callee, LocalFunction) and callee.function is not None:
         if id(callee.function) in visiting or frame.depth >= MAX_DEPTH:
             return [ReturnShape("unknown", location)]
-        child = frame.analysis.enter(callee, bind(callee.function, call, frame), frame)
+        child = frame.analysis.enter(
+            callee, bind(callee.function, call, frame, callee.bound), frame
+        )
         return _returns(child, visiting)
     if isinstance(callee, Qual) and callee.name in _STRING_RESULTS:
         return [ReturnShape("other", location)]
@@ -665,6 +731,7 @@ def _broad_excepts(frame: Frame) -> list[BroadExcept]:
                 function=function.name,
                 in_record_loop=in_loop,
                 outcome=_outcome(handler, frame),
+                returns=bool(handler.returns),
             )
         )
     return found
@@ -684,9 +751,8 @@ def _is_record_loop(iterable: ir.Expr, frame: Frame) -> bool:
 def _outcome(handler: ir.Handler, frame: Frame) -> Outcome:
     if handler.reraises:
         return "reraises"
-    if handler.stores:
-        return "records"
-    outcome: Outcome = "swallows"
+    # a stored flag or value counts only if something may act on it later
+    outcome: Outcome = _may_act_later(frame) if handler.stores else "swallows"
     for item in handler.returns:
         if item.value is None:
             continue
@@ -704,6 +770,65 @@ def _outcome(handler: ir.Handler, frame: Frame) -> Outcome:
     return outcome
 
 
+def _recorded_in(collection: ir.Expr, frame: Frame) -> Outcome:
+    """An append in an ``except`` body records the failure only if the list reaches the
+    ``batchItemFailures`` the handler returns; a list that is returned, or a function
+    that raises somewhere, may still act on it later."""
+    if isinstance(collection, ir.Subscript):
+        key = collection.index
+        if isinstance(key, ir.Const) and key.value == "batchItemFailures":
+            return "records"
+    if isinstance(collection, ir.Name) and _reported(collection.id, frame):
+        return "records"
+    return _may_act_later(frame, collection)
+
+
+def _may_act_later(frame: Frame, value: ir.Expr | None = None) -> Outcome:
+    """``unknown`` when the function raises elsewhere or returns ``value``, else ``swallows``."""
+    function = frame.function
+    assert function is not None
+    if function.raises:
+        return "unknown"
+    if isinstance(value, ir.Name) and any(
+        isinstance(r.value, ir.Name) and r.value.id == value.id for r in function.returns
+    ):
+        return "unknown"  # handed back to a caller that may report it
+    return "swallows"
+
+
+def _reported(name: str, frame: Frame) -> bool:
+    """``name`` appears under a ``batchItemFailures`` key the function builds."""
+    function = frame.function
+    assert function is not None
+    if any(key == "batchItemFailures" for keys in function.key_writes.values() for key, _ in keys):
+        return True  # ``response["batchItemFailures"] = failures``: the value is not kept
+    exprs = [r.value for r in function.returns if r.value is not None]
+    exprs += [e for values in function.assigns.values() for e in values]
+    exprs += list(function.calls)  # dict(batchItemFailures=...), response.update(...)
+    return any(_names_under_failures(expr, name) for expr in exprs)
+
+
+def _names_under_failures(expr: ir.Expr, name: str, under: bool = False) -> bool:
+    if isinstance(expr, ir.Name):
+        return under and expr.id == name
+    if isinstance(expr, ir.Dict):
+        for key, value in expr.items:
+            hit = isinstance(key, ir.Const) and key.value == "batchItemFailures"
+            if _names_under_failures(value, name, under or hit):
+                return True
+        return False
+    if isinstance(expr, ir.Call):
+        parts = [*expr.args, *(v for k, v in expr.kwargs if k != "batchItemFailures")]
+        if any(k == "batchItemFailures" and _mentions(v, name) for k, v in expr.kwargs):
+            return True
+        return any(_names_under_failures(p, name, under) for p in parts)
+    return any(_names_under_failures(p, name, under) for p in ir.children(expr))
+
+
+def _mentions(expr: ir.Expr, name: str) -> bool:
+    return _names_under_failures(expr, name, under=True)
+
+
 def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
     """What a call inside an ``except`` body does with the failure."""
     if effect_of(call, frame) is not None:
@@ -711,7 +836,7 @@ def _call_outcome(call: ir.Call, frame: Frame, depth: int) -> Outcome:
     func = call.func
     if isinstance(func, ir.Attr):
         if func.attr in _RECORDING_METHODS:
-            return "records"
+            return _recorded_in(func.value, frame)
         base = frame.value_of(func.value)
         if isinstance(base, Text):
             return "swallows"  # "...".format(), str(e).lower(): computes only

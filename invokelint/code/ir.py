@@ -110,6 +110,28 @@ class Other(Expr):
     parts: tuple[Expr, ...] = ()
 
 
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The expressions directly inside ``expr`` (a call's function and arguments, a
+    dict's keys and values, ...), for walks that look for a name or a value."""
+    if isinstance(expr, Attr):
+        return (expr.value,)
+    if isinstance(expr, Subscript):
+        return (expr.value, expr.index)
+    if isinstance(expr, Call):
+        return (expr.func, *expr.args, *(value for _, value in expr.kwargs))
+    if isinstance(expr, Joined):
+        return tuple(part for part in expr.parts if isinstance(part, Expr))
+    if isinstance(expr, Dict):
+        return tuple(item for pair in expr.items for item in pair if item is not None)
+    if isinstance(expr, Sequence):
+        return expr.items
+    if isinstance(expr, Iterate):
+        return (expr.iterable,)
+    if isinstance(expr, Other):
+        return expr.parts
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class Return:
     value: Expr | None
@@ -162,6 +184,9 @@ class Function:
     handlers: tuple[Handler, ...] = ()
     raises: bool = False  # a ``raise`` anywhere in the body
     nested: dict[str, Function] = field(default_factory=dict)
+    falls_through: bool = False  # the body can end without ``return`` or ``raise``
+    # a method's ``self.<name> = value`` assignments (``self``: its first parameter)
+    attributes: dict[str, tuple[Expr, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +204,8 @@ class Module:
     bindings: dict[str, tuple[Expr, ...]]  # module-level assignments
     imports: dict[str, Import]
     names: dict[str, Pos]  # every top-level name and where it is first bound
+    # top-level classes: name -> their methods (``def``s directly in the class body)
+    classes: dict[str, dict[str, Function]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

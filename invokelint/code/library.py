@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from invokelint.code import ir
-from invokelint.code.facts import Effect, KeyPattern
+from invokelint.code.facts import NAMED_CREATES, Effect, KeyPattern
 from invokelint.code.values import (
     OPAQUE,
     AwsClient,
@@ -21,6 +21,7 @@ from invokelint.code.values import (
     AwsResource,
     BatchProcessor,
     BatchResponse,
+    BoundMethod,
     Collection,
     EnvVar,
     Event,
@@ -73,6 +74,13 @@ HTTP_VERBS = frozenset({"post", "put", "patch", "delete"})
 BATCH_PROCESSORS = frozenset({"BatchProcessor", "SqsFifoPartialProcessor", "AsyncBatchProcessor"})
 BATCH_RESPONSES = frozenset({"process_partial_response", "async_process_partial_response"})
 PASS_THROUGH = frozenset({"enumerate", "list", "sorted", "reversed", "tuple", "iter"})
+
+# Clients of search engines, kept as ``HttpClient`` (they speak HTTP): ``index()`` without
+# ``id=`` stores a new document on every call.
+SEARCH_CLIENTS = {
+    "opensearchpy.OpenSearch": "opensearchpy",
+    "elasticsearch.Elasticsearch": "elasticsearch",
+}
 
 # boto3 methods that only read: never an effect.
 _READS = re.compile(
@@ -158,6 +166,8 @@ def result_of(callee: Value, call: ir.Call, frame: Frame) -> Value | None:
         return Opaque(fresh=True)
     if name in HTTP_CLIENTS:
         return HttpClient(HTTP_CLIENTS[name])
+    if name in SEARCH_CLIENTS:
+        return HttpClient(SEARCH_CLIENTS[name])
     if name == "urllib.request.Request":
         method = _text_argument(call, frame, 5, "method")
         has_data = _present(call.argument(1, "data"))
@@ -215,6 +225,8 @@ def attribute_of(base: Value, name: str) -> Value | None:
         return AwsMeta(base.service)
     if isinstance(base, AwsMeta) and name == "client":
         return AwsClient(base.service)
+    if isinstance(base, (AwsClient, AwsObject, HttpClient)) and not name.startswith("_"):
+        return BoundMethod(base, name)  # ``publish = sns.publish``
     return None
 
 
@@ -252,22 +264,29 @@ def effect_of(call: ir.Call, frame: Frame) -> Effect | None:
     """The side effect ``call`` performs, or None when it has none that we know of."""
     func = call.func
     if isinstance(func, ir.Attr):
-        base = frame.value_of(func.value)
-        operation = func.attr
-        if isinstance(base, AwsClient):
-            return _aws(frame, call, base.service, operation, None)
-        if isinstance(base, AwsObject):
-            mapped = _OBJECT_OPERATIONS.get((base.kind, operation))
-            return _aws(frame, call, base.service, mapped, base) if mapped else None
-        if isinstance(base, AwsResource) and operation == "batch_write_item":
-            return _aws(frame, call, base.service, operation, None)
-        if isinstance(base, HttpClient):
-            return _http(frame, call, base.library, operation)
-        if isinstance(base, Qual):
-            return _qualified(frame, call, f"{base.name}.{operation}")
-        return None
+        return _method_effect(frame, call, frame.value_of(func.value), func.attr)
     callee = frame.value_of(func)
+    if isinstance(callee, BoundMethod):
+        return _method_effect(frame, call, callee.base, callee.name)
     return _qualified(frame, call, callee.name) if isinstance(callee, Qual) else None
+
+
+def _method_effect(frame: Frame, call: ir.Call, base: Value, operation: str) -> Effect | None:
+    """``base.operation(...)``, written out or through a bound method alias."""
+    if isinstance(base, AwsClient):
+        return _aws(frame, call, base.service, operation, None)
+    if isinstance(base, AwsObject):
+        mapped = _OBJECT_OPERATIONS.get((base.kind, operation))
+        return _aws(frame, call, base.service, mapped, base) if mapped else None
+    if isinstance(base, AwsResource) and operation == "batch_write_item":
+        return _aws(frame, call, base.service, operation, None)
+    if isinstance(base, HttpClient) and base.library in SEARCH_CLIENTS.values():
+        return _search_write(frame, call, base.library, operation)
+    if isinstance(base, HttpClient):
+        return _http(frame, call, base.library, operation)
+    if isinstance(base, Qual):
+        return _qualified(frame, call, f"{base.name}.{operation}")
+    return None
 
 
 def _qualified(frame: Frame, call: ir.Call, name: str) -> Effect | None:
@@ -296,6 +315,25 @@ def _qualified(frame: Frame, call: ir.Call, name: str) -> Effect | None:
             arguments_known=not call.has_splat,
         )
     return None
+
+
+def _search_write(frame: Frame, call: ir.Call, library: str, operation: str) -> Effect | None:
+    """``client.index(index=..., body=...)``: a new document unless ``id=`` names it."""
+    if operation != "index":
+        return None
+    named = call.keyword("id") is not None
+    return Effect(
+        service="opensearch",
+        operation="index",
+        location=frame.location(call.pos),
+        function=frame.name,
+        library=library,
+        arguments=_literal_arguments(call, frame),
+        fresh_key=named and _argument(call, frame, 99, "id").fresh,
+        guard=("a document id" if named and not _argument(call, frame, 99, "id").fresh else None)
+        or frame.guard,
+        arguments_known=not call.has_splat,
+    )
 
 
 def _http(frame: Frame, call: ir.Call, library: str, operation: str) -> Effect | None:
@@ -349,7 +387,8 @@ def _aws(
         target_source=source,
         key=_key_pattern(key_value),
         arguments=_literal_arguments(call, frame),
-        fresh_key=_fresh_key(frame, call, operation, key_value),
+        fresh_key=_fresh_key(frame, call, operation, key_value)
+        or _fresh_name(frame, call, service, operation),
         update=_update_kind(frame, call) if operation == "update_item" else None,
         guard=_guard(frame, call),
         arguments_known=not call.has_splat,
@@ -390,6 +429,12 @@ def _fresh_key(frame: Frame, call: ir.Call, operation: str, key: Value | None) -
         requests = frame.value_of(call.keyword("RequestItems") or ir.Other())
         return any(_item_key_is_fresh(item) for item in _nested_items(requests))
     return False
+
+
+def _fresh_name(frame: Frame, call: ir.Call, service: str, operation: str) -> bool:
+    """The name a create/start call is given differs on every attempt (uuid, time)."""
+    argument = NAMED_CREATES.get((service, operation))
+    return argument is not None and _argument(call, frame, 99, argument).fresh
 
 
 def _item_key_is_fresh(item: Value) -> bool:

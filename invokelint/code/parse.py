@@ -84,6 +84,7 @@ class _ModuleReader:
         self.bindings: dict[str, list[ir.Expr]] = {}
         self.imports: dict[str, ir.Import] = {}
         self.names: dict[str, ir.Pos] = {}
+        self.classes: dict[str, dict[str, ir.Function]] = {}
 
     def pos(self, node: Any) -> ir.Pos:
         code_range = self.positions[node]
@@ -97,6 +98,7 @@ class _ModuleReader:
             bindings={name: tuple(values) for name, values in self.bindings.items()},
             imports=self.imports,
             names=self.names,
+            classes=self.classes,
         )
 
     def _bind(self, name: str, node: Any) -> None:
@@ -112,6 +114,7 @@ class _ModuleReader:
                 self.functions[statement.name.value] = _FunctionReader(self, statement).read()
             elif isinstance(statement, cst.ClassDef):
                 self._bind(statement.name.value, statement.name)
+                self.classes[statement.name.value] = self._methods(statement)
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     self._small_statement(small)
@@ -120,6 +123,18 @@ class _ModuleReader:
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For)):
                 for block in _blocks(statement):
                     self._statements(block)
+
+    def _methods(self, node: Any) -> dict[str, ir.Function]:
+        """The ``def``s directly in a class body (decorated ones too: a staticmethod's
+        arguments then shift, which only makes values unknown)."""
+        import libcst as cst
+
+        body = getattr(node.body, "body", ())
+        return {
+            item.name.value: _FunctionReader(self, item).read()
+            for item in body
+            if isinstance(item, cst.FunctionDef)
+        }
 
     def _small_statement(self, node: Any) -> None:
         import libcst as cst
@@ -155,6 +170,9 @@ class _FunctionReader:
         self.nested: dict[str, ir.Function] = {}
         self.collectors: list[_Collector] = [_Collector()]
         self.loop_stack: list[int] = []
+        self.attributes: dict[str, list[ir.Expr]] = {}
+        params = node.params.params
+        self.self_name = params[0].name.value if params else None
 
     def read(self) -> ir.Function:
         node = self.node
@@ -177,6 +195,8 @@ class _FunctionReader:
             handlers=tuple(self.handlers),
             raises=main.raises,
             nested=self.nested,
+            falls_through=not _always_leaves(node.body),
+            attributes={name: tuple(values) for name, values in self.attributes.items()},
         )
 
     def _expressions(self) -> _Expressions:
@@ -325,6 +345,10 @@ class _FunctionReader:
         import libcst as cst
 
         self._mark_store()
+        owner = _name_of(target.value) if isinstance(target, cst.Attribute) else None
+        if owner is not None and owner == self.self_name:  # ``self.sns = boto3.client(...)``
+            self.attributes.setdefault(target.attr.value, []).append(value)
+            return
         if isinstance(target, cst.Subscript):
             owner = _name_of(target.value)
             key = _constant_index(target)
@@ -502,6 +526,39 @@ class _Expressions:
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def _always_leaves(block: Any) -> bool:
+    """Every path through the block ends in ``return`` or ``raise`` (or cannot be told:
+    a ``match``, ``while True``), so execution never falls off its end."""
+    body = getattr(block, "body", ())
+    return isinstance(body, (list, tuple)) and bool(body) and _leaves(body[-1])
+
+
+def _leaves(statement: Any) -> bool:
+    import libcst as cst
+
+    if isinstance(statement, (cst.Return, cst.Raise)):  # in a one-line suite
+        return True
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(small, (cst.Return, cst.Raise)) for small in statement.body)
+    if isinstance(statement, cst.If):
+        orelse = statement.orelse
+        if orelse is None or not _always_leaves(statement.body):
+            return False
+        return _leaves(orelse) if isinstance(orelse, cst.If) else _always_leaves(orelse.body)
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        if statement.finalbody is not None and _always_leaves(statement.finalbody.body):
+            return True
+        main = _always_leaves(statement.body) or (
+            statement.orelse is not None and _always_leaves(statement.orelse.body)
+        )
+        return main and all(_always_leaves(h.body) for h in statement.handlers)
+    if isinstance(statement, cst.With):
+        return _always_leaves(statement.body)
+    if isinstance(statement, cst.While):
+        return isinstance(statement.test, cst.Name) and statement.test.value == "True"
+    return isinstance(statement, cst.Match)  # cases and guards: not worth telling apart
 
 
 def _evaluated(node: Any) -> Any:

@@ -165,6 +165,7 @@ class LocalFunction(Value):
     guard: str | None = None
     definition: ir.Function | None = None
     closure: Frame | None = None
+    bound: Value | None = None  # a method of an ``Instance``: its ``self``
 
     @property
     def function(self) -> ir.Function | None:
@@ -173,7 +174,37 @@ class LocalFunction(Value):
         return self.module.ir.functions.get(self.name)
 
     def guarded(self, guard: str) -> LocalFunction:
-        return LocalFunction(self.module, self.name, guard, self.definition, self.closure)
+        return LocalFunction(
+            self.module, self.name, guard, self.definition, self.closure, self.bound
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMethod(Value):
+    """A method of a client or resource object taken without calling it
+    (``publish = sns.publish``): calling it later makes the method call."""
+
+    base: Value
+    name: str
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class LocalClass(Value):
+    """A top-level class of a module in the code root; calling it makes an ``Instance``."""
+
+    module: LoadedModule
+    name: str
+
+    @property
+    def methods(self) -> dict[str, ir.Function]:
+        return self.module.ir.classes.get(self.name, {})
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Instance(Value):
+    """An object of a ``LocalClass``: its methods are followed with ``self`` bound to it."""
+
+    cls: LocalClass
 
 
 @dataclass(frozen=True, eq=False, slots=True)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from invokelint.model import ExternalArn, Function, InvocationModel, Target, Trigger
+from invokelint.model import (
+    EventBridgeTrigger,
+    ExternalArn,
+    Function,
+    InvocationModel,
+    Target,
+    Trigger,
+)
 
 _TRIGGER_KINDS = {
     "s3": "S3 notification",
@@ -27,6 +34,8 @@ def describe_trigger(model: InvocationModel, trigger: Trigger) -> str:
     if any(p.id == trigger.resource for p in model.permissions):
         return f"permission '{trigger.id}' for {trigger.service}.amazonaws.com"
     kind = _TRIGGER_KINDS.get(trigger.service, f"{trigger.service} trigger")
+    if trigger.service == "events" and isinstance(trigger, EventBridgeTrigger):
+        kind = "EventBridge schedule rule" if trigger.schedule is True else kind
     name = trigger.resource if trigger.service == "lambda" else trigger.id
     return f"{kind} '{name}'"
 

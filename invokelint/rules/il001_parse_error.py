@@ -13,13 +13,20 @@ class ParseErrorRule(Rule):
     """
     ## What it does
     Reports a template, Terraform file or handler file that cannot be read or parsed, at
-    the line and column where the parser gave up. Duplicate mapping keys are reported
-    too: YAML keeps only the last one, so the first is silently lost.
+    the line and column where the parser gave up. A key written twice in one mapping is
+    reported too, at the second one, with a message of its own: the file still loads,
+    and the later value wins.
 
     ## Why is this bad?
     A file that does not parse cannot be deployed, and nothing else in it can be
-    checked: every other rule stays silent on it. The run exits with status 2 so that a
-    broken file never passes CI as "no findings".
+    checked: every other rule stays silent on it. The run exits with status 2 (even with
+    `--exit-zero`) so that a broken file never passes CI as "no findings".
+
+    A duplicate key is different: depending on the tool the template is rejected or the
+    later value silently wins, but invokelint can still read it. The
+    rest of the file is linted with the later value, and the finding counts like any
+    other error: the exit status is 1 (0 with `--exit-zero`, or when `--fail-on` or
+    `ignore` leaves errors out).
     """
 
     id = "IL001"

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import Function, InvocationModel, Queue
+from invokelint.model import Function, InvocationModel, Queue, Setting
 from invokelint.rules.base import Option, Rule, bad, good
 
 
@@ -26,6 +26,10 @@ class SqsVisibilityTimeout(Rule):
     rejects a mapping whose function timeout exceeds the visibility timeout, so that
     case fails the deployment. The sixfold margin leaves room for Lambda to retry a
     batch when the function is throttled.
+
+    A batching window that a template parameter sets is taken at the least value the
+    parameter admits (`MinValue`, the smallest of `AllowedValues`, else 0): if even that
+    leaves too little time, every deployment of the template does.
     """
 
     id = "IL103"
@@ -156,16 +160,23 @@ class SqsVisibilityTimeout(Rule):
                 function.timeout,
                 mapping.batching_window,
             )
-            if not (visibility.known and timeout.known and window.known):
+            # a window from a parameter is judged by the least the parameter admits
+            if not (visibility.known and timeout.known and _waits(window) is not None):
                 continue
             if (id(queue), id(function)) in seen:
                 continue
             seen.add((id(queue), id(function)))
-            hidden, runs, waits = visibility.value, timeout.value, window.value or 0
+            hidden, runs, waits = visibility.value, timeout.value, _waits(window)
             recommended = math.ceil(multiplier * runs + waits)
             if hidden >= recommended:
                 continue
             window_note = f" + batching window {waits} s" if waits else ""
+            if not window.known:  # say why a window from a parameter counts as this much
+                window_note = (
+                    f" + batching window of at least {waits} s from a parameter"
+                    if waits
+                    else ", whatever batching window the parameter sets"
+                )
             if hidden < runs:
                 severity = Severity.ERROR
                 message = (
@@ -191,6 +202,13 @@ class SqsVisibilityTimeout(Rule):
                 severity=severity,
                 related=(timeout.location,),
             )
+
+
+def _waits(window: Setting[int | None]) -> int | None:
+    """Seconds of batching window: as set, or the floor of the parameter that sets it."""
+    if window.known:
+        return window.value or 0  # type: ignore[return-value]
+    return window.floor
 
 
 def _number(value: float) -> str:

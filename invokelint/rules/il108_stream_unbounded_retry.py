@@ -17,7 +17,7 @@ class StreamUnboundedRetry(Rule):
     ## What it does
     Checks Kinesis and DynamoDB stream event source mappings that keep the defaults
     `MaximumRetryAttempts: -1` and `MaximumRecordAgeInSeconds: -1` (retry forever,
-    never expire) without `BisectBatchOnFunctionError`.
+    never expire). `BisectBatchOnFunctionError` does not bound them.
 
     ## Why is this bad?
     Lambda reads a shard in order. When a batch fails, Lambda retries the same batch
@@ -26,8 +26,11 @@ class StreamUnboundedRetry(Rule):
     to a day (DynamoDB Streams) or a week (Kinesis): the iterator age grows, newer
     records wait behind it, and they too can expire unprocessed. Bounding the retries or
     the record age lets Lambda give up on the bad batch (and send it to an on-failure
-    destination, see IL109); splitting failed batches isolates the bad record so the
-    rest of the batch goes through.
+    destination, see IL109).
+
+    Splitting failed batches (`BisectBatchOnFunctionError`) is no bound: it narrows the
+    failing batch down to the bad record, which Lambda then retries on its own, again
+    until it expires, and the shard stays blocked behind it.
     """
 
     id = "IL108"
@@ -89,6 +92,30 @@ class StreamUnboundedRetry(Rule):
                   EventSourceArn: !GetAtt Orders.StreamArn
                   StartingPosition: TRIM_HORIZON
                   MaximumRetryAttempts: -1
+            """,
+        ),
+        bad(
+            "Splitting failing batches alone still retries the bad record until it expires:",
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Clicks:
+                Type: AWS::Kinesis::Stream
+                Properties:
+                  ShardCount: 1
+              Counter:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src/
+                  Events:
+                    Clicks:
+                      Type: Kinesis
+                      Properties:
+                        Stream: !GetAtt Clicks.Arn
+                        StartingPosition: LATEST
+                        BisectBatchOnFunctionError: true
             """,
         ),
         good(
@@ -160,23 +187,22 @@ class StreamUnboundedRetry(Rule):
         for mapping in model.mappings:
             if mapping.source_kind not in STREAM_KINDS:
                 continue
-            retries, age, bisect = (
-                mapping.maximum_retry_attempts,
-                mapping.maximum_record_age,
-                mapping.bisect_on_error,
-            )
-            if not (retries.known and age.known and bisect.known):
+            retries, age = mapping.maximum_retry_attempts, mapping.maximum_record_age
+            if not (retries.known and age.known):
                 continue
-            if retries.value != UNBOUNDED or age.value != UNBOUNDED or bisect.value is True:
+            if retries.value != UNBOUNDED or age.value != UNBOUNDED:
                 continue
             explicit = [s.location for s in (retries, age) if s.explicit]
+            bisect = mapping.bisect_on_error
+            # bisection isolates the bad record, which is then retried on its own
+            split = " (splitting the batch only isolates it)" if bisect.value is True else ""
             yield self.report(
                 explicit[0] if explicit else mapping.location,
                 f"{describe(mapping)} retries a failing {source_label(mapping)} batch until "
                 f"its records expire (MaximumRetryAttempts {_shown(retries)}, "
-                f"MaximumRecordAgeInSeconds {_shown(age)}, no BisectBatchOnFunctionError), "
-                "so one bad record blocks its shard; set MaximumRetryAttempts (e.g. 3) or "
-                "MaximumRecordAgeInSeconds, or BisectBatchOnFunctionError: true",
+                f"MaximumRecordAgeInSeconds {_shown(age)}), so one bad record blocks its "
+                f"shard{split}; set MaximumRetryAttempts (e.g. 3) or "
+                "MaximumRecordAgeInSeconds, and an on-failure destination to keep what fails",
                 **about(mapping),
                 related=tuple(explicit[1:]),
             )

@@ -9,6 +9,7 @@ from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
+    EventBridgeTrigger,
     EventInvokeConfig,
     Function,
     InvocationModel,
@@ -37,6 +38,11 @@ class AsyncWithoutFailureCapture(Rule):
     maximum event age (6 hours by default), for example while the function is
     throttled, is thrown away too. Without a dead-letter queue or an on-failure
     destination nothing records that the event existed, and it cannot be replayed.
+
+    A function whose only asynchronous triggers are schedules (SAM `Schedule` and
+    `ScheduleV2`, a rule with a `ScheduleExpression`, EventBridge Scheduler) is reported
+    as information only: a scheduled event carries no data of its own, and the next tick
+    runs the function again, so a lost failure is a late run rather than lost data.
 
     The dead-letter queue or destination of the *trigger* (an EventBridge target's
     `DeadLetterConfig`, an SNS subscription's `RedrivePolicy`) does not help here: it
@@ -194,12 +200,27 @@ class AsyncWithoutFailureCapture(Rule):
             destination = f"DestinationConfig.OnFailure on EventInvokeConfig '{configs[0].id}'"
         else:
             destination = "an AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure"
+        if _only_schedules(triggers):
+            return self.report(
+                location,
+                f"function '{function.id}' runs on {named} with no dead-letter queue or "
+                f"on-failure destination: a run that still fails after {retries} leaves no "
+                f"trace (the next tick runs again); set {dlq} or {destination} to keep a "
+                f"record of failed runs",
+                resource=function,
+                severity=Severity.INFO,
+            )
         message = (
             f"function '{function.id}' is invoked asynchronously by {named} but has no "
             f"dead-letter queue or on-failure destination: an event that still fails after "
             f"{retries} is discarded; set {dlq} or {destination}"
         )
         return self.report(location, message, resource=function)
+
+
+def _only_schedules(triggers: tuple[AsyncTrigger, ...]) -> bool:
+    """Every async trigger is a schedule: its events carry no data to lose."""
+    return all(isinstance(t, EventBridgeTrigger) and t.schedule is True for t in triggers)
 
 
 def _retries(configs: list[EventInvokeConfig]) -> str:

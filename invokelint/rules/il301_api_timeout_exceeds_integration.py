@@ -17,7 +17,9 @@ class ApiTimeoutExceedsIntegration(Rule):
     for it: the integration timeout (`TimeoutInMillis`), by default and at most 29
     seconds for REST and WebSocket APIs and 30 seconds for HTTP APIs. A REST API whose
     integration sets a longer `TimeoutInMillis` (possible after a quota increase) is
-    judged by that value. Lambda authorizers are not checked.
+    judged by that value. Lambda authorizers are not checked, nor are WebSocket
+    integrations that only the `$disconnect` route uses: the client is gone and nothing
+    waits for the answer.
 
     ## Why is this bad?
     When the integration times out, API Gateway answers `504 Gateway Timeout` while the
@@ -133,6 +135,7 @@ class ApiTimeoutExceedsIntegration(Rule):
                 (trigger.integration_timeout.value, trigger)
                 for trigger in model.invocations(function).synchronous
                 if isinstance(trigger, ApiTrigger)
+                and not _only_disconnect(trigger)
                 and trigger.integration_timeout is not None
                 and trigger.integration_timeout.known
             ]
@@ -167,6 +170,17 @@ class ApiTimeoutExceedsIntegration(Rule):
         return self.report(
             function.timeout.location, message, resource=function, related=(trigger.location,)
         )
+
+
+def _only_disconnect(trigger: ApiTrigger) -> bool:
+    """A WebSocket integration used by ``$disconnect`` alone: no client waits for it."""
+    routes = trigger.routes
+    return (
+        trigger.api == "websocket"
+        and isinstance(routes, tuple)
+        and routes == ("$disconnect",) * len(routes)
+        and bool(routes)
+    )
 
 
 def _gives_up(trigger: ApiTrigger) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from invokelint.code.facts import Effect
+from invokelint.code.facts import NAMED_CREATES, Effect
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import ExternalArn, Function, InvocationModel, Location, Queue, Topic
 from invokelint.rules.base import Rule, bad, good
@@ -63,7 +63,9 @@ class NonIdempotentHandler(Rule):
     code reachable from the handler of a function that is invoked asynchronously (S3,
     SNS, EventBridge, ...) or by an event source mapping (SQS, Kinesis, DynamoDB
     Streams, ...). It follows calls into functions of the same module and of modules
-    under the code root.
+    under the code root, into the methods of classes defined there that the handler
+    instantiates (with what `__init__` stores on `self`), and through bound-method
+    aliases such as `publish = sns.publish`.
 
     Effects that repeat: counter and list updates (`update_item` with `ADD`,
     `SET n = n + :x`, `list_append`); writes whose key is new on every attempt
@@ -72,7 +74,15 @@ class NonIdempotentHandler(Rule):
     (unless the topic is FIFO), SES sends, EventBridge `put_events`, Kinesis
     `put_record(s)`; HTTP `POST`/`PATCH` with `requests`, `httpx`, `urllib3` or
     `urllib`; payment calls without an idempotency key; `lambda.invoke` with
-    `InvocationType="Event"`.
+    `InvocationType="Event"`; calls that create or start something anew: Transcribe
+    `start_transcription_job`, Step Functions `start_execution` and RDS, ElastiCache or
+    Lightsail snapshots under a name made new on every attempt, EC2 `create_snapshot`,
+    MediaConvert `create_job` without `ClientRequestToken`, OpenSearch/Elasticsearch
+    `index()` without a stable `id=`, IoT `publish`.
+
+    The message names the guard that exists for the call: a `ConditionExpression` for
+    DynamoDB, a name, token or id derived from the event where the API takes one, and
+    Powertools `@idempotent` where it takes none (an SQS standard queue, SNS, IoT).
 
     Not reported: a write whose key and content come from the event (writing it twice
     changes nothing), a call with a guard (Powertools `@idempotent` on the handler,
@@ -197,8 +207,7 @@ class NonIdempotentHandler(Rule):
                     effect.location,
                     f"function '{function.id}' gets at-least-once deliveries {how} and "
                     f"{repeated}{in_function(effect)}; a redelivered event does it again: "
-                    f"make it idempotent (Powertools @idempotent, a ConditionExpression, a "
-                    f"deduplication id or an idempotency key)",
+                    f"{_advice(effect)}",
                     resource=function,
                     related=(where,),
                 )
@@ -245,7 +254,65 @@ def _repeated(effect: Effect) -> str | None:
         or (operation == "invoke" and effect.arguments.get("InvocationType") == "Event")
     ):
         return f"invokes function{' ' + target if target else 's'} asynchronously"
+    return _creates(effect)
+
+
+def _creates(effect: Effect) -> str | None:
+    """Calls that create or start something anew on every attempt."""
+    call = (effect.service, effect.operation)
+    if call in _NAMED_STARTS and effect.fresh_key:
+        return f"{_NAMED_STARTS[call]} under a name made new on every attempt (uuid, time)"
+    if call == ("ec2", "create_snapshot"):
+        return "creates an EBS snapshot (create_snapshot)"
+    if call == ("mediaconvert", "create_job"):
+        return "creates a MediaConvert job without ClientRequestToken"
+    if call == ("opensearch", "index"):
+        made = "a new" if effect.fresh_key else "a generated"
+        return f"indexes a document under {made} id ({effect.library} index() without a stable id=)"
+    if call == ("iot-data", "publish"):
+        return "publishes an MQTT message (iot-data publish)"
     return None
+
+
+_NAMED_STARTS = {
+    ("transcribe", "start_transcription_job"): "starts a transcription job",
+    ("stepfunctions", "start_execution"): "starts a state machine execution",
+    ("elasticache", "create_snapshot"): "creates an ElastiCache snapshot",
+    ("lightsail", "create_instance_snapshot"): "creates a Lightsail snapshot",
+    ("rds", "create_db_snapshot"): "creates an RDS snapshot",
+}
+_POWERTOOLS = "Powertools @idempotent on the handler"
+
+
+def _advice(effect: Effect) -> str:
+    """The guard that exists for this call: never one its API does not have."""
+    service, operation = effect.service, effect.operation
+    if service == "dynamodb":
+        return (
+            "guard the write with a ConditionExpression (e.g. attribute_not_exists on the "
+            f"key), key it by the event, or use {_POWERTOOLS}"
+        )
+    if service == "s3":
+        return f"key the object by the event (or pass IfNoneMatch='*'), or use {_POWERTOOLS}"
+    if service == "sqs":
+        return f"use {_POWERTOOLS} (a standard queue has no deduplication id)"
+    if service == "sns":
+        return f"use {_POWERTOOLS} (a standard topic has no deduplication id)"
+    if service == "http":
+        return f"send an Idempotency-Key header if the API honours one, or use {_POWERTOOLS}"
+    if service == "payment":
+        return "pass an idempotency_key derived from the event"
+    if (service, operation) in _NAMED_STARTS:
+        argument = NAMED_CREATES[(service, operation)]
+        return (
+            f"pass {argument}= derived from the event, so that a second attempt cannot start "
+            f"another (treat its 'already exists' error as success), or use {_POWERTOOLS}"
+        )
+    if (service, operation) == ("mediaconvert", "create_job"):
+        return "pass a ClientRequestToken derived from the event"
+    if (service, operation) == ("opensearch", "index"):
+        return "pass id= derived from the event, so a second attempt overwrites the same document"
+    return f"use {_POWERTOOLS}"
 
 
 def _standard(target: object, kind: type) -> bool:

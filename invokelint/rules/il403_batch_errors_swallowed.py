@@ -38,9 +38,11 @@ class BatchErrorsSwallowed(Rule):
     inside the loop over a batch's records (`for record in event["Records"]`,
     `event.records`) in a handler fed by an event source mapping, whose body only
     logs, prints, passes or continues: it neither re-raises nor records the failure
-    (appending it to `batchItemFailures` or any list, sending the record to a
-    dead-letter queue, storing a flag). Code the rule cannot follow (an imported helper
-    called in the `except` body) keeps it silent.
+    where Lambda or a person will see it (in the `batchItemFailures` the handler
+    returns, or by sending the record to a dead-letter queue). Appending the error to a
+    list or setting a variable counts only when something may act on it later (the
+    function raises somewhere, or returns the list to its caller). Code the rule cannot
+    follow (an imported helper called in the `except` body) keeps it silent.
 
     ## Why is this bad?
     When the handler returns normally, Lambda considers the whole batch processed: SQS

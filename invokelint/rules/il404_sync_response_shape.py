@@ -34,9 +34,10 @@ class SyncResponseShape(Rule):
     Checks what a handler behind an API Gateway REST API Lambda proxy integration or an
     Application Load Balancer returns: every `return` must give a mapping with a
     `statusCode`. It reports a return of `None` (or a handler that never returns a
-    value), of a string, number or list (`json.dumps(...)` included), or of a dict
-    literal without `statusCode`. Returns it cannot follow are not reported. HTTP APIs
-    (payload 2.0) accept any JSON and are not checked.
+    value, or can reach its end without a `return` on some path), of a string, number
+    or list (`json.dumps(...)` included), or of a dict literal without `statusCode`.
+    Returns it cannot follow are not reported. HTTP APIs (payload 2.0) accept any JSON
+    and are not checked.
 
     ## Why is this bad?
     API Gateway answers `502 Malformed Lambda proxy response` and the load balancer
@@ -118,6 +119,8 @@ def _describe(trigger: SyncTrigger) -> str:
 
 
 def _problem(shape: ReturnShape) -> str | None:
+    if shape.kind == "none" and shape.implicit:
+        return "can reach the end of this function without a return (an implicit None)"
     if shape.kind == "none":
         return "returns None"
     if shape.kind == "other":

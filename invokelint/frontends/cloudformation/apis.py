@@ -164,6 +164,7 @@ def _sam_websocket_api(
             id=f"{logical_id}.Routes.{key}",
             location=location,
             function=resolver.resolve_function(route["FunctionArn"]).function,
+            routes=(str(key),),
             proxy=True,
             integration_timeout=template.setting(
                 route, "IntegrationTimeout", as_int, DEFAULT_TIMEOUT_MS["websocket"], location
@@ -248,7 +249,54 @@ def _v2_integration(
         ),
         api=_v2_protocol(template, resolver, properties.get("ApiId")),
         source=resolver.resolve(properties.get("ApiId")),
+        routes=_routes_of(template, logical_id),
     )
+
+
+def _routes_of(template: Template, integration: str) -> tuple[str, ...] | Unknown:
+    keys = _route_keys(template)
+    return keys.get(integration, ()) if isinstance(keys, dict) else UNKNOWN
+
+
+def _route_keys(template: Template) -> dict[str, tuple[str, ...]] | Unknown:
+    """Integration logical id -> the ``RouteKey``s of the routes whose ``Target`` names it
+    (``integrations/${Integration}``); UNKNOWN when some route's target cannot be read,
+    since that route may use any integration. Built once per template."""
+    cache = template.cache
+    if "route_keys" not in cache:
+        found: dict[str, list[str]] = {}
+        unreadable = False
+        for _logical_id, kind, properties in template.iter_resources():
+            if kind != "AWS::ApiGatewayV2::Route" or "Target" not in properties:
+                continue
+            integration = _integration_target(properties["Target"])
+            key = as_str(properties.get("RouteKey"))
+            if integration is None or not isinstance(key, str):
+                unreadable = True
+                continue
+            found.setdefault(integration, []).append(key)
+        cache["route_keys"] = UNKNOWN if unreadable else {k: tuple(v) for k, v in found.items()}
+    return cache["route_keys"]
+
+
+def _integration_target(target: Any) -> str | None:
+    """``Integ`` of ``!Join [/, [integrations, !Ref Integ]]``, ``!Sub integrations/${Integ}``."""
+    if plain(target, Map) or not isinstance(target, dict):
+        return None
+    if "Fn::Join" in target:
+        parts = target["Fn::Join"]
+        if isinstance(parts, list) and len(parts) == 2 and parts[0] == "/":
+            items = parts[1]
+            if isinstance(items, list) and len(items) == 2 and items[0] == "integrations":
+                ref = items[1]
+                if isinstance(ref, dict) and set(ref) == {"Ref"} and isinstance(ref["Ref"], str):
+                    return ref["Ref"]
+        return None
+    text = target.get("Fn::Sub")
+    if isinstance(text, str) and text.startswith("integrations/${") and text.endswith("}"):
+        name = text[len("integrations/${") : -1]
+        return name if name.isidentifier() or name.replace("-", "").isalnum() else None
+    return None
 
 
 def _authorizer(
@@ -375,6 +423,7 @@ def _integration(
     keys: tuple[str, str, str, str, str],
     api: Any,
     source: Any,
+    routes: tuple[str, ...] | Unknown = UNKNOWN,
 ) -> Iterator[Trigger]:
     """One integration, whatever the resource spells its keys as (type, uri, timeout,
     credentials, request parameters)."""
@@ -413,6 +462,7 @@ def _integration(
         proxy=kind.upper() == "AWS_PROXY" if isinstance(kind, str) else UNKNOWN,
         integration_timeout=template.setting(integration, timeout_key, as_int, default, location),
         credentials=_present(integration.get(credentials_key)),
+        routes=routes if api == "websocket" else UNKNOWN,
     )
 
 

@@ -54,6 +54,7 @@ _SAM_RULE_EVENTS = {
     "Schedule": "events",
     "ScheduleV2": "scheduler",  # EventBridge Scheduler: also invokes asynchronously
 }
+_SAM_SCHEDULES = frozenset({"Schedule", "ScheduleV2"})
 
 Reader = Callable[[Template, Resolver, str, Map], Iterator[Trigger]]
 
@@ -159,11 +160,15 @@ def _rule(
     template: Template, resolver: Resolver, logical_id: str, properties: Map
 ) -> Iterator[Trigger]:
     targets = properties.get("Targets")
+    # a rule fires on a timetable or on matching events (AWS accepts one or the other)
+    schedule = "ScheduleExpression" in properties and "EventPattern" not in properties
     for index, item in _items(targets):
         name = as_str(item.get("Id"))
         part = name if isinstance(name, str) else f"Targets[{index}]"
         location = template.location(targets.item_position(index))
-        yield from _target(template, resolver, logical_id, item, part, location, "events")
+        yield from _target(
+            template, resolver, logical_id, item, part, location, "events", schedule=schedule
+        )
 
 
 def _schedule(
@@ -172,7 +177,9 @@ def _schedule(
     target = properties.get("Target")
     if _plain(target, Map):
         location = template.entry_location(properties, "Target")
-        yield from _target(template, resolver, logical_id, target, "Target", location, "scheduler")
+        yield from _target(
+            template, resolver, logical_id, target, "Target", location, "scheduler", schedule=True
+        )
 
 
 def _target(
@@ -183,6 +190,8 @@ def _target(
     part: str,
     location: Location,
     service: str,
+    *,
+    schedule: bool,
 ) -> Iterator[Trigger]:
     """A rule's or schedule's target, when its ``Arn`` is a function."""
     ref = resolver.resolve_function(target.get("Arn"))
@@ -194,6 +203,7 @@ def _target(
             service=service,
             source=resolver.model.resources.get(logical_id, UNKNOWN),
             dead_letter=_dead_letter(template, resolver, target),
+            schedule=schedule,
         )
 
 
@@ -294,6 +304,7 @@ def _sam_events(
                 **common,
                 service=_SAM_RULE_EVENTS[event_type],
                 dead_letter=_dead_letter(template, resolver, props),
+                schedule=event_type in _SAM_SCHEDULES,
             )
         elif event_type in _SAM_PLAIN_EVENTS:
             yield AsyncTrigger(**common, service=_SAM_PLAIN_EVENTS[event_type])
@@ -365,6 +376,7 @@ def _sns_queue_mapping(
         function_response_types=Setting((), location, explicit=False),
         maximum_concurrency=Setting(None, location, explicit=False),
         enabled=template.setting(settings, "Enabled", as_bool, True, location),
+        settable=False,
         sam=True,
         ignores=common["ignores"],
     )

@@ -71,6 +71,7 @@ def _permissions(
             location=template.location(_position(template, owner, permission_id)),
             function=function,
             principal=principal,
+            source_arn=UNKNOWN,  # SAM scopes it to the connector's source: its ARN is not here
             ignores=template.ignores(owner),
         )
 

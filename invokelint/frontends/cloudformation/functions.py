@@ -181,6 +181,9 @@ def _code(template: Template, kind: str, properties: Map, absent: Location) -> C
             return _inline(template, code, "ZipFile")
         key = "Code"
     value = properties.get(key)
+    if value is None and kind == SAM_FUNCTION and key not in properties:
+        # ``sam build`` packages the template's own folder when CodeUri is not set
+        return CodeSource(kind="path", location=absent, path=template.directory)
     if value is None:
         return CodeSource(kind="unknown", location=absent)
     location = template.entry_location(properties, key)

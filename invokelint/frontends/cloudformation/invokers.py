@@ -55,6 +55,7 @@ def add_permissions(template: Template, model: InvocationModel, resolver: Resolv
         if as_bool(properties.get("InvokedViaFunctionUrl")) is True:
             action = URL_ACTION  # usable only through the function URL: the URL's own
         source = properties.get("SourceArn")
+        account = properties.get("SourceAccount")
         model.permissions.append(
             Permission(
                 id=logical_id,
@@ -62,6 +63,7 @@ def add_permissions(template: Template, model: InvocationModel, resolver: Resolv
                 function=resolver.resolve_function(properties.get("FunctionName")).function,
                 principal=principal if isinstance(principal, str) else UNKNOWN,
                 source_arn=resolver.resolve(source) if source is not None else None,
+                source_account=as_str(account) if account is not None else None,
                 action=action if isinstance(action, str) else UNKNOWN,
                 ignores=template.ignores(logical_id),
             )

@@ -211,13 +211,18 @@ def _mapping(
         source=source,
         source_kind=kind,
         batch_size=setting("BatchSize", as_int, default_batch),
-        batching_window=setting("MaximumBatchingWindowInSeconds", as_int, None),
+        batching_window=template.floored(
+            setting("MaximumBatchingWindowInSeconds", as_int, None),
+            properties.get("MaximumBatchingWindowInSeconds"),
+            least=0,
+        ),
         maximum_retry_attempts=setting("MaximumRetryAttempts", as_int, -1),
         maximum_record_age=setting("MaximumRecordAgeInSeconds", as_int, -1),
         bisect_on_error=setting("BisectBatchOnFunctionError", as_bool, False),
         function_response_types=setting("FunctionResponseTypes", as_str_list, ()),
         maximum_concurrency=_maximum_concurrency(template, properties, location),
         enabled=setting("Enabled", as_bool, True),
+        fan_out=_fan_out(source) if kind == "kinesis" else False,
         destination_config=template.entry_location(properties, "DestinationConfig")
         if destination is not None
         else None,
@@ -247,6 +252,15 @@ def _source_kind(source: Target, properties: Map) -> PollSource | Unknown:
         return "kafka"
     if "DocumentDBEventSourceConfig" in properties:
         return "documentdb"
+    return UNKNOWN
+
+
+def _fan_out(source: Target) -> bool | Unknown:
+    """Whether a Kinesis mapping reads through an enhanced fan-out consumer."""
+    if isinstance(source, Resource):
+        return source.type == KINESIS_CONSUMER
+    if isinstance(source, ExternalArn):  # ...:stream/orders/consumer/lambda:1700000000
+        return "/consumer/" in source.resource
     return UNKNOWN
 
 

@@ -8,6 +8,7 @@ parameter, a condition, an import) into ``UNKNOWN``, so the model never guesses.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from invokelint.frontends.positioned import Map, Pos, Seq
@@ -89,6 +90,8 @@ class Template:
         self.is_sam = _has_sam_transform(root.get("Transform"))
         # logical id -> properties with SAM ``Globals`` merged in (functions.py fills it)
         self.merged_properties: dict[str, Map] = {}
+        # indexes a reader builds once per template (e.g. which routes use an integration)
+        self.cache: dict[str, Any] = {}
         self._well_formed: list[tuple[str, str, Map]] | None = None
 
     # -- locations
@@ -160,6 +163,26 @@ class Template:
         if value is None:
             value = default
         return Setting(value, self.entry_location(properties, key))
+
+    def floored(self, setting: Setting[T], value: Any, least: int) -> Setting[T]:
+        """``setting`` with the least value the parameter behind ``value`` admits.
+
+        ``value`` is the property as written; only a plain ``!Ref`` of a parameter has a
+        floor: its ``MinValue``, else its smallest ``AllowedValues``, else ``least`` (what
+        AWS accepts at all). A condition, an import or a pseudo parameter has none.
+        """
+        if setting.known or not (isinstance(value, dict) and set(value) == {"Ref"}):
+            return setting
+        parameter = self.parameters.get(value["Ref"])
+        if not isinstance(parameter, Map):
+            return setting
+        floor = as_int(parameter.get("MinValue"))
+        if not isinstance(floor, int):
+            allowed = parameter.get("AllowedValues")
+            numbers = [as_int(item) for item in allowed] if isinstance(allowed, Seq) else []
+            known = numbers and all(isinstance(n, int) for n in numbers)
+            floor = min(numbers) if known else least  # type: ignore[type-var]
+        return replace(setting, floor=max(floor, least))  # type: ignore[arg-type]
 
 
 def _has_sam_transform(transform: Any) -> bool:
