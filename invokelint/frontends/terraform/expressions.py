@@ -76,6 +76,7 @@ class Definition:
     pos: Pos  # the whole ``name = expr``
     scope: Scope
     bindings: Mapping[str, Value] = field(default_factory=dict)
+    type: str | None = None  # a variable's declared type: "string", "number", "bool", ...
     value: Value | None = None
     busy: bool = False
 
@@ -100,6 +101,34 @@ def settle(value: Value, here: Location) -> Value:
     if value.location.path == COMMAND_LINE or _inside(value.location, here):
         return Value(inner, here, value.related, value.document)
     return Value(inner, value.location, (*value.related, here), value.document)
+
+
+def convert(value: Value, declared: str | None) -> Value:
+    """A variable's value converted to its declared primitive type, as Terraform does.
+
+    ``"30"`` for a ``number`` is 30; a value that does not convert is UNKNOWN (Terraform
+    would reject it). Other types are left as they are.
+    """
+    inner = value.value
+    if declared not in ("string", "number", "bool") or inner is None or inner is UNKNOWN:
+        return value
+    if isinstance(inner, Ref):
+        return value if declared == "string" else Value(UNKNOWN, value.location, value.related)
+    converted: Any = UNKNOWN
+    if declared == "string":
+        text = _to_string(inner)
+        converted = text if text is not None else UNKNOWN
+    elif declared == "number" and not isinstance(inner, bool):
+        number = _as_number(inner)
+        converted = number if number is not None else UNKNOWN
+    elif declared == "bool":
+        if isinstance(inner, bool):
+            converted = inner
+        elif inner in ("true", "false"):
+            converted = inner == "true"
+    if converted is inner:
+        return value
+    return Value(converted, value.location, value.related)
 
 
 class Evaluator:
@@ -137,7 +166,7 @@ class Evaluator:
             )
         finally:
             definition.busy = False
-        definition.value = settle(value, here)
+        definition.value = convert(settle(value, here), definition.type)
         return definition.value
 
     def evaluate(

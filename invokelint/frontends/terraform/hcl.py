@@ -302,6 +302,10 @@ def _parse(text: str, fixed_pos: Pos | None = None) -> HclFile:
     try:
         body_node = next((c for c in root.named_children if c.type == "body"), None)
         body = converter.body(body_node, 0) if body_node is not None else Body()
+    except _Unsupported as unsupported:
+        return HclFile(
+            None, SyntaxProblem("Invalid expression: unsupported syntax", unsupported.pos)
+        )
     except _TooDeep as deep:
         return HclFile(
             None, SyntaxProblem(f"nesting deeper than {MAX_HCL_NESTING} levels", deep.pos)
@@ -314,13 +318,26 @@ class _TooDeep(Exception):
         self.pos = pos
 
 
+class _Unsupported(_TooDeep):
+    """A node the grammar allows that this tree has no class for."""
+
+
 _QUOTED_ESCAPE = re.compile(r'\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|\$\$\{|%%\{')
 _HEREDOC_ESCAPE = re.compile(r"\$\$\{|%%\{")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 _WRAPPERS = frozenset(
-    {"operation", "literal_value", "collection_value", "template_expr", "for_expr"}
+    {"expression", "operation", "literal_value", "collection_value", "template_expr", "for_expr"}
 )
+
+
+def _kids(node: Any) -> list[Any]:
+    """Children without comments, which tree-sitter places anywhere."""
+    return [child for child in node.children if child.type != "comment"]
+
+
+def _named(node: Any) -> list[Any]:
+    return [child for child in node.named_children if child.type != "comment"]
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -367,6 +384,8 @@ class _Converter:
         if self.fixed_pos is not None:
             return self.fixed_pos
         start, end = node.start_point, node.end_point
+        if self.ascii:
+            return (start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
         return (
             start[0] + 1,
             self._column(start[0], start[1]),
@@ -470,9 +489,11 @@ class _Converter:
         return body
 
     def attribute(self, node: Any, depth: int) -> Attribute:
-        children = node.named_children
-        name = self.text(children[0])
-        return Attribute(name, self.expression(children[-1], depth + 1), self.pos(node))
+        name = self.text(node.child(0))
+        value = node.child(node.child_count - 1)
+        if value.type == "comment":
+            value = _named(node)[-1]
+        return Attribute(name, self.expression(value, depth + 1), self.pos(node))
 
     def block(self, node: Any, depth: int) -> Block:
         labels: list[str] = []
@@ -514,14 +535,17 @@ class _Converter:
             raise _TooDeep(self.pos(node))
         while True:
             kind = node.type
-            if kind in _WRAPPERS or kind == "expression":
-                children = node.children
+            if kind in _WRAPPERS:
+                if node.child_count == 1:
+                    node = node.child(0)
+                    continue
+                children = _kids(node)
                 if len(children) == 1:
                     node = children[0]
                     continue
                 if kind == "expression" or kind == "operation":
                     return self._sequence(node, children, depth)
-                node = node.named_children[0]
+                node = _named(node)[0]
                 continue
             break
         return self._term(node, depth)
@@ -547,7 +571,7 @@ class _Converter:
                 source = self.expression(child, depth + 1)
             index += 1
         if source is None:
-            raise _TooDeep(self.pos(whole))  # unreachable for a tree without errors
+            raise _Unsupported(self.pos(whole))
         if not steps:
             return source
         return Traversal(source, tuple(steps), self.pos(whole))
@@ -555,17 +579,19 @@ class _Converter:
     def _steps(self, node: Any, steps: list[Step], depth: int) -> None:
         kind = node.type
         if kind == "get_attr":
-            name = node.named_children[0]
+            name = node.child(node.child_count - 1)
+            if name.type != "identifier":
+                name = next(c for c in node.named_children if c.type == "identifier")
             steps.append(GetAttr(self.text(name), self.pos(node)))
         elif kind == "index":
-            inner = node.children[0]
+            inner = _kids(node)[0]
             if inner.type == "legacy_index":  # a.0
                 key_text = self.text(inner)[1:].strip()
                 key: Expression = Literal(
                     int(key_text) if key_text.isdigit() else key_text, self.pos(inner)
                 )
             else:
-                key = self.expression(inner.named_children[0], depth + 1)
+                key = self.expression(_named(inner)[0], depth + 1)
             steps.append(Index(key, self.pos(node)))
         else:  # splat
             steps.append(Splat(self.pos(node)))
@@ -592,7 +618,7 @@ class _Converter:
         if kind == "tuple":
             items = tuple(
                 self.expression(child, depth + 1)
-                for child in node.named_children
+                for child in _named(node)
                 if child.type not in ("tuple_start", "tuple_end")
             )
             return TupleExpr(items, pos)
@@ -600,7 +626,7 @@ class _Converter:
             return ObjectExpr(
                 tuple(
                     self._object_item(child, depth)
-                    for child in node.named_children
+                    for child in _named(node)
                     if child.type == "object_elem"
                 ),
                 pos,
@@ -612,17 +638,18 @@ class _Converter:
         if kind == "binary_operation":
             return self._binary(node, depth)
         if kind == "unary_operation":
-            children = node.children
+            children = _kids(node)
             return Unary(children[0].type, self._sequence(node, children[1:], depth + 1), pos)
         if kind in ("for_tuple_expr", "for_object_expr"):
             return self._for(node, depth)
-        raise _TooDeep(pos)  # pragma: no cover - every grammar term is handled above
+        raise _Unsupported(pos)
 
     def _object_item(self, node: Any, depth: int) -> ObjectItem:
         key_node = node.child_by_field_name("key")
         value_node = node.child_by_field_name("val")
         key = self.expression(key_node, depth + 1)
-        if isinstance(key, Variable):  # {name = 1}: a bare identifier is the string "name"
+        bare = self.data[key_node.start_byte : key_node.start_byte + 1] != b"("
+        if isinstance(key, Variable) and bare:  # {name = 1}: the string "name"; (name) = 1 not
             key = Literal(key.name, key.pos)
         return ObjectItem(
             key, self.expression(value_node, depth + 1), self.span(key_node, value_node)
@@ -632,11 +659,11 @@ class _Converter:
         name = ""
         args: list[Expression] = []
         expand = False
-        for child in node.named_children:
+        for child in _named(node):
             if child.type == "identifier":
                 name = self.text(child)
             elif child.type == "function_arguments":
-                for argument in child.named_children:
+                for argument in _named(child):
                     if argument.type == "ellipsis":
                         expand = True
                     else:
@@ -651,18 +678,18 @@ class _Converter:
         """
         chain = [node]
         while True:
-            condition = chain[-1].named_children[0]
-            inner = condition.named_children[0] if condition.child_count == 1 else None
+            condition = _named(chain[-1])[0]
+            inner = _named(condition)[0] if len(_kids(condition)) == 1 else None
             if inner is None or inner.type != "conditional":
                 break
             chain.append(inner)
-        innermost = chain[-1].named_children
+        innermost = _named(chain[-1])
         conditions = [innermost[0]]
         results = [innermost[1]]
         for level in range(len(chain) - 2, -1, -1):
-            conditions.append(chain[level + 1].named_children[2])
-            results.append(chain[level].named_children[1])
-        otherwise_node = node.named_children[2]
+            conditions.append(_named(chain[level + 1])[2])
+            results.append(_named(chain[level])[1])
+        otherwise_node = _named(node)[2]
         result: Expression = self.expression(otherwise_node, depth + len(chain))
         for index in range(len(conditions) - 1, -1, -1):
             condition_node, then_node = conditions[index], results[index]
@@ -675,7 +702,7 @@ class _Converter:
         return result
 
     def _binary(self, node: Any, depth: int) -> Binary:
-        children = node.children
+        children = _kids(node)
         nesting = 0
         split = -1
         for index, child in enumerate(children):
@@ -704,16 +731,16 @@ class _Converter:
         expressions: list[Expression] = []
         condition: Expression | None = None
         grouping = False
-        for child in node.named_children:
+        for child in _named(node):
             kind = child.type
             if kind == "for_intro":
-                for part in child.named_children:
+                for part in _named(child):
                     if part.type == "identifier":
                         names.append(self.text(part))
                     else:
                         collection = self.expression(part, depth + 1)
             elif kind == "for_cond":
-                condition = self.expression(child.named_children[0], depth + 1)
+                condition = self.expression(_named(child)[0], depth + 1)
             elif kind == "ellipsis":
                 grouping = True
             elif kind not in ("tuple_start", "tuple_end", "object_start", "object_end"):
@@ -735,14 +762,14 @@ class _Converter:
     # -- strings and templates
     def _quoted(self, node: Any) -> str:
         """A ``string_lit``: the text between its quotes, escapes decoded."""
-        children = node.children
+        children = _kids(node)
         raw = self.data[children[0].end_byte : children[-1].start_byte].decode(
             "utf-8", "surrogatepass"
         )
         return _QUOTED_ESCAPE.sub(_unescape, raw) if ("\\" in raw or "{" in raw) else raw
 
     def _template(self, node: Any, depth: int) -> Expression:
-        children = node.children
+        children = _kids(node)
         heredoc = node.type == "heredoc_template"
         if heredoc:
             identifiers = [c for c in children if c.type == "heredoc_identifier"]
@@ -774,7 +801,7 @@ class _Converter:
             if literal:
                 parts.append(literal)
             if child.type == "template_interpolation":
-                expression = next((c for c in child.named_children if c.type == "expression"), None)
+                expression = next((c for c in _named(child) if c.type == "expression"), None)
                 if expression is not None:
                     parts.append(self.expression(expression, depth + 1))
             else:
