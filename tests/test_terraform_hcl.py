@@ -178,3 +178,18 @@ def test_json_string_templates_share_the_parser():
 def test_parse_results_are_cached_by_content():
     text = "a = 1\n"
     assert hcl.parse(text) is hcl.parse(text)
+
+
+def test_tree_sitter_is_imported_only_when_hcl_is_parsed():
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "import invokelint.engine\n"
+        "from invokelint.frontends.terraform import module_loader, tfjson, expressions\n"
+        "assert 'tree_sitter' not in sys.modules\n"
+        "from invokelint.frontends.terraform import hcl\n"
+        "hcl.parse('a = 1')\n"
+        "assert 'tree_sitter' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
