@@ -629,3 +629,59 @@ def test_corpus_reads_without_errors():
         assert configuration.problems == [], folder
         blocks += len(configuration.blocks)
     assert blocks > 1000
+
+
+# -- bounds
+
+
+def test_expanded_instances_bound(tmp_path):
+    from invokelint.limits import MAX_EXPANDED_INSTANCES
+
+    _write(
+        tmp_path,
+        {
+            "main.tf": f'resource "r" "inside" {{\n  count = {MAX_EXPANDED_INSTANCES}\n'
+            "  x = 1\n}\n"
+            f'resource "r" "past" {{\n  count = {MAX_EXPANDED_INSTANCES + 1}\n  x = 1\n}}\n'
+        },
+    )
+    blocks = _load(tmp_path).by_address()
+    assert blocks["r.inside"].expanded == "literal"
+    assert blocks["r.past"].expanded == "unknown"
+    assert blocks["r.past"].attributes["x"].value == 1
+
+
+def test_module_depth_bound(tmp_path):
+    from invokelint.limits import MAX_MODULE_DEPTH
+
+    levels = MAX_MODULE_DEPTH + 3
+    files = {"main.tf": 'module "m" {\n  source = "./m0"\n}\n'}
+    for level in range(levels):
+        files[f"m{level}/main.tf"] = (
+            f'resource "r" "x" {{}}\nmodule "m" {{\n  source = "../m{level + 1}"\n}}\n'
+        )
+    configuration = _load(_write(tmp_path, files))
+    assert len(configuration.opaque_modules) == 1
+    assert configuration.statistics["modules"] == MAX_MODULE_DEPTH + 1
+
+
+def test_module_count_bound(tmp_path):
+    from invokelint.limits import MAX_MODULES
+
+    calls = "".join(f'module "m{n}" {{\n  source = "./m"\n}}\n' for n in range(MAX_MODULES + 5))
+    configuration = _load(
+        _write(tmp_path, {"main.tf": calls, "m/main.tf": 'resource "r" "x" {}\n'})
+    )
+    assert configuration.statistics["modules"] == MAX_MODULES
+    assert len(configuration.opaque_modules) == 6  # the root counts as one module
+
+
+def test_evaluation_steps_bound(tmp_path, monkeypatch):
+    from invokelint.frontends.terraform import expressions
+
+    monkeypatch.setattr(expressions, "MAX_EVALUATION_STEPS", 20)
+    attributes = "".join(f"  a{n} = {n}\n" for n in range(40))
+    configuration = _load(_write(tmp_path, {"main.tf": f'resource "r" "x" {{\n{attributes}}}\n'}))
+    values = [value.value for value in configuration.by_address()["r.x"].attributes.values()]
+    assert values[:20] == list(range(20))
+    assert values[20:] == [UNKNOWN] * 20
