@@ -154,6 +154,8 @@ def test_references_are_refs_by_address(tmp_path, expression, expected):
         "local.obj.missing",
         '"a${null}"',
         'replace("a", "/a/", "b")',
+        'format("%s %s", "only one")',
+        'format("%d", "x")',
     ],
 )
 def test_unknown_values(tmp_path, expression):

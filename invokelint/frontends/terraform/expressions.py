@@ -870,7 +870,9 @@ def _fn_format(ev: Evaluator, args: list[Value], here: Location) -> Value:
             pieces.append("%")
             continue
         flags, width, precision, verb = match.groups()
-        argument = next(rest)
+        argument = next(rest, None)
+        if argument is None:
+            raise ValueError("too few arguments for the format")
         if verb in ("s", "v"):
             text = _string(argument)
         elif verb == "q":
