@@ -398,8 +398,9 @@ class _Converter:
             return self.fixed_pos
         return self.pos(first)[:2] + self.pos(last)[2:]  # type: ignore[return-value]
 
-    def text(self, node: Any) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
+    @staticmethod
+    def text(node: Any) -> str:
+        return node.text.decode("utf-8", "surrogatepass")
 
     # -- syntax errors
     def syntax_problem(self, root: Any) -> SyntaxProblem:
