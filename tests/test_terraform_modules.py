@@ -685,3 +685,19 @@ def test_evaluation_steps_bound(tmp_path, monkeypatch):
     values = [value.value for value in configuration.by_address()["r.x"].attributes.values()]
     assert values[:20] == list(range(20))
     assert values[20:] == [UNKNOWN] * 20
+
+
+def test_a_module_called_twice_is_read_once(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "main.tf": 'module "a" {\n  source = "./m"\n}\nmodule "b" {\n  source = "./m"\n}\n',
+            "m/main.tf": 'resource "r" "x" {}\n',
+            "m/broken.tf": "x = \n",
+        },
+    )
+    configuration = _load(tmp_path)
+    assert set(configuration.by_address()) == {"module.a.r.x", "module.b.r.x"}
+    assert [p.location.path for p in configuration.problems] == ["m/broken.tf"]
+    assert configuration.statistics == {"modules": 3, "tf files": 3}
+    assert sorted(configuration.files) == ["m/broken.tf", "m/main.tf", "main.tf"]

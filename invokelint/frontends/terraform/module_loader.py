@@ -132,7 +132,6 @@ class _Module:
     scope: Scope
     folder: Path
     resources: list[_Source] = field(default_factory=list)
-    calls: list[tuple[str, _Source, Scope | None]] = field(default_factory=list)
     # the bindings of count.index/each.* for the arguments of this module's call
     call_bindings: dict[str, Value] = field(default_factory=dict)
     call: _Source | None = None
@@ -154,7 +153,8 @@ class _Loader:
         self.config = Configuration(directory=str(folder))
         self.evaluator = Evaluator()
         self.modules: list[_Module] = []
-        self.tf_files = 0
+        self.read: dict[Path, tuple[str, hcl.Body | None]] = {}
+        self.tf_files: set[Path] = set()
         self.installed = self._installed_modules()
 
     # -- the whole run
@@ -175,7 +175,7 @@ class _Loader:
                         self.config.blocks.append(block)
         self.config.statistics = {
             "modules": len(self.modules) - len(dropped),
-            "tf files": self.tf_files,
+            "tf files": len(self.tf_files),
         }
         return self.config
 
@@ -206,7 +206,16 @@ class _Loader:
             )
 
     def _parse(self, path: Path, *, values: bool = False) -> tuple[str, hcl.Body | None]:
-        """Parse a file, recording its text or its problem; the body is None on a problem."""
+        """Parse a file, recording its text or its problem; the body is None on a problem.
+
+        A file is read once per run, however many module calls name its folder.
+        """
+        read = self.read.get(path)
+        if read is None:
+            read = self.read[path] = self._parse_once(path, values)
+        return read
+
+    def _parse_once(self, path: Path, values: bool) -> tuple[str, hcl.Body | None]:
         display = self.display(path)
         text, problem = self._text(path)
         if display not in self.config.sources:
@@ -264,7 +273,7 @@ class _Loader:
         regular: list[tuple[str, hcl.Body]] = []
         overrides: list[tuple[str, hcl.Body]] = []
         for path in self._module_files(module.folder):
-            self.tf_files += 1
+            self.tf_files.add(path)
             display, body = self._parse(path)
             if body is None:
                 continue
@@ -413,7 +422,6 @@ class _Loader:
             child_scope = Scope(address=address, module_path=module_path)
             child = _Module(child_scope, folder, call=source, parent=module)
             scope.modules[name] = child_scope
-            module.calls.append((name, source, child_scope))
             self._read(child, key=(*key, name), ancestors=(*ancestors, str(folder)))
         else:
             scope.modules[name] = None
