@@ -5,8 +5,10 @@ it (a ``.tofu`` file replaces the ``.tf`` file of the same name, as OpenTofu doe
 ``override.tf``/``*_override.tf`` files merge into the blocks they name, as Terraform
 does). Local module sources (``./``, ``../``) are followed, and registry or git modules
 when ``terraform init`` left them in ``.terraform/modules/modules.json``; never the
-network. A module that cannot be followed is opaque: listed in
-``Configuration.opaque_modules``, and its outputs are unknown.
+network. A module that cannot be followed (not on disk, outside the project folder, a
+cycle, deeper than ``MAX_MODULE_DEPTH`` or past ``MAX_MODULES``) is opaque: listed in
+``Configuration.opaque_modules``, and its outputs are unknown. ``TF_VAR_*`` environment
+variables are not read: a lint result should not depend on the shell it ran in.
 
 ``count``/``for_each``: a known collection (a literal, or a variable's default or
 ``.tfvars`` value) of at most ``MAX_EXPANDED_INSTANCES`` instances is evaluated once per
@@ -71,7 +73,13 @@ def load_module(
     module source may leave (default: ``directory``); symbolic links are resolved first.
 
     Blocks are ``resource`` and ``data`` blocks of the root module and of every followed
-    module, with ``Block.module`` naming the module call and ``module_path`` its folder.
+    module, with ``Block.module`` naming the module call and ``module_path`` its folder;
+    references inside a module carry its prefix (``module.jobs.aws_sqs_queue.q``), and
+    ``module.jobs.<output>`` is the output's value. Meta-arguments (``count``,
+    ``for_each``, ``depends_on``, ``provider``) are not attributes, and ``lifecycle``,
+    ``provisioner`` and ``connection`` are not nested blocks. In ``.tf.json`` an object
+    under a resource is a nested block unless it is a map argument
+    (``tfjson.MAP_ARGUMENTS``: ``tags``, ``variables``, ...).
     A file that cannot be read or parsed adds a ``Problem`` and contributes nothing.
     ``statistics`` counts ``modules`` (followed, the root included) and ``tf files``.
     """
