@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from invokelint.limits import MAX_EVALUATION_DEPTH
 from invokelint.model import UNKNOWN, Location
 
 
@@ -51,15 +52,43 @@ class Value:
     ``jsonencode({...})``, or, for a value that came through a variable, the caller's
     module argument, the ``.tfvars`` line or the variable's ``default``. ``related`` then
     holds the places it passed through (the attribute in the module that reads it).
+
+    JSON held in a string (``redrive_policy``, filter ``pattern``, ``event_pattern``,
+    state machine ``definition``): read it with ``json()``, never by parsing ``value``.
+    ``jsonencode({...})`` is a ``str`` when everything inside is known, else ``UNKNOWN``
+    (a ``Ref`` has no text yet); either way ``document`` keeps the encoded structure with
+    its ``Ref``s and each entry's ``key = value`` location. A template whose text is JSON
+    around interpolations (a heredoc or quoted string with ``"${aws_sqs_queue.dlq.arn}"``)
+    is ``UNKNOWN`` with ``document`` set the same way: an interpolation that is a whole
+    JSON string becomes that ``Ref`` (or ``UNKNOWN``); every entry is located at the string.
     """
 
     value: Any
     location: Location
     related: tuple[Location, ...] = ()
+    document: Value | None = None  # the JSON structure a string encodes, when known (above)
 
     @property
     def known(self) -> bool:
         return self.value is not UNKNOWN
+
+    def json(self) -> Value | None:
+        """The JSON this string holds, as ``Value``s; None when it is not JSON or unknown.
+
+        ``document`` when set; otherwise a known ``str`` is decoded (every entry then
+        located at this value).
+        """
+        if self.document is not None:
+            return self.document
+        if not isinstance(self.value, str):
+            return None
+        import json
+
+        try:
+            data = json.loads(self.value)
+        except (ValueError, RecursionError):
+            return None
+        return from_json(data, self.location)
 
     def plain(self) -> Any:
         """The value with every nested ``Value`` unwrapped (``Ref`` and ``UNKNOWN`` kept)."""
@@ -69,6 +98,35 @@ class Value:
         if isinstance(inner, dict):
             return {key: item.plain() for key, item in inner.items()}
         return inner
+
+
+def from_json(data: Any, location: Location) -> Value | None:
+    """Decoded JSON (dicts, lists, scalars) as ``Value``s all located at ``location``.
+
+    Iterative, and None for a document nested deeper than ``MAX_EVALUATION_DEPTH``, so
+    neither this nor ``Value.plain()`` can exhaust the stack.
+    """
+    root = Value(None, location)
+    pending: list[tuple[Any, Value, int]] = [(data, root, 1)]
+    while pending:
+        item, target, depth = pending.pop()
+        if depth > MAX_EVALUATION_DEPTH:
+            return None
+        if isinstance(item, dict):
+            entries: dict[str, Value] = {}
+            for key, inner in item.items():
+                entries[str(key)] = child = Value(None, location)
+                pending.append((inner, child, depth + 1))
+            target.value = entries
+        elif isinstance(item, list):
+            items = [Value(None, location) for _ in item]
+            pending.extend(
+                (inner, child, depth + 1) for inner, child in zip(item, items, strict=True)
+            )
+            target.value = items
+        else:
+            target.value = item
+    return root
 
 
 @dataclass(slots=True)
