@@ -1,0 +1,238 @@
+"""API Gateway: REST, HTTP and WebSocket integrations that invoke a function, quick-create
+HTTP APIs, and Lambda authorizers.
+
+API Gateway waits for the function, except when a non-proxy REST integration maps the
+header ``X-Amz-Invocation-Type`` to ``'Event'``: that integration is asynchronous. An
+integration is the trigger whatever routes or methods use it (a route's
+``target = "integrations/${...id}"`` is text, not a reference).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from invokelint.frontends.edges import is_function_target
+from invokelint.frontends.targets import FunctionRef
+from invokelint.frontends.terraform.builder.references import Resolver
+from invokelint.frontends.terraform.builder.values import as_int, as_str, present, setting, text
+from invokelint.frontends.terraform.configuration import Block, Configuration, Ref, Value
+from invokelint.model import (
+    UNKNOWN,
+    ApiTrigger,
+    AsyncTrigger,
+    Function,
+    InvocationModel,
+    Setting,
+    Trigger,
+    Unknown,
+)
+
+SERVICE = "apigateway"
+# How long API Gateway waits for an integration by default, in milliseconds.
+DEFAULT_TIMEOUT_MS = {"rest": 29_000, "http": 30_000, "websocket": 29_000}
+V2_API = "aws_apigatewayv2_api"
+_INVOCATION_HEADER = "integration.request.header.x-amz-invocation-type"
+_NOT_LAMBDA_AUTHORIZERS = frozenset({"COGNITO_USER_POOLS", "JWT"})
+_AUTHORIZER_CREDENTIALS = {True: "authorizer_credentials_arn", False: "authorizer_credentials"}
+
+Reader = Callable[[Resolver, Block], Iterator[Trigger]]
+
+
+def add_api_triggers(
+    configuration: Configuration, model: InvocationModel, resolver: Resolver
+) -> None:
+    for block in configuration.resources():
+        reader = _READERS.get(block.type)
+        if reader is None:
+            continue
+        for trigger in reader(resolver, block):
+            if isinstance(trigger, AsyncTrigger):
+                model.async_triggers.append(trigger)
+            else:
+                model.sync_triggers.append(trigger)  # type: ignore[arg-type]
+
+
+def _rest_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """``aws_api_gateway_integration`` of ``type`` ``AWS_PROXY`` or ``AWS``."""
+    yield from _integration(
+        resolver,
+        block,
+        keys=("type", "uri", "credentials"),
+        api="rest",
+        source=resolver.resolve(block.get("rest_api_id")),
+    )
+
+
+def _v2_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """``aws_apigatewayv2_integration`` of an HTTP or WebSocket API."""
+    if block.get("integration_subtype") is not None:
+        return  # an AWS service integration (SQS, EventBridge, ...), not Lambda
+    api_id = block.get("api_id")
+    yield from _integration(
+        resolver,
+        block,
+        keys=("integration_type", "integration_uri", "credentials_arn"),
+        api=_protocol(resolver, api_id),
+        source=resolver.resolve(api_id),
+    )
+
+
+def _integration(
+    resolver: Resolver, block: Block, *, keys: tuple[str, str, str], api: Any, source: Any
+) -> Iterator[Trigger]:
+    type_key, uri_key, credentials_key = keys
+    kind = text(block, type_key)
+    if isinstance(kind, str) and kind.upper() not in ("AWS", "AWS_PROXY"):
+        return  # HTTP, HTTP_PROXY, MOCK: no function behind it
+    uri = block.get(uri_key)
+    found = _lambda_uri(resolver, uri)
+    if found is None or uri is None:
+        return
+    invocation = _invocation_type(block.get("request_parameters"))
+    if invocation is UNKNOWN:
+        if isinstance(found.function, Function):
+            resolver.model.unknown_invoker(found.function, uri.location)
+        return
+    common = {
+        "id": block.address,
+        "resource": block.address,
+        "location": uri.location,
+        "function": found.function,
+        "service": SERVICE,
+        "source": source,
+    }
+    if invocation == "Event":
+        yield AsyncTrigger(**common)
+        return
+    default = DEFAULT_TIMEOUT_MS.get(api, UNKNOWN) if isinstance(api, str) else UNKNOWN
+    if _streams(block):
+        default = UNKNOWN  # a streaming response may be configured to last 15 minutes
+    yield ApiTrigger(
+        **common,
+        api=api,
+        proxy=kind.upper() == "AWS_PROXY" if isinstance(kind, str) else UNKNOWN,
+        integration_timeout=setting(block, "timeout_milliseconds", as_int, default),  # type: ignore[arg-type]
+        credentials=present(block, credentials_key),
+    )
+
+
+def _authorizer(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """``aws_api_gateway_authorizer`` / ``aws_apigatewayv2_authorizer`` of Lambda type."""
+    v2 = block.type == "aws_apigatewayv2_authorizer"
+    kind = text(block, "authorizer_type" if v2 else "type")
+    if isinstance(kind, str) and kind.upper() in _NOT_LAMBDA_AUTHORIZERS:
+        return
+    uri = block.get("authorizer_uri")
+    found = _lambda_uri(resolver, uri)
+    if found is None or uri is None:
+        return
+    api_id = block.get("api_id" if v2 else "rest_api_id")
+    yield ApiTrigger(
+        id=block.address,
+        resource=block.address,
+        location=uri.location,
+        function=found.function,
+        service=SERVICE,
+        source=resolver.resolve(api_id),
+        api=_protocol(resolver, api_id) if v2 else "rest",
+        proxy=False,
+        authorizer=True,
+        credentials=present(
+            block, "authorizer_credentials_arn" if v2 else "authorizer_credentials"
+        ),
+    )
+
+
+def _v2_api(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """``aws_apigatewayv2_api`` quick create: ``target`` integrates a function directly."""
+    target = block.get("target")
+    if target is None:
+        return
+    found = resolver.resolve_function(target)
+    if not is_function_target(found.function):
+        return
+    yield ApiTrigger(
+        id=f"{block.address}.target",
+        resource=block.address,
+        location=target.location,
+        function=found.function,
+        service=SERVICE,
+        source=resolver.model.resources.get(block.address, UNKNOWN),
+        api="http",
+        proxy=True,
+        integration_timeout=Setting(DEFAULT_TIMEOUT_MS["http"], block.location, explicit=False),
+        credentials=present(block, "credentials_arn"),
+    )
+
+
+def _lambda_uri(resolver: Resolver, uri: Value | None) -> FunctionRef | None:
+    """The function an integration or authorizer URI invokes; None when it is not Lambda.
+
+    A reference (``invoke_arn``, or for HTTP APIs the ``arn``) of a function or alias, or
+    API Gateway's literal invoke ARN (``arn:aws:apigateway:<region>:lambda:path/
+    2015-03-31/functions/<function ARN>/invocations``), or a literal function ARN.
+    """
+    if uri is None or uri.value is None:
+        return None
+    inner = uri.value
+    if isinstance(inner, Ref):
+        found = resolver.function_ref(inner)
+        return found if is_function_target(found.function) else None
+    if not isinstance(inner, str):
+        return None
+    if ":lambda:path/" in inner:
+        start = inner.find("/functions/")
+        end = inner.find("/", start + len("/functions/")) if start >= 0 else -1
+        if end < 0:
+            return FunctionRef(UNKNOWN)
+        return resolver.names.function(inner[start + len("/functions/") : end])
+    found = resolver.names.function(inner) if inner.startswith("arn:") else None
+    return found if found is not None and is_function_target(found.function) else None
+
+
+def _streams(block: Block) -> bool:
+    """Response streaming: ``response_transfer_mode = "STREAM"`` or a streaming URI."""
+    mode = block.get("response_transfer_mode")
+    if mode is not None and mode.value is not None:
+        return as_str(mode.value) != "BUFFERED"
+    uri = text(block, "uri")
+    return isinstance(uri, str) and "response-streaming-invocations" in uri
+
+
+def _invocation_type(parameters: Value | None) -> str | Unknown:
+    """``"Event"`` or ``"RequestResponse"`` from the ``X-Amz-Invocation-Type`` header
+    mapping; UNKNOWN when a request value or an unknown value decides."""
+    if parameters is None or parameters.value is None:
+        return "RequestResponse"
+    if not isinstance(parameters.value, dict):
+        return UNKNOWN
+    for key, value in parameters.value.items():
+        if key.lower() != _INVOCATION_HEADER:
+            continue
+        literal = as_str(value.value)
+        if isinstance(literal, str) and literal.startswith("'") and literal.endswith("'"):
+            return "Event" if literal.strip("'").lower() == "event" else "RequestResponse"
+        return UNKNOWN
+    return "RequestResponse"
+
+
+def _protocol(resolver: Resolver, api_id: Value | None) -> str | Unknown:
+    """``"http"`` or ``"websocket"``: the ``protocol_type`` of the API ``api_id`` names."""
+    ref = api_id.value if api_id is not None else None
+    block = resolver.blocks.get(ref.address) if isinstance(ref, Ref) else None
+    if block is None or block.type != V2_API:
+        return UNKNOWN
+    protocol = text(block, "protocol_type")
+    if isinstance(protocol, str) and protocol.upper() in ("HTTP", "WEBSOCKET"):
+        return protocol.lower()
+    return UNKNOWN
+
+
+_READERS: dict[str, Reader] = {
+    "aws_api_gateway_integration": _rest_integration,
+    "aws_apigatewayv2_integration": _v2_integration,
+    "aws_api_gateway_authorizer": _authorizer,
+    "aws_apigatewayv2_authorizer": _authorizer,
+    V2_API: _v2_api,
+}

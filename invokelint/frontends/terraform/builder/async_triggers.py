@@ -1,0 +1,185 @@
+"""Asynchronous triggers: S3 notifications, SNS subscriptions, EventBridge rule targets and
+schedules, CloudWatch Logs subscription filters.
+
+A trigger is recorded when the resource certainly invokes a function; its ``function``
+or ``source`` may still be ``UNKNOWN``. A ``dynamic`` trigger block may stand for none,
+so it makes no trigger: ``invokers.mark_unmodelled_invokers`` marks the functions it
+names as invoked in an unknown way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from invokelint.frontends.edges import is_function_target
+from invokelint.frontends.terraform.builder.references import Resolver
+from invokelint.frontends.terraform.builder.values import (
+    as_str_list,
+    child,
+    children,
+    text,
+    where,
+)
+from invokelint.frontends.terraform.configuration import Block, Configuration, Ref
+from invokelint.model import (
+    UNKNOWN,
+    AsyncTrigger,
+    EventBridgeTrigger,
+    FailureTarget,
+    InvocationModel,
+    S3Trigger,
+    Setting,
+    SnsTrigger,
+    Trigger,
+    Unknown,
+)
+
+Reader = Callable[[Resolver, Block], Iterator[Trigger]]
+# Set once the model tells schedules from event rules (EventBridgeTrigger.schedule).
+_HAS_SCHEDULE = "schedule" in getattr(EventBridgeTrigger, "__dataclass_fields__", {})
+
+
+def add_async_triggers(
+    configuration: Configuration, model: InvocationModel, resolver: Resolver
+) -> None:
+    for block in configuration.resources():
+        reader = _READERS.get(block.type)
+        if reader is not None:
+            model.async_triggers.extend(reader(resolver, block))  # type: ignore[arg-type]
+
+
+def _bucket_notification(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    items = children(block, "lambda_function")
+    if items is UNKNOWN:
+        return
+    bucket = resolver.resolve_named(block.get("bucket"), "s3")
+    for index, item in enumerate(items):  # type: ignore[arg-type]
+        events = item.get("events")
+        yield S3Trigger(
+            id=f"{block.address}.lambda_function[{index}]",
+            resource=block.address,
+            location=item.location,
+            function=resolver.resolve_function(item.get("lambda_function_arn")).function,
+            service="s3",
+            source=bucket,
+            events=(as_str_list(events.value) or UNKNOWN) if events is not None else UNKNOWN,
+            prefix=text(item, "filter_prefix"),
+            suffix=text(item, "filter_suffix"),
+        )
+
+
+def _subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    found = resolver.resolve_function(block.get("endpoint"))
+    protocol = text(block, "protocol")
+    if isinstance(protocol, str) and protocol.lower() != "lambda":
+        return
+    if not isinstance(protocol, str) and not is_function_target(found.function):
+        return  # maybe a queue or an HTTP endpoint
+    yield SnsTrigger(
+        id=block.address,
+        resource=block.address,
+        location=block.location,
+        function=found.function,
+        service="sns",
+        source=resolver.resolve_named(block.get("topic_arn"), "sns"),
+        redrive_policy=_redrive_policy(block),
+    )
+
+
+def _redrive_policy(block: Block) -> Setting[bool]:
+    value = block.get("redrive_policy")
+    if value is None or value.value in (None, ""):
+        return Setting(False, block.location, explicit=False)
+    return Setting(UNKNOWN if value.value is UNKNOWN else True, value.location)
+
+
+def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    found = resolver.resolve_function(block.get("arn"))
+    if not is_function_target(found.function):
+        return
+    rule = block.get("rule")
+    yield EventBridgeTrigger(
+        id=block.address,
+        resource=block.address,
+        location=block.location,
+        function=found.function,
+        service="events",
+        source=resolver.resolve(rule),
+        dead_letter=_dead_letter(resolver, block),
+        **_schedule(_is_scheduled_rule(resolver, rule.value if rule is not None else None)),
+    )
+
+
+def _is_scheduled_rule(resolver: Resolver, rule: Any) -> bool:
+    """The target's rule fires on a timetable (``schedule_expression``), not on events."""
+    block = resolver.blocks.get(rule.address) if isinstance(rule, Ref) else None
+    return (
+        block is not None
+        and block.get("schedule_expression") is not None
+        and block.get("event_pattern") is None
+    )
+
+
+def _scheduler_schedule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    target = child(block, "target")
+    if not isinstance(target, Block):
+        return
+    found = resolver.resolve_function(target.get("arn"))
+    if not is_function_target(found.function):
+        return
+    yield EventBridgeTrigger(
+        id=f"{block.address}.target",
+        resource=block.address,
+        location=target.location,
+        function=found.function,
+        service="scheduler",
+        source=resolver.model.resources.get(block.address, UNKNOWN),
+        dead_letter=_dead_letter(resolver, target),
+        **_schedule(True),
+    )
+
+
+def _log_subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    destination = block.get("destination_arn")
+    found = resolver.resolve_function(destination)
+    if destination is None or not is_function_target(found.function):
+        return
+    yield AsyncTrigger(
+        id=block.address,
+        resource=block.address,
+        location=destination.location,
+        function=found.function,
+        service="logs",
+        source=resolver.resolve(block.get("log_group_name")),
+    )
+
+
+def _dead_letter(resolver: Resolver, target: Block) -> FailureTarget | Unknown | None:
+    """A rule target's or schedule target's ``dead_letter_config { arn }``."""
+    config = child(target, "dead_letter_config")
+    if config is None:
+        return None
+    if config is UNKNOWN:
+        return UNKNOWN
+    arn = config.get("arn")  # type: ignore[union-attr]
+    if arn is None or arn.value is None:
+        return None
+    return FailureTarget(
+        role="dlq",
+        target=resolver.resolve(arn),
+        location=where(target, "dead_letter_config"),
+    )
+
+
+def _schedule(scheduled: bool) -> dict[str, bool]:
+    return {"schedule": scheduled} if _HAS_SCHEDULE else {}
+
+
+_READERS: dict[str, Reader] = {
+    "aws_s3_bucket_notification": _bucket_notification,
+    "aws_sns_topic_subscription": _subscription,
+    "aws_cloudwatch_event_target": _event_target,
+    "aws_scheduler_schedule": _scheduler_schedule,
+    "aws_cloudwatch_log_subscription_filter": _log_subscription,
+}

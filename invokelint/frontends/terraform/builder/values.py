@@ -1,0 +1,220 @@
+"""Reading evaluated Terraform values: literals, provider defaults, nested blocks.
+
+The readers hand over ``Value``s that are already evaluated; what is left here is
+Terraform's own type conversion (``"30"`` is a number, ``"true"`` a bool), the rule that
+``null`` means "not set" (the provider default applies), and the places a user edits:
+the attribute when it is written, the block when it is not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from invokelint.frontends.terraform.configuration import Block, Ref, Value
+from invokelint.model import UNKNOWN, Location, Setting, Unknown
+
+T = TypeVar("T")
+
+
+def as_int(value: Any) -> int | Unknown | None:
+    """A number (Terraform converts ``"30"``); None for null; UNKNOWN otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def as_bool(value: Any) -> bool | Unknown | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return UNKNOWN
+
+
+def as_str(value: Any) -> str | Unknown | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    return UNKNOWN  # a Ref, a list, UNKNOWN
+
+
+def as_str_list(value: Any) -> tuple[str, ...] | Unknown | None:
+    """A list (or set) of strings written out; UNKNOWN when any item is unknown."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return UNKNOWN
+    items = [as_str(item.value if isinstance(item, Value) else item) for item in value]
+    if any(not isinstance(item, str) for item in items):
+        return UNKNOWN
+    return tuple(items)  # type: ignore[arg-type]
+
+
+def text(block: Block, name: str) -> str | Unknown | None:
+    """An attribute as a string: None when absent or null."""
+    value = block.get(name)
+    return None if value is None else as_str(value.value)
+
+
+def setting(
+    block: Block,
+    name: str,
+    convert: Callable[[Any], T | Unknown | None],
+    default: T,
+    absent: Location | None = None,
+) -> Setting[T]:
+    """An attribute's value, ``UNKNOWN``, or the provider default with ``explicit=False``
+    at ``absent`` (the block by default). ``null`` is Terraform's "not set"."""
+    value = block.get(name)
+    if value is None or value.value is None:
+        return Setting(default, absent or block.location, explicit=False)
+    converted = convert(value.value)
+    return Setting(default if converted is None else converted, value.location)
+
+
+def present(block: Block, name: str) -> bool | Unknown:
+    """Whether an optional attribute is set: UNKNOWN when it may evaluate to null."""
+    value = block.get(name)
+    if value is None or value.value is None:
+        return False
+    return UNKNOWN if value.value is UNKNOWN else True
+
+
+def children(block: Block, name: str) -> list[Block] | Unknown:
+    """Nested blocks of one type, or UNKNOWN when how many there are is not known.
+
+    A ``dynamic`` block whose ``for_each`` was not expanded may stand for none, so it
+    counts as unknown. A reader that gives a nested block as an attribute (an object or a
+    list of objects, as plan JSON and ``.tf.json`` can) is read the same way.
+    """
+    nested = block.nested(name)
+    if nested:
+        return UNKNOWN if any(item.dynamic for item in nested) else nested
+    value = block.get(name)
+    if value is None or value.value is None:
+        return []
+    inner = value.value
+    items = inner if isinstance(inner, list) else [value]
+    found = []
+    for item in items:
+        if not isinstance(item.value, dict):
+            return UNKNOWN
+        found.append(
+            Block(
+                type=name,
+                labels=(),
+                location=item.location,
+                mode="nested",
+                attributes=dict(item.value),
+                module=block.module,
+                module_path=block.module_path,
+            )
+        )
+    return found
+
+
+def child(block: Block, name: str) -> Block | Unknown | None:
+    """The one nested block ``name`` (the first of several), None or UNKNOWN."""
+    found = children(block, name)
+    if found is UNKNOWN:
+        return UNKNOWN
+    return found[0] if found else None  # type: ignore[index]
+
+
+def where(block: Block, name: str) -> Location:
+    """Where a nested block or attribute ``name`` is written; the block when it is not."""
+    nested = block.nested(name)
+    if nested:
+        return nested[0].location
+    value = block.get(name)
+    return value.location if value is not None else block.location
+
+
+def references(value: Value) -> Iterator[tuple[Ref, Location]]:
+    """Every reference inside ``value``, with where it is written."""
+    inner = value.value
+    if isinstance(inner, Ref):
+        yield inner, value.location
+    elif isinstance(inner, list):
+        for item in inner:
+            yield from references(item)
+    elif isinstance(inner, dict):
+        for item in inner.values():
+            yield from references(item)
+
+
+def block_references(block: Block) -> Iterator[tuple[str, Ref, Location]]:
+    """``(top-level attribute or nested block type, reference, location)`` in a block."""
+    for name, value in block.attributes.items():
+        for ref, location in references(value):
+            yield name, ref, location
+    for nested in block.blocks:
+        for _, ref, location in block_references(nested):
+            yield nested.type, ref, location
+
+
+def structure(value: Value) -> Value | Unknown:
+    """A JSON document given as ``jsonencode({...})`` (an object value) or as JSON text.
+
+    Text is parsed into values that all point at the attribute; an object keeps the
+    place of each entry. UNKNOWN when the text cannot be known or parsed.
+    """
+    inner = value.value
+    if isinstance(inner, dict | list):
+        return value
+    if not isinstance(inner, str):
+        return UNKNOWN
+    try:
+        parsed = json.loads(inner)
+    except (ValueError, RecursionError):
+        return UNKNOWN
+    return wrap(parsed, value.location)
+
+
+def wrap(data: Any, location: Location) -> Value:
+    """Plain JSON data as values, every one at ``location``."""
+    if isinstance(data, dict):
+        return Value({str(k): wrap(v, location) for k, v in data.items()}, location)
+    if isinstance(data, list):
+        return Value([wrap(item, location) for item in data], location)
+    return Value(data, location)
+
+
+def json_text(value: Value) -> str | Unknown:
+    """What ``jsonencode`` makes of a value (or the JSON text itself); UNKNOWN when any
+    part is a reference or unknown."""
+    inner = value.value
+    if isinstance(inner, str):
+        return inner
+    plain = value.plain()
+    if not _fully_known(plain):
+        return UNKNOWN
+    return json.dumps(plain, separators=(",", ":"), sort_keys=True)
+
+
+def _fully_known(data: Any) -> bool:
+    if isinstance(data, dict):
+        return all(_fully_known(item) for item in data.values())
+    if isinstance(data, list):
+        return all(_fully_known(item) for item in data)
+    return data is None or isinstance(data, str | int | float | bool)
