@@ -88,7 +88,8 @@ def configuration(
     writer = _Writer(path)
     found = [writer.resource(address, body) for address, body in blocks.items()]
     calls = {
-        address: Location(path, line, 1, line, 2) for address, line in (opaque_modules or {}).items()
+        address: Location(path, line, 1, line, 2)
+        for address, line in (opaque_modules or {}).items()
     }
     return Configuration(
         directory=directory,
