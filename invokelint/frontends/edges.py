@@ -8,16 +8,20 @@ stands for an invoker elsewhere; a permission a modelled trigger explains adds n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
     EventInvokeConfig,
+    EventSourceMapping,
     ExternalArn,
     Function,
     InvocationModel,
     Permission,
+    SyncTrigger,
+    Trigger,
     Unknown,
 )
 
@@ -26,6 +30,17 @@ ASYNC_PRINCIPALS = frozenset({"s3", "sns", "events", "logs", "ses", "iot", "conf
 URL_SERVICE = "lambda-url"  # function URLs: invoked through lambda:InvokeFunctionUrl
 URL_ACTION = "lambda:InvokeFunctionUrl"
 _DESTINATION_KEYS = {"on-success": "OnSuccess", "on-failure": "OnFailure"}
+
+
+def add_edges(model: InvocationModel, items: Iterable[Trigger | EventSourceMapping]) -> None:
+    """Append triggers and mappings to the model's list of their kind."""
+    for item in items:
+        if isinstance(item, AsyncTrigger):
+            model.async_triggers.append(item)
+        elif isinstance(item, SyncTrigger):
+            model.sync_triggers.append(item)
+        elif isinstance(item, EventSourceMapping):
+            model.mappings.append(item)
 
 
 def is_function_target(target: Any) -> bool:

@@ -18,6 +18,7 @@ from invokelint.model import (
     ExternalArn,
     Function,
     InvocationModel,
+    PollSource,
     Queue,
     Resource,
     Stream,
@@ -25,6 +26,17 @@ from invokelint.model import (
     Topic,
     Unknown,
 )
+
+# ARN service -> the kind of source an event source mapping polls there
+POLL_SERVICES: dict[str, PollSource] = {
+    "sqs": "sqs",
+    "kinesis": "kinesis",
+    "dynamodb": "dynamodb",
+    "mq": "mq",
+    "kafka": "kafka",
+    "rds": "documentdb",
+    "docdb": "documentdb",
+}
 
 
 @dataclass(frozen=True, slots=True)

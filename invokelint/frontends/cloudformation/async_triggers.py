@@ -24,7 +24,7 @@ from invokelint.frontends.cloudformation.template import (
     child,
     is_intrinsic,
 )
-from invokelint.frontends.edges import is_function_target
+from invokelint.frontends.edges import add_edges, is_function_target
 from invokelint.frontends.positioned import Map, Seq
 from invokelint.model import (
     UNKNOWN,
@@ -63,19 +63,9 @@ def add_async_triggers(template: Template, model: InvocationModel, resolver: Res
             function = model.resources.get(logical_id)
             if isinstance(function, Function):
                 effective = function_properties(template, logical_id, properties)
-                _add(model, _sam_events(template, resolver, function, effective))
+                add_edges(model, _sam_events(template, resolver, function, effective))
         elif kind in _READERS:
-            _add(model, _READERS[kind](template, resolver, logical_id, properties))
-
-
-def _add(model: InvocationModel, items: Iterator[Trigger | EventSourceMapping]) -> None:
-    for item in items:
-        if isinstance(item, AsyncTrigger):
-            model.async_triggers.append(item)
-        elif isinstance(item, SyncTrigger):
-            model.sync_triggers.append(item)
-        elif isinstance(item, EventSourceMapping):
-            model.mappings.append(item)
+            add_edges(model, _READERS[kind](template, resolver, logical_id, properties))
 
 
 # ------------------------------------------------------------------ plain CloudFormation

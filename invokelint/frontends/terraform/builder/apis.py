@@ -9,20 +9,19 @@ integration is the trigger whatever routes or methods use it (a route's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from invokelint.frontends.edges import is_function_target
 from invokelint.frontends.targets import FunctionRef
-from invokelint.frontends.terraform.builder.references import Resolver
+from invokelint.frontends.terraform.builder.references import Reader, Resolver
 from invokelint.frontends.terraform.builder.values import as_int, as_str, present, setting, text
-from invokelint.frontends.terraform.configuration import Block, Configuration, Ref, Value
+from invokelint.frontends.terraform.configuration import Block, Ref, Value
 from invokelint.model import (
     UNKNOWN,
     ApiTrigger,
     AsyncTrigger,
     Function,
-    InvocationModel,
     Setting,
     Trigger,
     Unknown,
@@ -35,22 +34,6 @@ V2_API = "aws_apigatewayv2_api"
 _INVOCATION_HEADER = "integration.request.header.x-amz-invocation-type"
 _NOT_LAMBDA_AUTHORIZERS = frozenset({"COGNITO_USER_POOLS", "JWT"})
 _AUTHORIZER_CREDENTIALS = {True: "authorizer_credentials_arn", False: "authorizer_credentials"}
-
-Reader = Callable[[Resolver, Block], Iterator[Trigger]]
-
-
-def add_api_triggers(
-    configuration: Configuration, model: InvocationModel, resolver: Resolver
-) -> None:
-    for block in configuration.resources():
-        reader = _READERS.get(block.type)
-        if reader is None:
-            continue
-        for trigger in reader(resolver, block):
-            if isinstance(trigger, AsyncTrigger):
-                model.async_triggers.append(trigger)
-            else:
-                model.sync_triggers.append(trigger)  # type: ignore[arg-type]
 
 
 def _rest_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -229,7 +212,7 @@ def _protocol(resolver: Resolver, api_id: Value | None) -> str | Unknown:
     return UNKNOWN
 
 
-_READERS: dict[str, Reader] = {
+API_READERS: dict[str, Reader] = {
     "aws_api_gateway_integration": _rest_integration,
     "aws_apigatewayv2_integration": _v2_integration,
     "aws_api_gateway_authorizer": _authorizer,

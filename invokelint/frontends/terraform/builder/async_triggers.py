@@ -9,44 +9,31 @@ names as invoked in an unknown way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from invokelint.frontends.edges import is_function_target
-from invokelint.frontends.terraform.builder.references import Resolver
+from invokelint.frontends.terraform.builder.functions import dead_letter_config
+from invokelint.frontends.terraform.builder.references import Reader, Resolver
 from invokelint.frontends.terraform.builder.values import (
     as_str_list,
     child,
     children,
     text,
-    where,
 )
-from invokelint.frontends.terraform.configuration import Block, Configuration, Ref
+from invokelint.frontends.terraform.configuration import Block, Ref
 from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
     EventBridgeTrigger,
-    FailureTarget,
-    InvocationModel,
     S3Trigger,
     Setting,
     SnsTrigger,
     Trigger,
-    Unknown,
 )
 
-Reader = Callable[[Resolver, Block], Iterator[Trigger]]
 # Set once the model tells schedules from event rules (EventBridgeTrigger.schedule).
 _HAS_SCHEDULE = "schedule" in getattr(EventBridgeTrigger, "__dataclass_fields__", {})
-
-
-def add_async_triggers(
-    configuration: Configuration, model: InvocationModel, resolver: Resolver
-) -> None:
-    for block in configuration.resources():
-        reader = _READERS.get(block.type)
-        if reader is not None:
-            model.async_triggers.extend(reader(resolver, block))  # type: ignore[arg-type]
 
 
 def _bucket_notification(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -106,7 +93,7 @@ def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         function=found.function,
         service="events",
         source=resolver.resolve(rule),
-        dead_letter=_dead_letter(resolver, block),
+        dead_letter=dead_letter_config(resolver, block, "arn"),
         **_schedule(_is_scheduled_rule(resolver, rule.value if rule is not None else None)),
     )
 
@@ -135,7 +122,7 @@ def _scheduler_schedule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         function=found.function,
         service="scheduler",
         source=resolver.model.resources.get(block.address, UNKNOWN),
-        dead_letter=_dead_letter(resolver, target),
+        dead_letter=dead_letter_config(resolver, target, "arn"),
         **_schedule(True),
     )
 
@@ -155,28 +142,11 @@ def _log_subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
     )
 
 
-def _dead_letter(resolver: Resolver, target: Block) -> FailureTarget | Unknown | None:
-    """A rule target's or schedule target's ``dead_letter_config { arn }``."""
-    config = child(target, "dead_letter_config")
-    if config is None:
-        return None
-    if config is UNKNOWN:
-        return UNKNOWN
-    arn = config.get("arn")  # type: ignore[union-attr]
-    if arn is None or arn.value is None:
-        return None
-    return FailureTarget(
-        role="dlq",
-        target=resolver.resolve(arn),
-        location=where(target, "dead_letter_config"),
-    )
-
-
 def _schedule(scheduled: bool) -> dict[str, bool]:
     return {"schedule": scheduled} if _HAS_SCHEDULE else {}
 
 
-_READERS: dict[str, Reader] = {
+ASYNC_READERS: dict[str, Reader] = {
     "aws_s3_bucket_notification": _bucket_notification,
     "aws_sns_topic_subscription": _subscription,
     "aws_cloudwatch_event_target": _event_target,

@@ -66,7 +66,7 @@ def link_functions(
         if not isinstance(function, Function):
             continue
         function.environment, function.environment_location = _environment(resolver, block)
-        function.dead_letter = _dead_letter(resolver, block)
+        function.dead_letter = dead_letter_config(resolver, block)
 
 
 def _reserved(block: Block) -> Setting[int | None]:
@@ -119,20 +119,19 @@ def _environment(
     return values, location
 
 
-def _dead_letter(resolver: Resolver, block: Block) -> FailureTarget | Unknown | None:
+def dead_letter_config(
+    resolver: Resolver, block: Block, key: str = "target_arn"
+) -> FailureTarget | Unknown | None:
+    """A ``dead_letter_config { <key> = ... }`` block: a function's (``target_arn``), an
+    EventBridge or Scheduler target's (``arn``). UNKNOWN for a dynamic block, which may
+    stand for no dead-letter queue at all."""
     config = child(block, "dead_letter_config")
-    if config is None:
-        return None
-    if config is UNKNOWN:
-        return UNKNOWN  # a dynamic block: maybe no dead-letter queue at all
-    target = config.get("target_arn")  # type: ignore[union-attr]
+    if not isinstance(config, Block):
+        return config  # None or UNKNOWN
+    target = config.get(key)
     if target is None or target.value is None:
         return None
-    return FailureTarget(
-        role="dlq",
-        target=resolver.resolve(target),
-        location=config.location,  # type: ignore[union-attr]
-    )
+    return FailureTarget(role="dlq", target=resolver.resolve(target), location=config.location)
 
 
 class _Archives:

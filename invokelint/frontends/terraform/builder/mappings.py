@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invokelint.frontends.targets import POLL_SERVICES
 from invokelint.frontends.terraform.builder.references import Resolver
 from invokelint.frontends.terraform.builder.values import (
     as_bool,
@@ -38,16 +39,6 @@ MAPPING = "aws_lambda_event_source_mapping"
 SQS_DEFAULT_BATCH_SIZE = 10
 OTHER_DEFAULT_BATCH_SIZE = 100  # Kinesis, DynamoDB, MQ, Kafka, DocumentDB
 
-# ARN service -> poll source kind
-_ARN_SERVICES: dict[str, PollSource] = {
-    "sqs": "sqs",
-    "kinesis": "kinesis",
-    "dynamodb": "dynamodb",
-    "mq": "mq",
-    "kafka": "kafka",
-    "rds": "documentdb",
-    "docdb": "documentdb",
-}
 # Resource types a mapping reads that the model does not type -> poll source kind
 _RESOURCE_TYPES: dict[str, PollSource] = {
     "aws_kinesis_stream_consumer": "kinesis",  # enhanced fan-out
@@ -113,8 +104,8 @@ def _source_kind(source: Target, block: Block) -> PollSource | Unknown:
         return "sqs"
     if isinstance(source, Stream):
         return source.kind
-    if isinstance(source, ExternalArn) and source.service in _ARN_SERVICES:
-        return _ARN_SERVICES[source.service]
+    if isinstance(source, ExternalArn) and source.service in POLL_SERVICES:
+        return POLL_SERVICES[source.service]
     if isinstance(source, Resource) and source.type in _RESOURCE_TYPES:
         return _RESOURCE_TYPES[source.type]
     for name, kind in _KIND_MARKERS:

@@ -12,14 +12,18 @@ alias name; ``qualified_arn`` of a function is ``$LATEST`` unless it publishes v
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from invokelint.frontends.edges import is_function_target
 from invokelint.frontends.targets import FunctionRef, NamedResources
 from invokelint.frontends.terraform.builder.values import as_bool, as_str
 from invokelint.frontends.terraform.configuration import Block, Configuration, Ref, Value
-from invokelint.model import UNKNOWN, Function, InvocationModel, Target, Unknown
+from invokelint.model import UNKNOWN, Function, InvocationModel, Target, Trigger, Unknown
 
 FUNCTION = "aws_lambda_function"
 ALIAS = "aws_lambda_alias"
+# Reads the triggers one resource type declares.
+Reader = Callable[["Resolver", Block], Iterator[Trigger]]
 # Attributes of aws_lambda_function that carry a version qualifier.
 _QUALIFIED = frozenset({"qualified_arn", "qualified_invoke_arn", "version"})
 

@@ -8,11 +8,11 @@ exception: Cognito invokes them asynchronously.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from invokelint.frontends.edges import URL_SERVICE, is_function_target
-from invokelint.frontends.terraform.builder.references import Resolver
+from invokelint.frontends.terraform.builder.references import Reader, Resolver
 from invokelint.frontends.terraform.builder.state_machines import (
     STATE_MACHINE,
     state_machine_triggers,
@@ -27,39 +27,23 @@ from invokelint.frontends.terraform.builder.values import (
     text,
     where,
 )
-from invokelint.frontends.terraform.configuration import Block, Configuration, Ref
+from invokelint.frontends.terraform.configuration import Block, Ref
 from invokelint.model import (
     UNKNOWN,
     AlbTrigger,
     AsyncTrigger,
     EdgeTrigger,
-    InvocationModel,
     Setting,
     SyncTrigger,
     Trigger,
     UrlTrigger,
 )
 
-Reader = Callable[[Resolver, Block], Iterator[Trigger]]
 TARGET_GROUPS = ("aws_lb_target_group", "aws_alb_target_group")
 # lambda_config keys naming functions Cognito invokes asynchronously (nested blocks
 # ``{ lambda_arn, lambda_version }``); every other key but kms_key_id waits for the answer.
 COGNITO_ASYNC = frozenset({"custom_email_sender", "custom_sms_sender"})
 COGNITO_NOT_FUNCTIONS = frozenset({"kms_key_id"})
-
-
-def add_sync_triggers(
-    configuration: Configuration, model: InvocationModel, resolver: Resolver
-) -> None:
-    for block in configuration.resources():
-        reader = _READERS.get(block.type)
-        if reader is None:
-            continue
-        for trigger in reader(resolver, block):
-            if isinstance(trigger, AsyncTrigger):
-                model.async_triggers.append(trigger)
-            else:
-                model.sync_triggers.append(trigger)  # type: ignore[arg-type]
 
 
 def _function_url(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -172,7 +156,7 @@ def _user_pool(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         )
 
 
-_READERS: dict[str, Reader] = {
+SYNC_READERS: dict[str, Reader] = {
     "aws_lambda_function_url": _function_url,
     "aws_lb_target_group_attachment": _target_group_attachment,
     "aws_alb_target_group_attachment": _target_group_attachment,

@@ -12,62 +12,21 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from invokelint.frontends import literals
+from invokelint.frontends.literals import as_bool as as_bool
+from invokelint.frontends.literals import as_int as as_int
+from invokelint.frontends.literals import as_str as as_str
 from invokelint.frontends.terraform.configuration import Block, Ref, Value
 from invokelint.model import UNKNOWN, Location, Setting, Unknown
 
 T = TypeVar("T")
 
 
-def as_int(value: Any) -> int | Unknown | None:
-    """A number (Terraform converts ``"30"``); None for null; UNKNOWN otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return UNKNOWN
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return UNKNOWN
-    return UNKNOWN
-
-
-def as_bool(value: Any) -> bool | Unknown | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return UNKNOWN
-
-
-def as_str(value: Any) -> str | Unknown | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    return UNKNOWN  # a Ref, a list, UNKNOWN
-
-
 def as_str_list(value: Any) -> tuple[str, ...] | Unknown | None:
     """A list (or set) of strings written out; UNKNOWN when any item is unknown."""
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        return UNKNOWN
-    items = [as_str(item.value if isinstance(item, Value) else item) for item in value]
-    if any(not isinstance(item, str) for item in items):
-        return UNKNOWN
-    return tuple(items)  # type: ignore[arg-type]
+    if isinstance(value, list):
+        value = [item.value if isinstance(item, Value) else item for item in value]
+    return literals.as_str_list(value)
 
 
 def text(block: Block, name: str) -> str | Unknown | None:
