@@ -1304,3 +1304,33 @@ def test_resources_of_local_modules_keep_their_address():
 def test_model_lists_the_configuration_files():
     model, _ = build({"aws_sqs_queue.q": {}}, path="queues.tf")
     assert model.paths == ["queues.tf"]
+
+
+def test_fields_the_model_does_not_declare_are_left_out():
+    from invokelint.frontends.terraform.builder.values import declared
+    from invokelint.model import Permission
+
+    assert declared(Permission, action="lambda:InvokeFunction", not_a_field=1) == {
+        "action": "lambda:InvokeFunction"
+    }
+
+
+def test_kinesis_mapping_through_a_consumer_reads_with_enhanced_fan_out():
+    model, _ = build(
+        {
+            "aws_kinesis_stream.k": {"name": "clicks"},
+            "aws_kinesis_stream_consumer.c": {"stream_arn": ref("aws_kinesis_stream.k.arn")},
+            "aws_lambda_event_source_mapping.shared": {
+                "event_source_arn": ref("aws_kinesis_stream.k.arn"),
+                "function_name": "worker",
+            },
+            "aws_lambda_event_source_mapping.fan_out": {
+                "event_source_arn": ref("aws_kinesis_stream_consumer.c.arn"),
+                "function_name": "worker",
+            },
+        }
+    )
+    shared, fan_out = model.mappings
+    assert shared.source_kind == fan_out.source_kind == "kinesis"
+    if hasattr(shared, "fan_out"):  # once the model tells fan-out consumers apart
+        assert (shared.fan_out, fan_out.fan_out) == (False, True)

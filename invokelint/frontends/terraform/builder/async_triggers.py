@@ -19,6 +19,7 @@ from invokelint.frontends.terraform.builder.values import (
     as_str_list,
     child,
     children,
+    declared,
     text,
 )
 from invokelint.frontends.terraform.configuration import Block, Ref
@@ -31,9 +32,6 @@ from invokelint.model import (
     SnsTrigger,
     Trigger,
 )
-
-# Set once the model tells schedules from event rules (EventBridgeTrigger.schedule).
-_HAS_SCHEDULE = "schedule" in getattr(EventBridgeTrigger, "__dataclass_fields__", {})
 
 
 def _bucket_notification(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -94,7 +92,10 @@ def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         service="events",
         source=resolver.resolve(rule),
         dead_letter=dead_letter_config(resolver, block, "arn"),
-        **_schedule(_is_scheduled_rule(resolver, rule.value if rule is not None else None)),
+        **declared(
+            EventBridgeTrigger,
+            schedule=_is_scheduled_rule(resolver, rule.value if rule is not None else None),
+        ),
     )
 
 
@@ -123,7 +124,7 @@ def _scheduler_schedule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         service="scheduler",
         source=resolver.model.resources.get(block.address, UNKNOWN),
         dead_letter=dead_letter_config(resolver, target, "arn"),
-        **_schedule(True),
+        **declared(EventBridgeTrigger, schedule=True),
     )
 
 
@@ -140,10 +141,6 @@ def _log_subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         service="logs",
         source=resolver.resolve(block.get("log_group_name")),
     )
-
-
-def _schedule(scheduled: bool) -> dict[str, bool]:
-    return {"schedule": scheduled} if _HAS_SCHEDULE else {}
 
 
 ASYNC_READERS: dict[str, Reader] = {

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from invokelint.frontends.edges import URL_ACTION, mark_unexplained_permissions
 from invokelint.frontends.terraform.builder.references import Resolver
-from invokelint.frontends.terraform.builder.values import as_bool, block_references, text
+from invokelint.frontends.terraform.builder.values import (
+    as_bool,
+    block_references,
+    declared,
+    text,
+)
 from invokelint.frontends.terraform.configuration import Block, Configuration
 from invokelint.model import UNKNOWN, InvocationModel, Permission
 
@@ -54,6 +59,7 @@ def add_permissions(
         if as_bool(_raw(block, "invoked_via_function_url")) is True:
             action = URL_ACTION  # usable only through the function URL: the URL's own
         source = block.get("source_arn")
+        account = block.get("source_account")
         model.permissions.append(
             Permission(
                 id=block.address,
@@ -62,6 +68,10 @@ def add_permissions(
                 principal=principal if isinstance(principal, str) else UNKNOWN,
                 source_arn=resolver.resolve(source) if source is not None else None,
                 action=action if isinstance(action, str) else UNKNOWN,
+                **declared(
+                    Permission,
+                    source_account=text(block, "source_account") if account is not None else None,
+                ),
             )
         )
 

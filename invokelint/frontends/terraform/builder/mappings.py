@@ -13,6 +13,7 @@ from invokelint.frontends.terraform.builder.values import (
     as_str_list,
     child,
     children,
+    declared,
     json_text,
     setting,
     where,
@@ -40,8 +41,9 @@ SQS_DEFAULT_BATCH_SIZE = 10
 OTHER_DEFAULT_BATCH_SIZE = 100  # Kinesis, DynamoDB, MQ, Kafka, DocumentDB
 
 # Resource types a mapping reads that the model does not type -> poll source kind
+KINESIS_CONSUMER = "aws_kinesis_stream_consumer"
 _RESOURCE_TYPES: dict[str, PollSource] = {
-    "aws_kinesis_stream_consumer": "kinesis",  # enhanced fan-out
+    KINESIS_CONSUMER: "kinesis",  # enhanced fan-out
     "aws_mq_broker": "mq",
     "aws_msk_cluster": "kafka",
     "aws_msk_serverless_cluster": "kafka",
@@ -96,6 +98,7 @@ def _mapping(resolver: Resolver, block: Block) -> EventSourceMapping:
         on_failure=_on_failure(resolver, destination),
         filters=filters,
         filters_location=filters_location,
+        **declared(EventSourceMapping, fan_out=_fan_out(source) if kind == "kinesis" else False),
     )
 
 
@@ -111,6 +114,15 @@ def _source_kind(source: Target, block: Block) -> PollSource | Unknown:
     for name, kind in _KIND_MARKERS:
         if block.get(name) is not None or block.nested(name):
             return kind
+    return UNKNOWN
+
+
+def _fan_out(source: Target) -> bool | Unknown:
+    """Whether a Kinesis mapping reads through an enhanced fan-out consumer."""
+    if isinstance(source, Resource):
+        return source.type == KINESIS_CONSUMER
+    if isinstance(source, ExternalArn):  # ...:stream/orders/consumer/lambda:1700000000
+        return "/consumer/" in source.resource
     return UNKNOWN
 
 
