@@ -16,7 +16,9 @@ in that text, so a test can assert *where* a finding points.
 
 Values: ``str``/``int``/``float``/``bool``/``None`` are literals, ``dict`` an object
 (``jsonencode({...})`` or a map), ``list`` a list, ``ref("a.b.attr")`` a reference,
-``UNKNOWN`` an unknown value (written ``var.unknown``). ``block(...)`` is a nested block,
+``UNKNOWN`` an unknown value (written ``var.unknown``), ``encoded({...})`` a
+``jsonencode({...})`` as the HCL reader evaluates it (its text, or UNKNOWN while a
+reference is inside, with the encoded structure in ``document``). ``block(...)`` is a nested block,
 a list of them several blocks of one type, ``dynamic(...)`` a dynamic block that was not
 expanded. ``counted({...})`` marks a resource whose ``count``/``for_each`` is unknown.
 """
@@ -30,7 +32,24 @@ from typing import Any
 from invokelint.frontends.terraform.configuration import Block, Configuration, Ref, Value
 from invokelint.model import UNKNOWN, Location
 
-__all__ = ["UNKNOWN", "block", "configuration", "counted", "dynamic", "line_of", "ref"]
+__all__ = [
+    "UNKNOWN",
+    "block",
+    "configuration",
+    "counted",
+    "dynamic",
+    "encoded",
+    "line_of",
+    "ref",
+]
+
+if "document" in Value.__dataclass_fields__:
+    EncodedValue = Value
+else:  # the reader's contract keeps the encoded structure beside the text
+
+    @dataclass(slots=True)
+    class EncodedValue(Value):  # type: ignore[no-redef]
+        document: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,17 @@ class Counted:
     """A resource with ``count``/``for_each`` over an unknown collection."""
 
     attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """``jsonencode(data)``."""
+
+    data: Any
+
+
+def encoded(data: Any) -> Encoded:
+    return Encoded(data)
 
 
 def block(**attributes: Any) -> Nested:
@@ -174,6 +204,13 @@ class _Writer:
 
     def value(self, lead: str, value: Any, depth: int) -> Value:
         """One ``key = value`` (or list item) at ``depth``; objects and lists span lines."""
+        if isinstance(value, Encoded):
+            start = self.emit(depth, lead + "jsonencode(")
+            structure = self.value("", value.data, depth + 1)
+            plain = structure.plain()
+            text = None if _has_ref(plain) else json.dumps(plain, separators=(",", ":"))
+            location = _span(start, self.emit(depth, ")"))
+            return EncodedValue(UNKNOWN if text is None else text, location, document=structure)
         if isinstance(value, dict):
             start = self.emit(depth, lead + "{")
             entries = {k: self.value(f"{_key(k)} = ", v, depth + 1) for k, v in value.items()}
@@ -200,6 +237,14 @@ def _span(start: Location, end: Location) -> Location:
 
 def _key(key: str) -> str:
     return key if key.replace("_", "").isalnum() else json.dumps(key)
+
+
+def _has_ref(plain: Any) -> bool:
+    if isinstance(plain, dict):
+        return any(_has_ref(item) for item in plain.values())
+    if isinstance(plain, list):
+        return any(_has_ref(item) for item in plain)
+    return isinstance(plain, Ref) or plain is UNKNOWN
 
 
 def _literal(value: Any) -> str:

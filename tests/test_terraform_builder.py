@@ -6,7 +6,16 @@ import os
 from typing import Any
 
 import pytest
-from terraform_configs import UNKNOWN, block, configuration, counted, dynamic, line_of, ref
+from terraform_configs import (
+    UNKNOWN,
+    block,
+    configuration,
+    counted,
+    dynamic,
+    encoded,
+    line_of,
+    ref,
+)
 
 from invokelint.frontends.terraform.builder import build_model
 from invokelint.model import (
@@ -275,12 +284,13 @@ def test_queue_defaults_and_settings():
 @pytest.mark.parametrize(
     "policy",
     [
+        encoded({"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn"), "maxReceiveCount": 4}),
         {"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn"), "maxReceiveCount": 4},
         {"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn"), "maxReceiveCount": "4"},
         '{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:orders-dlq", '
         '"maxReceiveCount": 4}',
     ],
-    ids=["jsonencode", "string-count", "json-text"],
+    ids=["jsonencode", "object", "string-count", "json-text"],
 )
 def test_redrive_policy_forms(policy):
     model, _ = build(
@@ -617,6 +627,8 @@ def test_scaling_config_and_filters():
                     filter=[
                         block(pattern={"body": {"type": ["order"]}}),
                         block(pattern='{"body": {"size": [{"numeric": [">", 5]}]}}'),
+                        block(pattern=encoded({"detail": {"state": ["ok"]}})),
+                        block(pattern=encoded({"detail": {"id": [ref("aws_sqs_queue.q.arn")]}})),
                         block(pattern={"body": {"owner": [ref("aws_sqs_queue.q.name")]}}),
                         block(pattern=UNKNOWN),
                     ]
@@ -627,7 +639,8 @@ def test_scaling_config_and_filters():
     mapping = model.mappings[0]
     assert mapping.maximum_concurrency.value == 1
     assert mapping.maximum_concurrency.location.line == line_of(config, "maximum_concurrency")
-    first, second, third, fourth = mapping.filters
+    first, second, text, referring, third, fourth = mapping.filters
+    assert text.pattern == '{"detail":{"state":["ok"]}}' and referring.pattern is UNKNOWN
     assert first.pattern == '{"body":{"type":["order"]}}'
     assert first.location.line == line_of(config, "pattern = {")
     assert second.pattern.startswith('{"body": {"size"')
@@ -779,7 +792,7 @@ def test_sns_subscription():
                 "topic_arn": "arn:aws:sns:eu-west-1:123456789012:t",
                 "protocol": "lambda",
                 "endpoint": ref("aws_lambda_function.worker.arn"),
-                "redrive_policy": {"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn")},
+                "redrive_policy": encoded({"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn")}),
             },
             "aws_sns_topic_subscription.queue": {
                 "topic_arn": ref("aws_sns_topic.t.arn"),
@@ -793,7 +806,8 @@ def test_sns_subscription():
     assert plain.redrive_policy.value is False and not plain.redrive_policy.explicit
     assert safe.source is model.resources["aws_sns_topic.t"]  # matched by name
     assert safe.redrive_policy.value is True
-    assert safe.redrive_policy.location.line == line_of(config, "redrive_policy = {")
+    assert safe.redrive_policy.location.line == line_of(config, "redrive_policy = jsonencode")
+    assert model.is_dead_letter_target(model.resources["aws_sqs_queue.dlq"])
 
 
 def test_event_rule_target_and_its_dead_letter_config():
@@ -1334,3 +1348,47 @@ def test_kinesis_mapping_through_a_consumer_reads_with_enhanced_fan_out():
     assert shared.source_kind == fan_out.source_kind == "kinesis"
     if hasattr(shared, "fan_out"):  # once the model tells fan-out consumers apart
         assert (shared.fan_out, fan_out.fan_out) == (False, True)
+
+
+def test_state_machine_definition_from_jsonencode_with_references():
+    """The HCL reader's jsonencode: text UNKNOWN (a reference inside), structure kept."""
+    definition = encoded(
+        {
+            "StartAt": "Work",
+            "States": {
+                "Work": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": ref("aws_lambda_alias.live.arn")},
+                    "End": True,
+                }
+            },
+        }
+    )
+    model, config = build(
+        {
+            "aws_lambda_function.worker": worker(),
+            "aws_lambda_alias.live": {
+                "name": "live",
+                "function_name": ref("aws_lambda_function.worker.function_name"),
+            },
+            "aws_sfn_state_machine.flow": {"definition": definition},
+        }
+    )
+    (task,) = model.sync_triggers
+    assert task.function is model.functions[0]
+    assert task.location.line == line_of(config, "FunctionName = aws_lambda_alias.live.arn")
+    assert model.invocations(model.functions[0]).only_sync
+
+
+def test_references_inside_encoded_json_are_stray_references():
+    model, config = build(
+        {
+            "aws_lambda_function.worker": worker(),
+            "aws_ssm_parameter.p": {
+                "value": encoded({"handler": ref("aws_lambda_function.worker.arn")})
+            },
+        }
+    )
+    (location,) = model.invocations(model.functions[0]).unknown
+    assert location.line == line_of(config, "handler = aws_lambda_function.worker.arn")

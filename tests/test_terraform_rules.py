@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from terraform_configs import UNKNOWN, block, configuration, line_of, ref
+from terraform_configs import UNKNOWN, block, configuration, dynamic, encoded, line_of, ref
 
 from invokelint.frontends.terraform.builder import build_model
 from invokelint.rules import get_rule
@@ -27,10 +27,9 @@ def queue(**extra: Any) -> dict[str, Any]:
     """A queue that IL102/IL104/IL105 have nothing to say about."""
     return {
         "visibility_timeout_seconds": 180,
-        "redrive_policy": {
-            "deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn"),
-            "maxReceiveCount": 5,
-        },
+        "redrive_policy": encoded(
+            {"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn"), "maxReceiveCount": 5}
+        ),
         **extra,
     }
 
@@ -213,7 +212,7 @@ CASES: dict[str, tuple[dict[str, Any], str, dict[str, Any]]] = {
     ),
     "IL106": (
         {**sqs_consumer(), "aws_sqs_queue.orders": queue(fifo_queue=True, name="orders.fifo")},
-        "redrive_policy = {",
+        "redrive_policy = jsonencode",
         {
             **sqs_consumer(),
             "aws_sqs_queue.orders": queue(fifo_queue=True, name="orders.fifo"),
@@ -241,8 +240,10 @@ CASES: dict[str, tuple[dict[str, Any], str, dict[str, Any]]] = {
         sqs_consumer(),
     ),
     "IL111": (
-        sqs_consumer({"filter_criteria": block(filter=block(pattern={"body": {"type": "order"}}))}),
-        "pattern = {",
+        sqs_consumer(
+            {"filter_criteria": block(filter=block(pattern=encoded({"body": {"type": "order"}})))}
+        ),
+        "pattern = jsonencode",
         sqs_consumer(
             {"filter_criteria": block(filter=block(pattern={"body": {"type": ["order"]}}))}
         ),
@@ -291,7 +292,7 @@ CASES: dict[str, tuple[dict[str, Any], str, dict[str, Any]]] = {
     "IL207": (
         subscription(),
         'resource "aws_sns_topic_subscription"',
-        subscription(redrive_policy={"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn")}),
+        subscription(redrive_policy=encoded({"deadLetterTargetArn": ref("aws_sqs_queue.dlq.arn")})),
     ),
     "IL208": (
         event_target(),
@@ -346,8 +347,6 @@ def test_an_unknown_value_keeps_rules_silent():
 
 
 def test_a_dynamic_dead_letter_config_keeps_il101_silent():
-    from terraform_configs import dynamic
-
     blocks = sqs_consumer(dead_letter_config=dynamic(target_arn=UNKNOWN))
     assert findings("IL101", blocks)[0] == []
 

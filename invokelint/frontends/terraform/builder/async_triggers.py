@@ -20,6 +20,7 @@ from invokelint.frontends.terraform.builder.values import (
     child,
     children,
     declared,
+    is_set,
     text,
 )
 from invokelint.frontends.terraform.configuration import Block, Ref
@@ -74,9 +75,9 @@ def _subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
 
 def _redrive_policy(block: Block) -> Setting[bool]:
     value = block.get("redrive_policy")
-    if value is None or value.value in (None, ""):
+    if value is None or value.value is None:
         return Setting(False, block.location, explicit=False)
-    return Setting(UNKNOWN if value.value is UNKNOWN else True, value.location)
+    return Setting(is_set(value), value.location)
 
 
 def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:

@@ -12,6 +12,7 @@ from invokelint.frontends.terraform.builder.references import FUNCTION, Resolver
 from invokelint.frontends.terraform.builder.values import (
     as_bool,
     as_int,
+    is_set,
     references,
     setting,
     structure,
@@ -95,7 +96,7 @@ def link_queues(configuration: Configuration, model: InvocationModel, resolver: 
 def redrive(resolver: Resolver, policy: Value) -> Redrive | Unknown | None:
     """``jsonencode({deadLetterTargetArn = ..., maxReceiveCount = ...})`` or JSON text;
     None for ``null`` or ``""`` (no policy)."""
-    if policy.value is None or policy.value == "":
+    if is_set(policy) is False:
         return None
     document = structure(policy)
     if document is UNKNOWN or not isinstance(document.value, dict):  # type: ignore[union-attr]
@@ -170,7 +171,7 @@ def _failure_values(block: Block) -> Iterator[Value]:
 
 def _allows_redrive(block: Block) -> bool:
     policy = block.get("redrive_allow_policy")
-    if policy is None or policy.value in (None, ""):
+    if is_set(policy) is False:
         return False
     document = structure(policy)
     if document is UNKNOWN or not isinstance(document.value, dict):  # type: ignore[union-attr]

@@ -64,10 +64,23 @@ def setting(
 
 def present(block: Block, name: str) -> bool | Unknown:
     """Whether an optional attribute is set: UNKNOWN when it may evaluate to null."""
-    value = block.get(name)
-    if value is None or value.value is None:
+    return is_set(block.get(name))
+
+
+def is_set(value: Value | None) -> bool | Unknown:
+    """A value that is written and not ``null`` or ``""``; UNKNOWN when it may be either.
+    A ``jsonencode({...})`` whose text waits for a reference is set all the same."""
+    if value is None or value.value is None or value.value == "":
         return False
-    return UNKNOWN if value.value is UNKNOWN else True
+    if value.value is UNKNOWN and document(value) is None:
+        return UNKNOWN
+    return True
+
+
+def document(value: Value) -> Value | None:
+    """The JSON structure a string encodes, as the HCL reader keeps it beside the text
+    (``Value.document``: ``jsonencode({...})``, a heredoc with ``${...}`` inside)."""
+    return getattr(value, "document", None)
 
 
 def children(block: Block, name: str) -> list[Block] | Unknown:
@@ -121,7 +134,10 @@ def where(block: Block, name: str) -> Location:
 
 
 def references(value: Value) -> Iterator[tuple[Ref, Location]]:
-    """Every reference inside ``value``, with where it is written."""
+    """Every reference inside ``value`` (and the JSON it encodes), with where it is written."""
+    encoded = document(value)
+    if encoded is not None:
+        yield from references(encoded)
     inner = value.value
     if isinstance(inner, Ref):
         yield inner, value.location
@@ -144,11 +160,13 @@ def block_references(block: Block) -> Iterator[tuple[str, Ref, Location]]:
 
 
 def structure(value: Value) -> Value | Unknown:
-    """A JSON document given as ``jsonencode({...})`` (an object value) or as JSON text.
-
-    Text is parsed into values that all point at the attribute; an object keeps the
-    place of each entry. UNKNOWN when the text cannot be known or parsed.
+    """A JSON document: ``jsonencode({...})`` (the reader's ``document``, or an object
+    value), or JSON text. An encoded structure keeps its references and the place of each
+    entry; parsed text points at the attribute. UNKNOWN when it cannot be read.
     """
+    encoded = document(value)
+    if encoded is not None:
+        return encoded
     inner = value.value
     if isinstance(inner, dict | list):
         return value
