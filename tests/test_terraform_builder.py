@@ -41,6 +41,7 @@ from invokelint.model import (
     UrlTrigger,
 )
 
+FUNCTION_ADDRESS = "aws_lambda_function.worker"
 FUNCTION = {"function_name": "worker", "runtime": "python3.12", "handler": "app.handler"}
 
 
@@ -1392,3 +1393,19 @@ def test_references_inside_encoded_json_are_stray_references():
     )
     (location,) = model.invocations(model.functions[0]).unknown
     assert location.line == line_of(config, "handler = aws_lambda_function.worker.arn")
+
+
+def test_policy_documents_never_invoke():
+    model, _ = build(
+        {
+            "aws_sqs_queue.q": {},
+            "aws_lambda_function.worker": worker(),
+            "aws_sqs_queue_policy.p": {
+                "queue_url": ref("aws_sqs_queue.q.id"),
+                "policy": encoded(
+                    {"Condition": {"ArnEquals": {"aws:SourceArn": ref(f"{FUNCTION_ADDRESS}.arn")}}}
+                ),
+            },
+        }
+    )
+    assert not model.invocations(model.functions[0]).unknown

@@ -46,6 +46,9 @@ INERT_REFERENCES: dict[str, frozenset[str]] = {
     "aws_codedeploy_deployment_group": frozenset({"*"}),
     "aws_lambda_function": frozenset({"role"}),
 }
+# Attributes that never invoke, whatever the resource: permission documents (a queue or
+# bucket policy naming the function in a condition) and tags.
+INERT_ATTRIBUTES = frozenset({"policy", "assume_role_policy", "tags", "tags_all"})
 
 
 def add_permissions(
@@ -107,7 +110,7 @@ def _scan_references(
         return
     own = resolver.function_of(block.address)
     for name, ref, location in block_references(block):
-        if name in inert:
+        if name in inert or name in INERT_ATTRIBUTES:
             continue
         function = resolver.function_of(ref.address)
         if function is None or function is own:
