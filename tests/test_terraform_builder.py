@@ -1409,3 +1409,16 @@ def test_policy_documents_never_invoke():
         }
     )
     assert not model.invocations(model.functions[0]).unknown
+
+
+def test_attachment_to_a_target_group_of_unknown_type_needs_a_function():
+    model, _ = build(
+        {
+            "aws_lb_target_group.g": {"target_type": UNKNOWN},
+            "aws_lb_target_group_attachment.ip": {
+                "target_group_arn": ref("aws_lb_target_group.g.arn"),
+                "target_id": UNKNOWN,
+            },
+        }
+    )
+    assert model.sync_triggers == []

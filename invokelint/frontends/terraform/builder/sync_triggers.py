@@ -82,6 +82,8 @@ def _target_group_attachment(resolver: Resolver, block: Block) -> Iterator[Trigg
         target_type = text(group, "target_type")
         if target_type is None or (isinstance(target_type, str) and target_type != "lambda"):
             return
+        if target_type is UNKNOWN and not is_function_target(found.function):
+            return  # maybe an instance or an IP address
         headers = setting(group, "lambda_multi_value_headers_enabled", as_bool, False)
         resource = group.address
     elif is_function_target(found.function):  # only a lambda target group takes a function
