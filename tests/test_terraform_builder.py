@@ -1422,3 +1422,47 @@ def test_attachment_to_a_target_group_of_unknown_type_needs_a_function():
         }
     )
     assert model.sync_triggers == []
+
+
+def test_iot_rules_ses_receipt_rules_and_iot_authorizers():
+    model, config = build(
+        {
+            "aws_lambda_function.worker": worker(),
+            "aws_iot_topic_rule.r": {
+                "sql": "SELECT * FROM 'topic'",
+                "lambda": block(function_arn=ref("aws_lambda_function.worker.arn")),
+                "error_action": block(
+                    **{"lambda": block(function_arn=ref("aws_lambda_function.worker.arn"))}
+                ),
+            },
+            "aws_ses_receipt_rule.mail": {
+                "lambda_action": [
+                    block(function_arn=ref("aws_lambda_function.worker.arn"), position=1),
+                    block(
+                        function_arn=ref("aws_lambda_function.worker.arn"),
+                        invocation_type="RequestResponse",
+                        position=2,
+                    ),
+                    block(
+                        function_arn=ref("aws_lambda_function.worker.arn"), invocation_type=UNKNOWN
+                    ),
+                ]
+            },
+            "aws_iot_authorizer.a": {
+                "authorizer_function_arn": ref("aws_lambda_function.worker.arn"),
+            },
+        }
+    )
+    invocations = model.invocations(model.functions[0])
+    assert [(t.service, t.id) for t in invocations.asynchronous] == [
+        ("iot", "aws_iot_topic_rule.r.lambda[0]"),
+        ("iot", "aws_iot_topic_rule.r.error_action.lambda"),
+        ("ses", "aws_ses_receipt_rule.mail.lambda_action[0]"),
+    ]
+    assert [(t.service, t.id) for t in invocations.synchronous] == [
+        ("ses", "aws_ses_receipt_rule.mail.lambda_action[1]"),
+        ("iot", "aws_iot_authorizer.a"),
+    ]
+    assert invocations.asynchronous[0].location.line == line_of(config, "lambda {")
+    (unknown,) = invocations.unknown  # the receipt rule whose invocation type is unknown
+    assert unknown.line > line_of(config, 'invocation_type = "RequestResponse"')

@@ -1,5 +1,6 @@
 """Asynchronous triggers: S3 notifications, SNS subscriptions, EventBridge rule targets and
-schedules, CloudWatch Logs subscription filters.
+schedules, CloudWatch Logs subscription filters, IoT rules, SES receipt rules (and the
+synchronous ones of the same services: SES ``RequestResponse``, IoT authorizers).
 
 A trigger is recorded when the resource certainly invokes a function; its ``function``
 or ``source`` may still be ``UNKNOWN``. A ``dynamic`` trigger block may stand for none,
@@ -28,10 +29,13 @@ from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
     EventBridgeTrigger,
+    Function,
     S3Trigger,
     Setting,
     SnsTrigger,
+    SyncTrigger,
     Trigger,
+    Unknown,
 )
 
 
@@ -144,10 +148,66 @@ def _log_subscription(resolver: Resolver, block: Block) -> Iterator[Trigger]:
     )
 
 
+def _iot_rule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """``aws_iot_topic_rule``: ``lambda { function_arn }``, also inside ``error_action``."""
+    actions = [(f"lambda[{i}]", b) for i, b in enumerate(_known(children(block, "lambda")))]
+    for error in _known(children(block, "error_action")):
+        actions += [("error_action.lambda", b) for b in _known(children(error, "lambda"))]
+    for name, action in actions:
+        yield AsyncTrigger(
+            id=f"{block.address}.{name}",
+            resource=block.address,
+            location=action.location,
+            function=resolver.resolve_function(action.get("function_arn")).function,
+            service="iot",
+            source=resolver.model.resources.get(block.address, UNKNOWN),
+        )
+
+
+def _iot_authorizer(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """An IoT custom authorizer waits for the policy the function returns."""
+    arn = block.get("authorizer_function_arn")
+    if arn is not None:
+        yield SyncTrigger(
+            id=block.address,
+            resource=block.address,
+            location=arn.location,
+            function=resolver.resolve_function(arn).function,
+            service="iot",
+        )
+
+
+def _receipt_rule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """SES receipt rules call the function with ``Event`` unless told ``RequestResponse``."""
+    for index, action in enumerate(_known(children(block, "lambda_action"))):
+        function = resolver.resolve_function(action.get("function_arn")).function
+        invocation = text(action, "invocation_type")
+        if invocation is UNKNOWN:  # neither kind is certain
+            if isinstance(function, Function):
+                resolver.model.unknown_invoker(function, action.location)
+            continue
+        kind = SyncTrigger if invocation == "RequestResponse" else AsyncTrigger
+        yield kind(
+            id=f"{block.address}.lambda_action[{index}]",
+            resource=block.address,
+            location=action.location,
+            function=function,
+            service="ses",
+        )
+
+
+def _known(found: list[Block] | Unknown) -> list[Block]:
+    """Nested blocks that certainly exist (dynamic ones are left to the unknown scan)."""
+    return found if isinstance(found, list) else []
+
+
 ASYNC_READERS: dict[str, Reader] = {
     "aws_s3_bucket_notification": _bucket_notification,
     "aws_sns_topic_subscription": _subscription,
     "aws_cloudwatch_event_target": _event_target,
     "aws_scheduler_schedule": _scheduler_schedule,
     "aws_cloudwatch_log_subscription_filter": _log_subscription,
+    "aws_iot_topic_rule": _iot_rule,
+    "aws_iot_authorizer": _iot_authorizer,
+    "aws_ses_receipt_rule": _receipt_rule,
 }
