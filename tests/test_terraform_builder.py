@@ -1466,3 +1466,65 @@ def test_iot_rules_ses_receipt_rules_and_iot_authorizers():
     assert invocations.asynchronous[0].location.line == line_of(config, "lambda {")
     (unknown,) = invocations.unknown  # the receipt rule whose invocation type is unknown
     assert unknown.line > line_of(config, 'invocation_type = "RequestResponse"')
+
+
+def test_openapi_body_integrations_and_authorizers():
+    body = encoded(
+        {
+            "openapi": "3.0.1",
+            "paths": {
+                "/orders": {
+                    "get": {
+                        "x-amazon-apigateway-integration": {
+                            "type": "aws_proxy",
+                            "httpMethod": "POST",
+                            "uri": ref("aws_lambda_function.worker.invoke_arn"),
+                            "timeoutInMillis": 10000,
+                        }
+                    },
+                    "post": {
+                        "x-amazon-apigateway-integration": {"type": "http", "uri": "https://x"}
+                    },
+                }
+            },
+            "components": {
+                "securitySchemes": {
+                    "token": {
+                        "x-amazon-apigateway-authorizer": {
+                            "type": "token",
+                            "authorizerUri": ref("aws_lambda_function.worker.invoke_arn"),
+                        }
+                    }
+                }
+            },
+        }
+    )
+    model, config = build(
+        {
+            "aws_lambda_function.worker": worker(),
+            "aws_api_gateway_rest_api.api": {"name": "api", "body": body},
+        }
+    )
+    get, authorizer = model.sync_triggers
+    assert get.id == "aws_api_gateway_rest_api.api.paths./orders.get"
+    assert get.resource == "aws_api_gateway_rest_api.api" and get.api == "rest"
+    assert get.integration_timeout.value == 10_000 and get.proxy is True
+    assert get.location.line == line_of(config, "uri = aws_lambda_function.worker.invoke_arn")
+    assert authorizer.authorizer and authorizer.id.endswith("securitySchemes.token")
+    assert model.invocations(model.functions[0]).only_sync
+
+
+def test_openapi_body_as_json_text_of_an_http_api():
+    body = (
+        '{"paths": {"/": {"get": {"x-amazon-apigateway-integration": {"type": "AWS_PROXY", '
+        '"uri": "arn:aws:lambda:eu-west-1:123456789012:function:worker"}}}}}'
+    )
+    model, _ = build(
+        {
+            "aws_lambda_function.worker": worker(),
+            "aws_apigatewayv2_api.api": {"protocol_type": "HTTP", "body": body},
+        }
+    )
+    (trigger,) = model.sync_triggers
+    assert trigger.api == "http" and trigger.integration_timeout.value == 30_000
+    assert trigger.function is model.functions[0]

@@ -10,12 +10,21 @@ integration is the trigger whatever routes or methods use it (a route's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from invokelint.frontends.edges import is_function_target
 from invokelint.frontends.targets import FunctionRef
 from invokelint.frontends.terraform.builder.references import Reader, Resolver
-from invokelint.frontends.terraform.builder.values import as_int, as_str, present, setting, text
+from invokelint.frontends.terraform.builder.values import (
+    as_block,
+    as_int,
+    as_str,
+    present,
+    setting,
+    structure,
+    text,
+)
 from invokelint.frontends.terraform.configuration import Block, Ref, Value
 from invokelint.model import (
     UNKNOWN,
@@ -31,9 +40,43 @@ SERVICE = "apigateway"
 # How long API Gateway waits for an integration by default, in milliseconds.
 DEFAULT_TIMEOUT_MS = {"rest": 29_000, "http": 30_000, "websocket": 29_000}
 V2_API = "aws_apigatewayv2_api"
+REST_API = "aws_api_gateway_rest_api"
 _INVOCATION_HEADER = "integration.request.header.x-amz-invocation-type"
 _NOT_LAMBDA_AUTHORIZERS = frozenset({"COGNITO_USER_POOLS", "JWT"})
 _AUTHORIZER_CREDENTIALS = {True: "authorizer_credentials_arn", False: "authorizer_credentials"}
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    """How a resource (or an OpenAPI extension) names an integration's settings."""
+
+    type: str
+    uri: str
+    timeout: str
+    credentials: str
+    parameters: str
+    transfer_mode: str
+
+
+_REST = _Spelling(
+    "type",
+    "uri",
+    "timeout_milliseconds",
+    "credentials",
+    "request_parameters",
+    "response_transfer_mode",
+)
+_V2 = _Spelling(
+    "integration_type",
+    "integration_uri",
+    "timeout_milliseconds",
+    "credentials_arn",
+    "request_parameters",
+    "response_transfer_mode",
+)
+_OPENAPI = _Spelling(
+    "type", "uri", "timeoutInMillis", "credentials", "requestParameters", "responseTransferMode"
+)
 
 
 def _rest_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -41,7 +84,8 @@ def _rest_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
     yield from _integration(
         resolver,
         block,
-        keys=("type", "uri", "credentials"),
+        block.address,
+        spelling=_REST,
         api="rest",
         source=resolver.resolve(block.get("rest_api_id")),
     )
@@ -55,31 +99,40 @@ def _v2_integration(resolver: Resolver, block: Block) -> Iterator[Trigger]:
     yield from _integration(
         resolver,
         block,
-        keys=("integration_type", "integration_uri", "credentials_arn"),
+        block.address,
+        spelling=_V2,
         api=_protocol(resolver, api_id),
         source=resolver.resolve(api_id),
     )
 
 
 def _integration(
-    resolver: Resolver, block: Block, *, keys: tuple[str, str, str], api: Any, source: Any
+    resolver: Resolver,
+    integration: Block,
+    trigger_id: str,
+    *,
+    spelling: _Spelling,
+    api: Any,
+    source: Any,
+    resource: str | None = None,
 ) -> Iterator[Trigger]:
-    type_key, uri_key, credentials_key = keys
-    kind = text(block, type_key)
+    """One integration, a resource or an OpenAPI operation's extension (``resource`` is
+    then the API that holds it)."""
+    kind = text(integration, spelling.type)
     if isinstance(kind, str) and kind.upper() not in ("AWS", "AWS_PROXY"):
         return  # HTTP, HTTP_PROXY, MOCK: no function behind it
-    uri = block.get(uri_key)
+    uri = integration.get(spelling.uri)
     found = _lambda_uri(resolver, uri)
     if found is None or uri is None:
         return
-    invocation = _invocation_type(block.get("request_parameters"))
+    invocation = _invocation_type(integration.get(spelling.parameters))
     if invocation is UNKNOWN:
         if isinstance(found.function, Function):
             resolver.model.unknown_invoker(found.function, uri.location)
         return
     common = {
-        "id": block.address,
-        "resource": block.address,
+        "id": trigger_id,
+        "resource": resource or trigger_id,
         "location": uri.location,
         "function": found.function,
         "service": SERVICE,
@@ -89,15 +142,73 @@ def _integration(
         yield AsyncTrigger(**common)
         return
     default = DEFAULT_TIMEOUT_MS.get(api, UNKNOWN) if isinstance(api, str) else UNKNOWN
-    if _streams(block):
+    if _streams(integration, spelling):
         default = UNKNOWN  # a streaming response may be configured to last 15 minutes
     yield ApiTrigger(
         **common,
         api=api,
         proxy=kind.upper() == "AWS_PROXY" if isinstance(kind, str) else UNKNOWN,
-        integration_timeout=setting(block, "timeout_milliseconds", as_int, default),  # type: ignore[arg-type]
-        credentials=present(block, credentials_key),
+        integration_timeout=setting(integration, spelling.timeout, as_int, default),  # type: ignore[arg-type]
+        credentials=present(integration, spelling.credentials),
     )
+
+
+def _openapi(resolver: Resolver, block: Block) -> Iterator[Trigger]:
+    """The ``body`` of an ``aws_api_gateway_rest_api`` or ``aws_apigatewayv2_api``: every
+    ``x-amazon-apigateway-integration`` and Lambda ``x-amazon-apigateway-authorizer``.
+
+    A body from ``templatefile()`` with references spliced into it cannot be read; the
+    functions it names then have only their permissions to tell (unknown invokers).
+    """
+    body = block.get("body")
+    document = structure(body) if body is not None else UNKNOWN
+    if document is UNKNOWN or not isinstance(document.value, dict):  # type: ignore[union-attr]
+        return
+    root = as_block(document, "body", block)  # type: ignore[arg-type]
+    api = "rest" if block.type == REST_API else "http"
+    source = resolver.model.resources.get(block.address, UNKNOWN)
+    paths = _entries(root.get("paths"))
+    for path, operations in paths.items():
+        for method, operation in _entries(operations).items():
+            integration = _entries(operation).get("x-amazon-apigateway-integration")
+            if integration is None or not isinstance(integration.value, dict):
+                continue
+            yield from _integration(
+                resolver,
+                as_block(integration, "x-amazon-apigateway-integration", block),
+                f"{block.address}.paths.{path}.{method}",
+                spelling=_OPENAPI,
+                api=api,
+                source=source,
+                resource=block.address,
+            )
+    components = _entries(root.get("components")).get("securitySchemes")
+    schemes = _entries(root.get("securityDefinitions") or components)
+    for name, scheme in schemes.items():
+        authorizer = _entries(scheme).get("x-amazon-apigateway-authorizer")
+        if authorizer is None or not isinstance(authorizer.value, dict):
+            continue
+        uri = authorizer.value.get("authorizerUri")
+        found = _lambda_uri(resolver, uri)
+        if found is None or uri is None:
+            continue
+        yield ApiTrigger(
+            id=f"{block.address}.securitySchemes.{name}",
+            resource=block.address,
+            location=uri.location,
+            function=found.function,
+            service=SERVICE,
+            source=source,
+            api=api,  # type: ignore[arg-type]
+            proxy=False,
+            authorizer=True,
+            credentials=present(as_block(authorizer, "authorizer", block), "authorizerCredentials"),
+        )
+
+
+def _entries(value: Value | None) -> dict[str, Value]:
+    """The entries of an object value; none for anything else."""
+    return value.value if value is not None and isinstance(value.value, dict) else {}
 
 
 def _authorizer(resolver: Resolver, block: Block) -> Iterator[Trigger]:
@@ -128,7 +239,8 @@ def _authorizer(resolver: Resolver, block: Block) -> Iterator[Trigger]:
 
 
 def _v2_api(resolver: Resolver, block: Block) -> Iterator[Trigger]:
-    """``aws_apigatewayv2_api`` quick create: ``target`` integrates a function directly."""
+    """``aws_apigatewayv2_api``: quick create ``target``, and an OpenAPI ``body``."""
+    yield from _openapi(resolver, block)
     target = block.get("target")
     if target is None:
         return
@@ -174,12 +286,12 @@ def _lambda_uri(resolver: Resolver, uri: Value | None) -> FunctionRef | None:
     return found if found is not None and is_function_target(found.function) else None
 
 
-def _streams(block: Block) -> bool:
-    """Response streaming: ``response_transfer_mode = "STREAM"`` or a streaming URI."""
-    mode = block.get("response_transfer_mode")
+def _streams(integration: Block, spelling: _Spelling) -> bool:
+    """Response streaming: a transfer mode other than ``BUFFERED``, or a streaming URI."""
+    mode = integration.get(spelling.transfer_mode)
     if mode is not None and mode.value is not None:
         return as_str(mode.value) != "BUFFERED"
-    uri = text(block, "uri")
+    uri = text(integration, spelling.uri)
     return isinstance(uri, str) and "response-streaming-invocations" in uri
 
 
@@ -218,4 +330,5 @@ API_READERS: dict[str, Reader] = {
     "aws_api_gateway_authorizer": _authorizer,
     "aws_apigatewayv2_authorizer": _authorizer,
     V2_API: _v2_api,
+    REST_API: _openapi,
 }

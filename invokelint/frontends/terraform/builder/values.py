@@ -102,18 +102,21 @@ def children(block: Block, name: str) -> list[Block] | Unknown:
     for item in items:
         if not isinstance(item.value, dict):
             return UNKNOWN
-        found.append(
-            Block(
-                type=name,
-                labels=(),
-                location=item.location,
-                mode="nested",
-                attributes=dict(item.value),
-                module=block.module,
-                module_path=block.module_path,
-            )
-        )
+        found.append(as_block(item, name, block))
     return found
+
+
+def as_block(value: Value, name: str, parent: Block) -> Block:
+    """An object value (``{...}``) read like a nested block ``name`` of ``parent``."""
+    return Block(
+        type=name,
+        labels=(),
+        location=value.location,
+        mode="nested",
+        attributes=dict(value.value),
+        module=parent.module,
+        module_path=parent.module_path,
+    )
 
 
 def child(block: Block, name: str) -> Block | Unknown | None:
