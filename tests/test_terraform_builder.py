@@ -1528,3 +1528,24 @@ def test_openapi_body_as_json_text_of_an_http_api():
     (trigger,) = model.sync_triggers
     assert trigger.api == "http" and trigger.integration_timeout.value == 30_000
     assert trigger.function is model.functions[0]
+
+
+def test_references_in_a_cycle_resolve_to_unknown():
+    """Terraform rejects cycles, but a configuration read from broken files may hold one."""
+    model, _ = build(
+        {
+            "aws_lambda_alias.a": {"name": "a", "function_name": ref("aws_lambda_alias.b.arn")},
+            "aws_lambda_alias.b": {"name": "b", "function_name": ref("aws_lambda_alias.a.arn")},
+            "data.aws_sqs_queue.q": {"name": ref("data.aws_sqs_queue.q.name")},
+            "aws_lambda_permission.p": {
+                "function_name": ref("aws_lambda_alias.a.arn"),
+                "principal": "s3.amazonaws.com",
+            },
+            "aws_lambda_event_source_mapping.m": {
+                "function_name": ref("aws_lambda_alias.b.arn"),
+                "event_source_arn": ref("data.aws_sqs_queue.q.arn"),
+            },
+        }
+    )
+    assert model.permissions[0].function is UNKNOWN
+    assert model.mappings[0].source is UNKNOWN

@@ -13,6 +13,7 @@ alias name; ``qualified_arn`` of a function is ``$LATEST`` unless it publishes v
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from invokelint.frontends.edges import is_function_target
 from invokelint.frontends.targets import FunctionRef, NamedResources
@@ -22,6 +23,7 @@ from invokelint.model import UNKNOWN, Function, InvocationModel, Target, Trigger
 
 FUNCTION = "aws_lambda_function"
 ALIAS = "aws_lambda_alias"
+T = TypeVar("T")
 # Reads the triggers one resource type declares.
 Reader = Callable[["Resolver", Block], Iterator[Trigger]]
 # Attributes of aws_lambda_function that carry a version qualifier.
@@ -72,7 +74,7 @@ class Resolver:
         if block is None:
             return UNKNOWN  # an opaque module's output, a resource of no module read
         if block.mode == "data":
-            return self._guarded(block, lambda: self._lookup(block).function)
+            return self._guarded(block, lambda: self._lookup(block))
         if block.type == ALIAS:
             return self._guarded(block, lambda: self._alias(block).function)
         return self.model.resources.get(ref.address, UNKNOWN)
@@ -96,10 +98,10 @@ class Resolver:
             function = self.model.resources.get(ref.address, UNKNOWN)
             qualifier = _published(block) if ref.attribute in _QUALIFIED else None
             return FunctionRef(function, qualifier)  # type: ignore[arg-type]
-        if block.type == ALIAS or block.mode == "data":
-            found = self._guarded(block, lambda: self._alias_or_lookup(block))
-            if isinstance(found, FunctionRef) and is_function_target(found.function):
-                return found
+        if block.type == ALIAS:
+            return self._guarded(block, lambda: self._alias(block))
+        if block.mode == "data" and block.type == FUNCTION:
+            return self._guarded(block, lambda: self._data_function(block))
         return FunctionRef(UNKNOWN)
 
     def qualifier(self, value: Value | None) -> str | Unknown | None:
@@ -132,34 +134,33 @@ class Resolver:
         return None
 
     # -- internals
-    def _alias_or_lookup(self, block: Block) -> FunctionRef:
-        return self._alias(block) if block.type == ALIAS else self._lookup(block)
-
     def _alias(self, block: Block) -> FunctionRef:
         function = self.resolve_function(block.get("function_name")).function
         name = as_str(_value(block.get("name")))
         return FunctionRef(function, name if isinstance(name, str) else UNKNOWN)
 
-    def _lookup(self, block: Block) -> FunctionRef:
+    def _lookup(self, block: Block) -> Target:
         """A data source reading one existing resource: by reference, ARN or name."""
         lookup = _DATA_LOOKUPS.get(block.type)
         if lookup is None:
-            return FunctionRef(UNKNOWN)
+            return UNKNOWN  # found by tags, filters, ...: anything
         pattern, attribute = lookup
         value = block.get(attribute)
-        qualifier = self.qualifier(block.get("qualifier"))
         if value is not None and isinstance(value.value, Ref):
-            if block.type == FUNCTION:
-                found = self.function_ref(value.value)
-                return FunctionRef(found.function, qualifier or found.qualifier)
-            return FunctionRef(self.target(value.value))  # type: ignore[arg-type]
+            return self.target(value.value)
         name = as_str(_value(value))
         if not isinstance(name, str) or not name:
-            return FunctionRef(UNKNOWN)
-        arn = name if name.startswith("arn:") else pattern.format(name)
-        return FunctionRef(self.names.arn(arn), qualifier)  # type: ignore[arg-type]
+            return UNKNOWN
+        return self.names.arn(name if name.startswith("arn:") else pattern.format(name))
 
-    def _guarded(self, block: Block, find):  # type: ignore[no-untyped-def]
+    def _data_function(self, block: Block) -> FunctionRef:
+        """``data "aws_lambda_function"``, with its ``qualifier``."""
+        function = self._lookup(block)
+        qualifier = self.qualifier(block.get("qualifier"))
+        return FunctionRef(function if is_function_target(function) else UNKNOWN, qualifier)  # type: ignore[arg-type]
+
+    def _guarded(self, block: Block, find: Callable[[], T]) -> T | Unknown:
+        """``find()``, or UNKNOWN when ``block`` is already being resolved (a cycle)."""
         if block.address in self._visiting:
             return UNKNOWN
         self._visiting.add(block.address)
