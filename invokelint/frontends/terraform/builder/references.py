@@ -74,9 +74,9 @@ class Resolver:
         if block is None:
             return UNKNOWN  # an opaque module's output, a resource of no module read
         if block.mode == "data":
-            return self._guarded(block, lambda: self._lookup(block))
+            return self._guarded(block, lambda: self._lookup(block), UNKNOWN)
         if block.type == ALIAS:
-            return self._guarded(block, lambda: self._alias(block).function)
+            return self._guarded(block, lambda: self._alias(block).function, UNKNOWN)
         return self.model.resources.get(ref.address, UNKNOWN)
 
     def resolve_function(self, value: Value | None) -> FunctionRef:
@@ -99,9 +99,9 @@ class Resolver:
             qualifier = _published(block) if ref.attribute in _QUALIFIED else None
             return FunctionRef(function, qualifier)  # type: ignore[arg-type]
         if block.type == ALIAS:
-            return self._guarded(block, lambda: self._alias(block))
+            return self._guarded(block, lambda: self._alias(block), FunctionRef(UNKNOWN))
         if block.mode == "data" and block.type == FUNCTION:
-            return self._guarded(block, lambda: self._data_function(block))
+            return self._guarded(block, lambda: self._data_function(block), FunctionRef(UNKNOWN))
         return FunctionRef(UNKNOWN)
 
     def qualifier(self, value: Value | None) -> str | Unknown | None:
@@ -129,7 +129,7 @@ class Resolver:
             found = self.model.resources.get(address)
             return found if isinstance(found, Function) else None
         if block.type == ALIAS:
-            found = self._guarded(block, lambda: self._alias(block).function)
+            found = self._guarded(block, lambda: self._alias(block).function, UNKNOWN)
             return found if isinstance(found, Function) else None
         return None
 
@@ -159,10 +159,10 @@ class Resolver:
         qualifier = self.qualifier(block.get("qualifier"))
         return FunctionRef(function if is_function_target(function) else UNKNOWN, qualifier)  # type: ignore[arg-type]
 
-    def _guarded(self, block: Block, find: Callable[[], T]) -> T | Unknown:
-        """``find()``, or UNKNOWN when ``block`` is already being resolved (a cycle)."""
+    def _guarded(self, block: Block, find: Callable[[], T], cycle: T) -> T:
+        """``find()``, or ``cycle`` when ``block`` is already being resolved."""
         if block.address in self._visiting:
-            return UNKNOWN
+            return cycle
         self._visiting.add(block.address)
         try:
             return find()
