@@ -290,6 +290,31 @@ def test_positions_point_at_the_resource_and_the_value_in_the_plan():
     assert arn.line == config_line
 
 
+def test_positions_do_not_depend_on_address_coming_first():
+    """Terraform writes ``address`` first; a hand-written plan may not (slow path)."""
+    plan = _plan_with_existing_queue()
+    resources = plan["planned_values"]["root_module"]["resources"]
+    resources[1] = dict(reversed(list(resources[1].items())))  # "values" first, "address" last
+    text = json.dumps(plan, indent=1)
+    found = blocks(load_plan(text, "plan.json", "."))
+    jobs = found["aws_sqs_queue.jobs"]
+    line, column = line_of(text, '"address": "aws_sqs_queue.jobs"')
+    assert (jobs.location.line, jobs.location.column) == (line, column)
+    name_line, _ = line_of(text, '"name": "jobs"')
+    assert jobs.get("name").location.line == name_line
+    assert jobs.get("redrive_policy").value["maxReceiveCount"].value == 3
+
+
+def test_module_calls_point_at_the_call_in_configuration():
+    text = (PLANS / "module-instances" / "plan.json").read_text(encoding="utf-8")
+    plan = load_fixture("module-instances")
+    configuration = text.index('"configuration"')
+    for name in ("consumer", "replica"):
+        line, column = line_of(text, f'"{name}": {{', configuration)
+        call = plan.module_calls[f"module.{name}"]
+        assert (call.line, call.column) == (line, column)
+
+
 # --------------------------------------------------------------------- source locations
 
 
@@ -536,14 +561,17 @@ def test_a_thousand_resource_plan_loads_quickly(capsys):
     """Measured, not asserted: the figure is printed for bench/README.md."""
     base = json.loads((PLANS / "sqs-consumer" / "plan.json").read_text(encoding="utf-8"))
     text = json.dumps(_multiplied(base, 200), indent=1)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     plan = load_plan(text, "big.json", ".")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert len(plan.blocks) == 1000 and not plan.problems
     mappings = [b for b in plan.blocks if b.type == "aws_lambda_event_source_mapping"]
     assert mappings[7].get("event_source_arn").value == Ref("aws_sqs_queue.jobs7", "arn")
     with capsys.disabled():
-        print(f"\n1,000-resource plan ({len(text) / 1e6:.1f} MB) loaded in {elapsed:.3f} s")
+        print(
+            f"\n1,000-resource plan ({len(text) / 1e6:.1f} MB) loaded in {elapsed:.3f} s"
+            f" ({cpu:.3f} s CPU)"
+        )
 
 
 def _multiplied(base: dict, copies: int) -> dict:

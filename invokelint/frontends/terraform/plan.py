@@ -37,10 +37,11 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   objects; without it, a list of objects under a name in ``NESTED_BLOCK_TYPES``.
   Nested blocks in a set (``filter``) come back in the provider's order, so they are
   paired with their expressions by equal constants first, then by order.
-* **Positions** point into the plan: a resource at its ``"address"`` line, a value at
-  its ``"name": value`` entry, an unknown value at its expression in ``configuration``
-  (else its ``after_unknown`` entry). ``attach_source_locations`` moves them to the
-  ``.tf`` files when those are found beside the plan.
+* **Positions** point into the plan: a resource at its ``"address"`` entry, a value at
+  its ``"name": value`` entry, a nested block at its object, an unknown value at its
+  expression in ``configuration`` (inside nested blocks: the block). They are found
+  only for what is kept (``plan_positions``). ``attach_source_locations`` moves them
+  to the ``.tf`` files when those are found beside the plan.
 
 Malformed plans never raise: each wrong shape adds a one-line ``Problem`` naming where,
 and the rest is read.
@@ -51,7 +52,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from invokelint.frontends.loader import ParseError, load_json
 from invokelint.frontends.positioned import Map, Pos, Seq
 from invokelint.frontends.terraform.configuration import (
     Block,
@@ -60,7 +60,9 @@ from invokelint.frontends.terraform.configuration import (
     Ref,
     Value,
 )
+from invokelint.frontends.terraform.plan_positions import PlanText
 from invokelint.frontends.terraform.plan_references import (
+    MAX_FOLLOW_DEPTH,
     NO_TARGETS,
     ConfigurationIndex,
     Targets,
@@ -83,7 +85,6 @@ __all__ = [
 # not say (a dynamic block, or no configuration entry): a list of objects under the name.
 NESTED_BLOCK_TYPES = frozenset(
     {
-        "attribute",  # aws_dynamodb_table (kept for completeness of the table's shape)
         "cors",  # aws_lambda_function_url
         "dead_letter_config",  # aws_lambda_function, aws_cloudwatch_event_target
         "default_cache_behavior",  # aws_cloudfront_distribution
@@ -108,7 +109,7 @@ NESTED_BLOCK_TYPES = frozenset(
     }
 )
 
-# Attributes whose unknown JSON string still has a certain link: name -> the policy key.
+# An unknown ``redrive_policy`` keeps its DLQ link under this key (SQS and SNS alike).
 _REDRIVE_KEY = "deadLetterTargetArn"
 _SQS_REDRIVE = frozenset({"aws_sqs_queue", "aws_sqs_queue_redrive_policy"})
 _MAX_PROBLEMS = 10
@@ -116,7 +117,8 @@ _MAX_PROBLEMS = 10
 
 def looks_like_plan(text: str) -> bool:
     """Cheap pre-check for discovery: a JSON object naming both plan keys."""
-    return text.lstrip()[:1] == "{" and '"planned_values"' in text and '"format_version"' in text
+    start = text[:256].lstrip()[:1]  # no copy of a large file
+    return start == "{" and '"planned_values"' in text and '"format_version"' in text
 
 
 def is_plan(root: Any) -> bool:
@@ -142,16 +144,10 @@ def load_plan(text: str, display_path: str, directory: str) -> Configuration:
     configuration = Configuration(directory=directory, files=[display_path])
     configuration.sources[display_path] = text
     try:
-        document = load_json(text)
-    except ParseError as error:
-        location = Location(display_path, error.line, error.column, error.line, error.column + 1)
-        configuration.problems.append(Problem(location, error.message))
+        root = json.loads(text)
+    except (ValueError, RecursionError):
+        configuration.problems.append(_syntax_problem(text, display_path))
         return configuration
-    for duplicate in document.problems:
-        configuration.problems.append(
-            Problem(Location(display_path, *duplicate.pos), duplicate.message)
-        )
-    root = document.root
     if not is_plan(root):
         configuration.problems.append(
             Problem(
@@ -161,162 +157,179 @@ def load_plan(text: str, display_path: str, directory: str) -> Configuration:
             )
         )
         return configuration
-    _PlanReader(root, display_path, configuration).read()
+    _PlanReader(root, PlanText(text), display_path, configuration).read()
     return configuration
 
 
+def _syntax_problem(text: str, display_path: str) -> Problem:
+    """The positioned loader's message and position for text ``json`` rejected."""
+    from invokelint.frontends.loader import ParseError, load_json
+
+    try:
+        load_json(text)
+    except ParseError as error:
+        line, column = error.line, error.column
+        return Problem(Location(display_path, line, column, line, column + 1), error.message)
+    return Problem(Location(display_path, 1, 1, 1, 2), "invalid JSON")
+
+
+Path = tuple[Any, ...]  # keys and indexes from the document root
+
+
 class _PlanReader:
-    def __init__(self, root: Map, path: str, configuration: Configuration) -> None:
+    """Walks the parsed plan (plain ``json`` values); positions come from ``PlanText``."""
+
+    def __init__(self, root: dict, text: PlanText, path: str, out: Configuration) -> None:
         self.root = root
+        self.text = text
         self.path = path
-        self.out = configuration
+        self.out = out
         self.config = ConfigurationIndex(root.get("configuration"))
-        self.changes: dict[str, Map] = {}  # instance address -> resource_changes[].change
-        self.values: dict[str, list[Map]] = {}  # key-less address -> instances' values
+        self.changes: dict[str, dict] = {}  # instance address -> resource_changes[].change
+        self.values: dict[str, list[dict]] = {}  # key-less address -> instances' values
         self.modules: set[str] = set()
+        self.positioned_config: dict[int, Map | None] = {}
+        self.config_of: dict[int, dict] = {}  # id(expressions) -> its resource configuration
 
     # -- shapes and positions
 
     def location(self, pos: Pos) -> Location:
         return Location(self.path, *pos)
 
-    def expect(self, value: Any, kind: type, pos: Pos, where: str) -> bool:
+    def expect(self, value: Any, kind: type, path: Path) -> bool:
         """Is ``value`` of ``kind``? If not, say so once, where it is."""
-        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        if isinstance(value, kind) and not isinstance(value, bool):
             return True
         if value is not None and len(self.out.problems) < _MAX_PROBLEMS:
-            wanted = {Map: "an object", Seq: "an array", str: "a string"}.get(kind, kind.__name__)
+            wanted = {dict: "an object", list: "an array", str: "a string"}[kind]
+            where = _dotted(path)
             self.out.problems.append(
                 Problem(
-                    self.location(pos),
+                    self.location(self.text.at_path(path)[1]),
                     f"malformed plan: {where} should be {wanted}, found {_json_type(value)}",
                 )
             )
         return False
 
+    def positioned(self, plain: dict, path: Path) -> Map:
+        """The object at ``path`` with positions: found by address, else the slow way."""
+        found = self.text.locate(plain)
+        if found is None:
+            found, _ = self.text.at_path(path)
+        return found if isinstance(found, Map) else Map()
+
     # -- reading
 
     def read(self) -> None:
         self._index_changes()
-        instances: list[tuple[Map, str]] = []  # (resource object, where in the plan)
+        instances: list[tuple[dict, Path]] = []  # (resource object, where in the plan)
         planned = self.root.get("planned_values")
-        if self.expect(planned, Map, self.root.value_position("planned_values"), "planned_values"):
+        if self.expect(planned, dict, ("planned_values",)):
             root_module = planned.get("root_module")
-            if self.expect(root_module, Map, planned.value_position("root_module"), "root_module"):
-                self._collect(root_module, "planned_values.root_module", instances, 0, False)
+            at = ("planned_values", "root_module")
+            if self.expect(root_module, dict, at):
+                self._collect(root_module, at, instances, 0, False)
         self._collect_read_data(instances)
         for resource, _ in instances:
-            address = resource["address"]
             values = resource.get("values")
-            if isinstance(values, Map):
-                self.values.setdefault(strip_instance_keys(address), []).append(values)
-        for resource, where in instances:
-            block = self._resource_block(resource, where)
-            if block is not None:
-                self.out.blocks.append(block)
-        for prefix, (calls, name) in self.config.call_entries.items():
-            self.out.module_calls[prefix] = self.location(calls.key_position(name))
+            if isinstance(values, dict):
+                self.values.setdefault(strip_instance_keys(resource["address"]), []).append(values)
+        for resource, at in instances:
+            self.out.blocks.append(self._resource_block(self.positioned(resource, at), resource))
+        for prefix, name in self.config.call_names.items():
+            self.out.module_calls[prefix] = self.location(self.text.call_position(name))
         self.out.statistics.update(
             {"plan files": 1, "resources": len(self.out.blocks), "modules": len(self.modules)}
         )
 
     def _index_changes(self) -> None:
         changes = self.root.get("resource_changes")
-        if not self.expect(
-            changes, Seq, self.root.value_position("resource_changes"), "resource_changes"
-        ):
+        if not self.expect(changes, list, ("resource_changes",)):
             return
         for i, change in enumerate(changes):
-            where = f"resource_changes[{i}]"
-            if not self.expect(change, Map, changes.item_position(i), where):
+            at = ("resource_changes", i)
+            if not self.expect(change, dict, at):
                 continue
             address, body = change.get("address"), change.get("change")
-            if self.expect(
-                address, str, change.value_position("address"), f"{where}.address"
-            ) and self.expect(body, Map, change.value_position("change"), f"{where}.change"):
+            if self.expect(address, str, (*at, "address")) and self.expect(
+                body, dict, (*at, "change")
+            ):
                 self.changes[address] = body
 
     def _collect(
-        self, module: Map, where: str, out: list[tuple[Map, str]], depth: int, data_only: bool
+        self, module: dict, at: Path, out: list[tuple[dict, Path]], depth: int, data_only: bool
     ) -> None:
         """Resources of a module and its child modules, depth first, in plan order."""
         resources = module.get("resources")
-        if resources is not None and self.expect(
-            resources, Seq, module.value_position("resources"), f"{where}.resources"
-        ):
+        if resources is not None and self.expect(resources, list, (*at, "resources")):
             for i, resource in enumerate(resources):
-                at = f"{where}.resources[{i}]"
-                if not self.expect(resource, Map, resources.item_position(i), at):
+                where = (*at, "resources", i)
+                if not self.expect(resource, dict, where):
                     continue
                 if data_only and resource.get("mode") != "data":
                     continue  # prior state: only data sources read during planning
-                if self._well_formed(resource, at):
-                    out.append((resource, at))
+                if self._well_formed(resource, where):
+                    out.append((resource, where))
         children = module.get("child_modules")
-        if children is None or not self.expect(
-            children, Seq, module.value_position("child_modules"), f"{where}.child_modules"
-        ):
+        if children is None or not self.expect(children, list, (*at, "child_modules")):
             return
         for i, child in enumerate(children):
-            at = f"{where}.child_modules[{i}]"
-            if self.expect(child, Map, children.item_position(i), at) and depth < 64:
+            where = (*at, "child_modules", i)
+            if self.expect(child, dict, where) and depth < MAX_FOLLOW_DEPTH:
                 address = child.get("address")
                 if not data_only and isinstance(address, str):
                     self.modules.add(address)
-                self._collect(child, at, out, depth + 1, data_only)
+                self._collect(child, where, out, depth + 1, data_only)
 
-    def _collect_read_data(self, instances: list[tuple[Map, str]]) -> None:
+    def _collect_read_data(self, instances: list[tuple[dict, Path]]) -> None:
         """Data sources read while planning are in ``prior_state``, not ``planned_values``."""
         prior = self.root.get("prior_state")
-        values = prior.get("values") if isinstance(prior, Map) else None
-        root_module = values.get("root_module") if isinstance(values, Map) else None
-        if not isinstance(root_module, Map):
+        values = prior.get("values") if isinstance(prior, dict) else None
+        root_module = values.get("root_module") if isinstance(values, dict) else None
+        if not isinstance(root_module, dict):
             return
         seen = {resource["address"] for resource, _ in instances}
-        found: list[tuple[Map, str]] = []
-        self._collect(root_module, "prior_state.values.root_module", found, 0, True)
+        found: list[tuple[dict, Path]] = []
+        self._collect(root_module, ("prior_state", "values", "root_module"), found, 0, True)
         instances.extend(item for item in found if item[0]["address"] not in seen)
 
-    def _well_formed(self, resource: Map, where: str) -> bool:
+    def _well_formed(self, resource: dict, at: Path) -> bool:
         for key in ("address", "type", "name"):
-            if not self.expect(
-                resource.get(key), str, resource.value_position(key), f"{where}.{key}"
-            ):
-                if resource.get(key) is None and len(self.out.problems) < _MAX_PROBLEMS:
-                    self.out.problems.append(
-                        Problem(
-                            self.location(resource.pos), f"malformed plan: {where} has no {key}"
-                        )
-                    )
+            if resource.get(key) is None:
+                if len(self.out.problems) < _MAX_PROBLEMS:
+                    pos = self.text.at_path(at)[1]
+                    message = f"malformed plan: {_dotted(at)} has no {key}"
+                    self.out.problems.append(Problem(self.location(pos), message))
+                return False
+            if not self.expect(resource.get(key), str, (*at, key)):
                 return False
         values = resource.get("values")
-        return values is None or self.expect(
-            values, Map, resource.value_position("values"), f"{where}.values"
-        )
+        return values is None or self.expect(values, dict, (*at, "values"))
 
-    def _resource_block(self, resource: Map, where: str) -> Block | None:
-        address: str = resource["address"]
-        kind: str = resource["type"]
-        mode = "data" if resource.get("mode") == "data" else "managed"
+    def _resource_block(self, resource: Map, plain: dict) -> Block:
+        address: str = plain["address"]
+        kind: str = plain["type"]
+        name: str = plain["name"]
+        mode = "data" if plain.get("mode") == "data" else "managed"
         base = strip_instance_keys(address)
-        local = (
-            f"data.{kind}.{resource['name']}" if mode == "data" else f"{kind}.{resource['name']}"
-        )
+        local = f"data.{kind}.{name}" if mode == "data" else f"{kind}.{name}"
         prefix = base[: -len(local) - 1] if base.endswith("." + local) else ""
+        expressions: dict | None = None
         config = self.config.resource(prefix, local)
-        expressions: Map | None = None
         if config is not None and mode == "managed":
             written = config.get("expressions")
-            expressions = written if isinstance(written, Map) else Map()
+            expressions = written if isinstance(written, dict) else {}
+            self.config_of[id(expressions)] = config
         change = self.changes.get(address)
         unknown = change.get("after_unknown") if change is not None else None
         values = resource.get("values")
-        start = resource.key_position("address")
         end = resource.pos
         block = Block(
             type=kind,
-            labels=(kind, resource["name"]),
-            location=self.location(resource.entry_position("address")),
+            labels=(kind, name),
+            location=self.location(
+                resource.entry_position("address") if "address" in resource.key_pos else end
+            ),
             address=address,
             mode=mode,
             module=prefix,
@@ -324,59 +337,66 @@ class _PlanReader:
             end=self.location((end[2], max(end[3] - 1, 1), end[2], end[3])),
             expanded="literal" if base != address else "single",
         )
-        if start == resource.pos:  # no address key position: point at the object
-            block.location = self.location(resource.pos)
         self._fill(
             block,
-            values if isinstance(values, Map) else Map(resource.pos),
+            values if isinstance(values, dict) else {},
             expressions,
-            unknown if isinstance(unknown, Map) else None,
+            unknown if isinstance(unknown, dict) else None,
             prefix,
-            config,
         )
         return block
+
+    def _expression_position(self, expressions: dict, name: str, default: Pos) -> Pos:
+        """Where a resource's configuration writes ``name`` (found only when asked)."""
+        config = self.config_of.get(id(expressions))
+        if config is None:
+            return default
+        key = id(config)
+        if key not in self.positioned_config:
+            self.positioned_config[key] = self.text.locate(config)
+        positioned = self.positioned_config[key]
+        return _entry(positioned.get("expressions") if positioned else None, name, default)
 
     # -- attributes and nested blocks
 
     def _fill(
         self,
         block: Block,
-        values: Map,
-        expressions: Map | None,
-        unknown: Map | None,
+        values: dict,
+        expressions: dict | None,
+        unknown: dict | None,
         prefix: str,
-        config: Map | None,
     ) -> None:
         """Attributes and nested blocks of ``block`` from one object of ``values``."""
-        for name, raw in values.items():
-            if not isinstance(name, str):
-                continue
-            expression = expressions.get(name) if expressions is not None else None
+        for name in values:
+            plain = dict.get(values, name)  # positions are found only for what is kept
+            expression = dict.get(expressions, name) if expressions is not None else None
             marker = unknown.get(name) if unknown is not None else None
             if marker is True:
                 continue  # unknown after apply, whatever ``values`` says: read below
-            if self._is_block(name, raw, expression):
-                self._nested(block, name, raw, values, expression, marker, prefix, config)
+            if self._is_block(name, plain, expression):
+                if plain:
+                    self._nested(block, name, values[name], values, expression, marker, prefix)
                 continue
             if expressions is not None and name not in expressions:
                 continue  # filled in by the provider, not written
-            if raw is None and expressions is None:
+            if plain is None and expressions is None:
                 continue
-            pos = values.entry_position(name)
-            block.attributes[name] = self._known(raw, pos, marker, expression, prefix)
+            pos = _entry(values, name, _pos(block.location))
+            block.attributes[name] = self._known(values[name], pos, marker, expression, prefix)
         if unknown is None:
             return
         for name, marker in unknown.items():
-            if marker is not True or not isinstance(name, str):
+            if marker is not True:
                 continue
-            expression = expressions.get(name) if expressions is not None else None
+            expression = dict.get(expressions, name) if expressions is not None else None
             if isinstance(expression, list) or (expression is None and name in NESTED_BLOCK_TYPES):
-                block.blocks.append(self._dynamic(block, name, unknown))
+                block.blocks.append(self._dynamic(block, name))
             elif expression is not None:
-                block.attributes[name] = self._unknown(block, name, expressions, prefix, unknown)
+                block.attributes[name] = self._unknown(block, name, expressions, prefix)
             elif expressions is None and block.mode == "nested":
                 # a block from a dynamic block: nothing says what is written, keep it all
-                block.attributes[name] = Value(UNKNOWN, self.location(unknown.entry_position(name)))
+                block.attributes[name] = Value(UNKNOWN, block.location)
 
     @staticmethod
     def _is_block(name: str, raw: Any, expression: Any) -> bool:
@@ -386,28 +406,27 @@ class _PlanReader:
             return True
         if expression is not None:
             return False
-        return name in NESTED_BLOCK_TYPES and all(isinstance(item, Map) for item in raw)
+        return name in NESTED_BLOCK_TYPES and all(isinstance(item, dict) for item in raw)
 
     def _nested(
         self,
         parent: Block,
         name: str,
-        raw: Seq,
-        values: Map,
+        raw: list,
+        values: dict,
         expression: Any,
         marker: Any,
         prefix: str,
-        config: Map | None,
     ) -> None:
-        items = [item for item in raw if isinstance(item, Map)]
+        items = [item for item in raw if isinstance(item, dict)]
         written = expression if isinstance(expression, list) else None
         markers = marker if isinstance(marker, list) else []
         pairs = _pair(items, written or [])
-        key = values.key_position(name)
+        key = _entry(values, name, _pos(parent.location))
         for index, item in enumerate(raw):
-            if not isinstance(item, Map):
+            if not isinstance(item, dict):
                 continue
-            pos = raw.item_position(index)
+            pos = raw.item_position(index) if isinstance(raw, Seq) else key
             first = key if index == 0 else pos
             nested = Block(
                 type=name,
@@ -425,19 +444,18 @@ class _PlanReader:
             self._fill(
                 nested,
                 item,
-                item_expression if isinstance(item_expression, Map) else None,
-                item_marker if isinstance(item_marker, Map) else None,
+                item_expression,
+                item_marker if isinstance(item_marker, dict) else None,
                 prefix,
-                config,
             )
             parent.blocks.append(nested)
 
-    def _dynamic(self, parent: Block, name: str, unknown: Map) -> Block:
+    def _dynamic(self, parent: Block, name: str) -> Block:
         """A nested block list unknown at plan time: one block, presence uncertain."""
         return Block(
             type=name,
             labels=(),
-            location=self.location(unknown.entry_position(name)),
+            location=parent.location,
             mode="nested",
             module=parent.module,
             module_path=parent.module_path,
@@ -457,10 +475,10 @@ class _PlanReader:
         """A JSON value as ``Value``s, with unknown parts where ``after_unknown`` says."""
         if marker is True:
             return Value(UNKNOWN, self.location(pos))
-        if isinstance(raw, Map):
+        if isinstance(raw, dict):
             markers = marker if isinstance(marker, dict) else {}
             entries = {
-                str(key): self._plain(item, raw.entry_position(key), markers.get(key))
+                str(key): self._plain(item, _entry(raw, key, pos), markers.get(key))
                 for key, item in raw.items()
             }
             for key, item_marker in markers.items():
@@ -521,14 +539,10 @@ class _PlanReader:
                     known.setdefault(value, Ref(address, attribute))
         return known
 
-    def _unknown(
-        self, block: Block, name: str, expressions: Map | None, prefix: str, near: Map
-    ) -> Value:
+    def _unknown(self, block: Block, name: str, expressions: dict, prefix: str) -> Value:
         """An attribute known only after apply: a Ref when its expression reads one attribute."""
-        written = expressions is not None and name in expressions
-        pos = expressions.entry_position(name) if written else near.entry_position(name)
-        location = self.location(pos)
-        expression = expressions.get(name) if expressions is not None else None
+        location = self.location(self._expression_position(expressions, name, _pos(block.location)))
+        expression = dict.get(expressions, name)
         targets = self.config.targets(prefix, expression) if expression is not None else NO_TARGETS
         if name == "redrive_policy":
             return self._redrive_stub(block, targets, location)
@@ -549,14 +563,14 @@ class _PlanReader:
         return Value(policy, location)
 
 
-def _pair(items: list[Map], expressions: list[Any]) -> dict[int, Map]:
+def _pair(items: list[dict], expressions: list[Any]) -> dict[int, dict]:
     """Nested block objects -> their written expressions: equal constants first, then order.
 
     Blocks in a set (``filter``) come back sorted by the provider, not as written.
     """
-    free = [e for e in expressions if isinstance(e, Map)]
-    pairs: dict[int, Map] = {}
-    unpaired: list[Map] = []
+    free = [e for e in expressions if isinstance(e, dict)]
+    pairs: dict[int, dict] = {}
+    unpaired: list[dict] = []
     for item in items:
         match = next((e for e in free if _constants_agree(item, e)), None)
         if match is None:
@@ -569,16 +583,35 @@ def _pair(items: list[Map], expressions: list[Any]) -> dict[int, Map]:
     return pairs
 
 
-def _constants_agree(item: Map, expression: Map) -> bool:
+def _constants_agree(item: dict, expression: dict) -> bool:
     """Every constant written in ``expression`` equals the planned value, and one exists."""
     agreed = False
     for name, written in expression.items():
-        if not isinstance(written, Map) or "constant_value" not in written:
+        if not isinstance(written, dict) or "constant_value" not in written:
             continue
         if item.get(name) != written["constant_value"]:
             return False
         agreed = True
     return agreed
+
+
+def _entry(container: Any, key: Any, default: Pos) -> Pos:
+    """Where ``"key": value`` is written, if ``container`` knows; else ``default``."""
+    if isinstance(container, Map) and key in container.key_pos:
+        return container.entry_position(key)
+    return default
+
+
+def _pos(location: Location) -> Pos:
+    return (location.line, location.column, location.end_line, location.end_column)
+
+
+def _dotted(path: Path) -> str:
+    """A path as the plan would be read: ``planned_values.root_module.resources[3]``."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else str(step)
+    return text
 
 
 def _json_type(value: Any) -> str:

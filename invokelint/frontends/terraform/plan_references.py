@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from invokelint.frontends.positioned import Map
-
 # A reference can only lead so far: module nesting and output chains are bounded.
 MAX_FOLLOW_DEPTH = 32
 
@@ -76,8 +74,8 @@ class ModuleConfig:
 
     prefix: str  # "" for the root, "module.a.module.b" otherwise (no instance keys)
     path: str  # folder relative to the root module (path.module), best effort
-    resources: dict[str, Map] = field(default_factory=dict)  # "aws_sqs_queue.q" -> config
-    calls: dict[str, Map] = field(default_factory=dict)  # call name -> module_call object
+    resources: dict[str, dict] = field(default_factory=dict)  # "aws_sqs_queue.q" -> config
+    calls: dict[str, dict] = field(default_factory=dict)  # call name -> module_call object
     outputs: dict[str, Any] = field(default_factory=dict)
     parent: ModuleConfig | None = None
     name: str = ""  # the call name in the parent
@@ -88,16 +86,16 @@ class ConfigurationIndex:
 
     def __init__(self, configuration: Any) -> None:
         self.modules: dict[str, ModuleConfig] = {}
-        self.call_entries: dict[str, tuple[Map, str]] = {}  # "module.a" -> (calls map, name)
+        self.call_names: dict[str, str] = {}  # "module.a.module.b" -> "b"
         self._cache: dict[tuple[str, tuple[str, ...]], Targets] = {}
-        root = configuration.get("root_module") if isinstance(configuration, Map) else None
-        self.present = isinstance(root, Map)
-        if isinstance(root, Map):
+        root = configuration.get("root_module") if isinstance(configuration, dict) else None
+        self.present = isinstance(root, dict)
+        if isinstance(root, dict):
             self._add(root, "", ".", None, "", 0)
 
     def _add(
         self,
-        module: Map,
+        module: dict,
         prefix: str,
         path: str,
         parent: ModuleConfig | None,
@@ -108,27 +106,27 @@ class ConfigurationIndex:
         self.modules[prefix] = config
         resources = module.get("resources")
         for resource in resources if isinstance(resources, list) else ():
-            address = resource.get("address") if isinstance(resource, Map) else None
+            address = resource.get("address") if isinstance(resource, dict) else None
             if isinstance(address, str):
                 config.resources[address] = resource
         outputs = module.get("outputs")
-        if isinstance(outputs, Map):
+        if isinstance(outputs, dict):
             config.outputs = outputs
         calls = module.get("module_calls")
-        if not isinstance(calls, Map) or depth >= MAX_FOLLOW_DEPTH:
+        if not isinstance(calls, dict) or depth >= MAX_FOLLOW_DEPTH:
             return
         for call_name, call in calls.items():
-            if not isinstance(call, Map) or not isinstance(call_name, str):
+            if not isinstance(call, dict) or not isinstance(call_name, str):
                 continue
             config.calls[call_name] = call
             child_prefix = f"{prefix}.module.{call_name}" if prefix else f"module.{call_name}"
-            self.call_entries[child_prefix] = (calls, call_name)
+            self.call_names[child_prefix] = call_name
             child = call.get("module")
-            if isinstance(child, Map):
+            if isinstance(child, dict):
                 child_path = _module_path(path, call.get("source"), child_prefix)
                 self._add(child, child_prefix, child_path, config, call_name, depth + 1)
 
-    def resource(self, prefix: str, local_address: str) -> Map | None:
+    def resource(self, prefix: str, local_address: str) -> dict | None:
         module = self.modules.get(prefix)
         return module.resources.get(local_address) if module is not None else None
 
@@ -138,7 +136,7 @@ class ConfigurationIndex:
 
     def targets(self, prefix: str, expression: Any) -> Targets:
         """What an attribute expression (``{"references": [...]}``) refers to."""
-        references = expression.get("references") if isinstance(expression, Map) else None
+        references = expression.get("references") if isinstance(expression, dict) else None
         if not isinstance(references, list) or not references:
             return NO_TARGETS
         key = (prefix, tuple(r for r in references if isinstance(r, str)))
@@ -196,8 +194,8 @@ class ConfigurationIndex:
             return False
         call = module.parent.calls.get(module.name)
         expressions = call.get("expressions") if call is not None else None
-        argument = expressions.get(names[1]) if isinstance(expressions, Map) else None
-        references = argument.get("references") if isinstance(argument, Map) else None
+        argument = expressions.get(names[1]) if isinstance(expressions, dict) else None
+        references = argument.get("references") if isinstance(argument, dict) else None
         if not isinstance(references, list):
             return False  # a constant or the variable's default: no link
         strings = tuple(r for r in references if isinstance(r, str))
@@ -211,8 +209,8 @@ class ConfigurationIndex:
         child_prefix = f"{prefix}.module.{names[1]}" if prefix else f"module.{names[1]}"
         child = self.modules.get(child_prefix)
         output = child.outputs.get(names[2]) if child is not None else None
-        expression = output.get("expression") if isinstance(output, Map) else None
-        references = expression.get("references") if isinstance(expression, Map) else None
+        expression = output.get("expression") if isinstance(output, dict) else None
+        references = expression.get("references") if isinstance(expression, dict) else None
         if child is None:
             return True  # a module the configuration does not describe
         if not isinstance(references, list):
