@@ -112,47 +112,58 @@ class PlanText:
 
     def object_at(self, start: int) -> LazyMap | None:
         """The object starting at ``start``, its entries positioned, their values plain."""
-        text, skip = self.text, _WHITESPACE.match
-        found = LazyMap(self)
-        try:
-            if text[start] != "{":
-                return None
-            i = skip(text, start + 1).end()
-            while text[i] != "}":
-                key, after_key = _scan_string(text, i + 1)
-                value_start = skip(text, skip(text, after_key).end() + 1).end()
-                value, value_end = _decode(text, value_start)
-                dict.__setitem__(found, key, value)
-                dict.__setitem__(found.key_pos, key, (i, after_key))
-                dict.__setitem__(found.val_pos, key, (value_start, value_end))
-                found.starts[key] = value_start
-                i = skip(text, value_end).end()
-                if text[i] == ",":
-                    i = skip(text, i + 1).end()
-        except (ValueError, IndexError):
+        scanned = self._scan(start, "{", "}")
+        if scanned is None:
             return None
-        found.pos = self.pos(start, i + 1)
+        entries, end = scanned
+        found = LazyMap(self)
+        for key_start, key_end, key, value_start, value_end, value in entries:
+            dict.__setitem__(found, key, value)
+            dict.__setitem__(found.key_pos, key, (key_start, key_end))
+            dict.__setitem__(found.val_pos, key, (value_start, value_end))
+            found.starts[key] = value_start
+        found.pos = self.pos(start, end)
         return found
 
     def array_at(self, start: int) -> LazySeq | None:
-        text, skip = self.text, _WHITESPACE.match
+        scanned = self._scan(start, "[", "]")
+        if scanned is None:
+            return None
+        entries, end = scanned
         found = LazySeq(self)
+        for _, _, _, value_start, value_end, value in entries:
+            list.append(found, value)
+            found.offsets.append((value_start, value_end))
+            found.starts.append(value_start)
+        found.pos = self.pos(start, end)
+        return found
+
+    def _scan(self, start: int, opening: str, closing: str) -> tuple[list[tuple], int] | None:
+        """The entries of the object or array at ``start``, with offsets, and its end.
+
+        An entry is (key start, key end, key, value start, value end, value); an array's
+        have no key. Values come from ``json``'s scanner, one level at a time.
+        """
+        text, skip = self.text, _WHITESPACE.match
+        entries: list[tuple] = []
         try:
-            if text[start] != "[":
+            if text[start] != opening:
                 return None
             i = skip(text, start + 1).end()
-            while text[i] != "]":
+            while text[i] != closing:
+                key_start = key_end = i
+                key = None
+                if opening == "{":
+                    key, key_end = _scan_string(text, i + 1)
+                    i = skip(text, skip(text, key_end).end() + 1).end()  # past the ":"
                 value, value_end = _decode(text, i)
-                list.append(found, value)
-                found.offsets.append((i, value_end))
-                found.starts.append(i)
+                entries.append((key_start, key_end, key, i, value_end, value))
                 i = skip(text, value_end).end()
                 if text[i] == ",":
                     i = skip(text, i + 1).end()
         except (ValueError, IndexError):
             return None
-        found.pos = self.pos(start, i + 1)
-        return found
+        return entries, i + 1
 
     def positioned(self, value: Any, start: int) -> Any:
         """A container value at ``start`` with its entries positioned; a scalar as it is."""
