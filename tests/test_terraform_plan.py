@@ -525,6 +525,17 @@ def test_wrong_types_anywhere_never_raise():
     assert loads > 500
 
 
+def test_deeply_nested_values_never_raise():
+    plan = _plan_with_existing_queue()
+    deep: object = "bottom"
+    for _ in range(900):
+        deep = [deep]
+    plan["planned_values"]["root_module"]["resources"][0]["values"]["name"] = deep
+    result = load_dict(plan)
+    (problem,) = result.problems
+    assert problem.message == "plan nests values deeper than 128 levels"
+
+
 @pytest.mark.parametrize(
     ("path", "wrong", "expected"),
     [

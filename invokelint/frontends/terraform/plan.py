@@ -69,6 +69,7 @@ from invokelint.frontends.terraform.plan_references import (
     strip_instance_keys,
 )
 from invokelint.frontends.terraform.plan_sources import attach_source_locations
+from invokelint.limits import MAX_NESTING
 from invokelint.model import UNKNOWN, Location
 
 __all__ = [
@@ -157,7 +158,12 @@ def load_plan(text: str, display_path: str, directory: str) -> Configuration:
             )
         )
         return configuration
-    _PlanReader(root, PlanText(text), display_path, configuration).read()
+    try:
+        _PlanReader(root, PlanText(text), display_path, configuration).read()
+    except RecursionError:  # json nests deeper than Python recurses: say so, never raise
+        location = Location(display_path, 1, 1, 1, 2)
+        message = f"plan nests values deeper than {MAX_NESTING} levels"
+        configuration.problems.append(Problem(location, message))
     return configuration
 
 
@@ -469,16 +475,16 @@ class _PlanReader:
             linked = self._linked_string(raw, pos, targets)
             if linked is not None:
                 return linked
-        return self._plain(raw, pos, marker)
+        return self._plain(raw, pos, marker, 0)
 
-    def _plain(self, raw: Any, pos: Pos, marker: Any) -> Value:
+    def _plain(self, raw: Any, pos: Pos, marker: Any, depth: int) -> Value:
         """A JSON value as ``Value``s, with unknown parts where ``after_unknown`` says."""
-        if marker is True:
+        if marker is True or depth > MAX_NESTING:  # deeper than any real value: unknown
             return Value(UNKNOWN, self.location(pos))
         if isinstance(raw, dict):
             markers = marker if isinstance(marker, dict) else {}
             entries = {
-                str(key): self._plain(item, _entry(raw, key, pos), markers.get(key))
+                str(key): self._plain(item, _entry(raw, key, pos), markers.get(key), depth + 1)
                 for key, item in raw.items()
             }
             for key, item_marker in markers.items():
@@ -492,6 +498,7 @@ class _PlanReader:
                     item,
                     raw.item_position(i) if isinstance(raw, Seq) else pos,
                     markers[i] if i < len(markers) else None,
+                    depth + 1,
                 )
                 for i, item in enumerate(raw)
             ]
@@ -514,17 +521,19 @@ class _PlanReader:
         location = self.location(pos)
         found = [False]
 
-        def wrap(item: Any) -> Value:
+        def wrap(item: Any, depth: int) -> Value:
+            if depth > MAX_NESTING:
+                return Value(UNKNOWN, location)
             if isinstance(item, str) and item in known:
                 found[0] = True
                 return Value(known[item], location)
             if isinstance(item, dict):
-                return Value({str(k): wrap(v) for k, v in item.items()}, location)
+                return Value({str(k): wrap(v, depth + 1) for k, v in item.items()}, location)
             if isinstance(item, list):
-                return Value([wrap(v) for v in item], location)
+                return Value([wrap(v, depth + 1) for v in item], location)
             return Value(item, location)
 
-        linked = wrap(document)
+        linked = wrap(document, 0)
         return linked if found[0] else None
 
     def _known_targets(self, targets: Targets) -> dict[str, Ref]:
