@@ -195,18 +195,19 @@ class _PlanReader:
         self.values: dict[str, list[dict]] = {}  # key-less address -> instances' values
         self.modules: set[str] = set()
         self.positioned_config: dict[int, Map | None] = {}
-        self.config_of: dict[int, dict] = {}  # id(expressions) -> its resource configuration
+        # id(expressions) -> (expressions, its resource's configuration)
+        self.config_of: dict[int, tuple[dict, dict]] = {}
 
     # -- shapes and positions
 
     def location(self, pos: Pos) -> Location:
         return Location(self.path, *pos)
 
-    def expect(self, value: Any, kind: type, path: Path) -> bool:
-        """Is ``value`` of ``kind``? If not, say so once, where it is."""
+    def expect(self, value: Any, kind: type, path: Path, required: bool = False) -> bool:
+        """Is ``value`` of ``kind``? If not, say so once, where it is (null is absent)."""
         if isinstance(value, kind) and not isinstance(value, bool):
             return True
-        if value is not None and len(self.out.problems) < _MAX_PROBLEMS:
+        if (value is not None or required) and len(self.out.problems) < _MAX_PROBLEMS:
             wanted = {dict: "an object", list: "an array", str: "a string"}[kind]
             where = _dotted(path)
             self.out.problems.append(
@@ -230,12 +231,13 @@ class _PlanReader:
         self._index_changes()
         instances: list[tuple[dict, Path]] = []  # (resource object, where in the plan)
         planned = self.root.get("planned_values")
-        if self.expect(planned, dict, ("planned_values",)):
+        if self.expect(planned, dict, ("planned_values",), required=True):
             root_module = planned.get("root_module")
             at = ("planned_values", "root_module")
-            if self.expect(root_module, dict, at):
+            if self.expect(root_module, dict, at, required=True):
                 self._collect(root_module, at, instances, 0, False)
         self._collect_read_data(instances)
+        instances = self._unique(instances)
         for resource, _ in instances:
             values = resource.get("values")
             if isinstance(values, dict):
@@ -247,6 +249,20 @@ class _PlanReader:
         self.out.statistics.update(
             {"plan files": 1, "resources": len(self.out.blocks), "modules": len(self.modules)}
         )
+
+    def _unique(self, instances: list[tuple[dict, Path]]) -> list[tuple[dict, Path]]:
+        """One block per address: a repeated address is malformed; the first one counts."""
+        seen: set[str] = set()
+        unique = []
+        for resource, at in instances:
+            if resource["address"] not in seen:
+                seen.add(resource["address"])
+                unique.append((resource, at))
+            elif len(self.out.problems) < _MAX_PROBLEMS:
+                pos = self.text.at_path((*at, "address"))[1]
+                message = f"malformed plan: address {resource['address']} appears twice"
+                self.out.problems.append(Problem(self.location(pos), message))
+        return unique
 
     def _index_changes(self) -> None:
         changes = self.root.get("resource_changes")
@@ -325,7 +341,7 @@ class _PlanReader:
         if config is not None and mode == "managed":
             written = config.get("expressions")
             expressions = written if isinstance(written, dict) else {}
-            self.config_of[id(expressions)] = config
+            self.config_of[id(expressions)] = (expressions, config)
         change = self.changes.get(address)
         unknown = change.get("after_unknown") if change is not None else None
         values = resource.get("values")
@@ -354,9 +370,10 @@ class _PlanReader:
 
     def _expression_position(self, expressions: dict, name: str, default: Pos) -> Pos:
         """Where a resource's configuration writes ``name`` (found only when asked)."""
-        config = self.config_of.get(id(expressions))
-        if config is None:
+        written = self.config_of.get(id(expressions))
+        if written is None:
             return default
+        config = written[1]
         key = id(config)
         if key not in self.positioned_config:
             self.positioned_config[key] = self.text.locate(config)
