@@ -96,12 +96,16 @@ class Linter:
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
+        modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
         for unit in discover(paths, self.config):
             if isinstance(unit, TerraformModule):
                 if unit.directory.resolve() not in planned:
-                    found.extend(self._lint_terraform(unit, overlays, result, comments))
+                    own = LintResult()
+                    found_here, children = self._lint_terraform(unit, overlays, own, comments)
+                    modules.append((unit, own, found_here, children))
             else:
                 found.extend(self._lint_file(unit, overlays, result, comments, planned))
+        found.extend(_root_modules(modules, result))
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
@@ -169,8 +173,9 @@ class Linter:
         overlays: Mapping[Path, str],
         result: LintResult,
         comments: dict[str, dict[int, frozenset[str]]],
-    ) -> list[Diagnostic]:
-        """One Terraform module (with the local modules it calls) into one model."""
+    ) -> tuple[list[Diagnostic], list[str]]:
+        """One Terraform module (with the local modules it calls) into one model; also
+        the folders it read as called modules."""
         from invokelint.frontends.terraform import load_module
 
         configuration = load_module(
@@ -182,7 +187,10 @@ class Linter:
             display_path=self.display_path,
             root=self.code_root(unit.directory / "main.tf"),
         )
-        return self._lint_configuration(configuration, unit.directory, overlays, result, comments)
+        diagnostics = self._lint_configuration(
+            configuration, unit.directory, overlays, result, comments
+        )
+        return diagnostics, configuration.module_folders
 
     def _lint_plan(
         self,
@@ -338,6 +346,26 @@ PARSE_ERROR = "IL001"
 # ``terraform show -json``: both keys near the top of the document.
 _PLAN_KEYS = re.compile(r'"planned_values"\s*:')
 _PLAN_FORMAT = re.compile(r'"format_version"\s*:')
+
+
+def _root_modules(
+    modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]],
+    result: LintResult,
+) -> list[Diagnostic]:
+    """The findings of root modules: a folder that another module of the run calls is
+    linted through that call (with its arguments), not again on its own with its
+    variables unknown; unless the user named its files."""
+    called = {folder for *_, children in modules for folder in children}
+    found: list[Diagnostic] = []
+    for unit, own, diagnostics, _ in modules:
+        if unit.files is None and os.path.realpath(unit.directory) in called:
+            continue
+        result.checked.extend(own.checked)
+        result.failed.extend(own.failed)
+        result.statistics.update(own.statistics)
+        result.models.extend(own.models)
+        found.extend(diagnostics)
+    return found
 
 
 def _files_in(folder: Path) -> list[Path]:

@@ -205,6 +205,8 @@ class Configuration:
     module_calls: dict[str, Location] = field(default_factory=dict)
     opaque_modules: set[str] = field(default_factory=set)
     statistics: dict[str, int] = field(default_factory=dict)  # "modules", "tf files", ...
+    # folders read as called modules (absolute): not linted again as root modules
+    module_folders: list[str] = field(default_factory=list)
 
     def resources(self, resource_type: str | None = None) -> Iterator[Block]:
         """Managed resources, of one type or all."""

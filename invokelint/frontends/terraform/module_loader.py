@@ -61,6 +61,7 @@ def load_module(
     variables: Mapping[str, str] | None = None,
     display_path: Callable[[Path], str] | None = None,
     root: Path | str | None = None,
+    files: Iterable[Path | str] | None = None,
 ) -> Configuration:
     """Read the root module in ``directory`` and the modules it calls; never raises for bad input.
 
@@ -81,11 +82,15 @@ def load_module(
     under a resource is a nested block unless it is a map argument
     (``tfjson.MAP_ARGUMENTS``: ``tags``, ``variables``, ...).
     A file that cannot be read or parsed adds a ``Problem`` and contributes nothing.
+    ``files``, when given, are the only files of the root folder read (the ones a user
+    named); the modules they call are read whole.
     ``statistics`` counts ``modules`` (followed, the root included) and ``tf files``.
     """
     folder = Path(os.path.realpath(directory))
     project = Path(os.path.realpath(root)) if root is not None else folder
     loader = _Loader(folder, project, overlays or {}, display_path or _relative_to_cwd)
+    if files is not None:
+        loader.only = {Path(os.path.realpath(path)) for path in files}
     # Reading allocates hundreds of thousands of small objects that all stay alive, so
     # the cyclic collector would rescan them again and again (a quarter of the time on
     # 1,000 consumers) to find nothing: pause it while reading, as parsers commonly do.
@@ -164,6 +169,7 @@ class _Loader:
         self.read: dict[Path, tuple[str, hcl.Body | None]] = {}
         self.tf_files: set[Path] = set()
         self.installed = self._installed_modules()
+        self.only: set[Path] | None = None  # the root folder's files to read, if not all
 
     # -- the whole run
     def load(self, var_files: list[Path | str], variables: dict[str, str]) -> Configuration:
@@ -185,6 +191,9 @@ class _Loader:
             "modules": len(self.modules) - len(dropped),
             "tf files": len(self.tf_files),
         }
+        self.config.module_folders = sorted(
+            {str(module.folder) for module in self.modules if module.parent is not None}
+        )
         return self.config
 
     # -- files
@@ -266,7 +275,10 @@ class _Loader:
             if name.endswith(".tf.json") and name[:-8] + ".tofu.json" in present:
                 continue
             kept.append(name)
-        return [folder / name for name in kept]
+        paths = [folder / name for name in kept]
+        if self.only is not None and folder == self.folder:
+            paths = [path for path in paths if Path(os.path.realpath(path)) in self.only]
+        return paths
 
     # -- one module
     def _read(
