@@ -1549,3 +1549,13 @@ def test_references_in_a_cycle_resolve_to_unknown():
     )
     assert model.permissions[0].function is UNKNOWN
     assert model.mappings[0].source is UNKNOWN
+
+
+def test_a_resource_that_mentions_a_function_often_marks_it_once():
+    """One place per resource is enough, and keeps the model linear in references."""
+    mentions = {f"K{i}": ref("aws_lambda_function.worker.arn") for i in range(50)}
+    model, config = build(
+        {"aws_lambda_function.worker": worker(), "aws_ssm_parameter.p": {"value": mentions}}
+    )
+    (location,) = model.invocations(model.functions[0]).unknown
+    assert location.line == line_of(config, "K0 =")

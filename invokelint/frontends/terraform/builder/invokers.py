@@ -109,13 +109,15 @@ def _scan_references(
     if "*" in inert:
         return
     own = resolver.function_of(block.address)
+    marked: set[int] = set()  # one place per function and resource is enough to tell
     for name, ref, location in block_references(block):
         if name in inert or name in INERT_ATTRIBUTES:
             continue
         function = resolver.function_of(ref.address)
-        if function is None or function is own:
+        if function is None or function is own or id(function) in marked:
             continue
         if (block.address, id(function)) not in explained:
+            marked.add(id(function))
             model.unknown_invoker(function, location)
 
 
