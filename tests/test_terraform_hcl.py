@@ -193,3 +193,10 @@ def test_tree_sitter_is_imported_only_when_hcl_is_parsed():
         "assert 'tree_sitter' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_comments_inside_parentheses_and_traversals():
+    expression = _value("( # why\n  local.a # which\n).b")
+    assert isinstance(expression, hcl.Traversal)
+    assert expression.source.steps[0].name == "a"
+    assert expression.steps[0].name == "b"

@@ -540,12 +540,12 @@ class _Converter:
                 if node.child_count == 1:
                     node = node.child(0)
                     continue
+                if kind == "expression" or kind == "operation":
+                    return self._sequence(node, node.children, depth)
                 children = _kids(node)
                 if len(children) == 1:
                     node = children[0]
                     continue
-                if kind == "expression" or kind == "operation":
-                    return self._sequence(node, children, depth)
                 node = _named(node)[0]
                 continue
             break
@@ -560,9 +560,17 @@ class _Converter:
         while index < count:
             child = children[index]
             kind = child.type
-            if kind == "(":
-                source = self.expression(children[index + 1], depth + 1)
-                index += 3
+            if kind == "comment":
+                index += 1
+                continue
+            if kind == "(":  # ( expression ): comments may sit on either side
+                index += 1
+                while children[index].type == "comment":
+                    index += 1
+                source = self.expression(children[index], depth + 1)
+                while children[index].type != ")":
+                    index += 1
+                index += 1
                 continue
             if kind in _POSTFIX:
                 if source is None:
