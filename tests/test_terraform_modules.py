@@ -701,3 +701,13 @@ def test_a_module_called_twice_is_read_once(tmp_path):
     assert [p.location.path for p in configuration.problems] == ["m/broken.tf"]
     assert configuration.statistics == {"modules": 3, "tf files": 3}
     assert sorted(configuration.files) == ["m/broken.tf", "m/main.tf", "main.tf"]
+
+
+def test_symbolic_links_out_of_the_project_are_not_read(tmp_path):
+    outside = _write(tmp_path / "outside", {"secret.tf": 'resource "r" "outside" {}\n'})
+    project = _write(tmp_path / "project", {"main.tf": 'resource "r" "inside" {}\n'})
+    (project / "linked.tf").symlink_to(outside / "secret.tf")
+    (project / "terraform.tfvars").symlink_to(outside / "secret.tf")
+    configuration = _load(project)
+    assert list(configuration.by_address()) == ["r.inside"]
+    assert configuration.files == ["main.tf"]

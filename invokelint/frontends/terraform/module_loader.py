@@ -261,6 +261,8 @@ class _Loader:
         present = set(chosen)
         kept = []
         for name in chosen:
+            if not self._inside(folder / name):
+                continue  # a symbolic link out of the project
             if name.endswith(".tf") and name[:-3] + ".tofu" in present:
                 continue
             if name.endswith(".tf.json") and name[:-8] + ".tofu.json" in present:
@@ -383,7 +385,7 @@ class _Loader:
         """Variable values of the root module, later sources winning as in Terraform."""
         files: list[Path] = []
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if (self.folder / name).is_file():
+            if (self.folder / name).is_file() and self._inside(self.folder / name):
                 files.append(self.folder / name)
         try:
             names = sorted(entry.name for entry in os.scandir(self.folder) if entry.is_file())
@@ -393,6 +395,7 @@ class _Loader:
             self.folder / name
             for name in names
             if name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+            and self._inside(self.folder / name)
         )
         files.extend(Path(os.path.abspath(path)) for path in var_files)
         assignments: dict[str, Value | str] = {}
@@ -454,6 +457,9 @@ class _Loader:
         if not folder.is_relative_to(self.project) or not folder.is_dir():
             return None
         return folder
+
+    def _inside(self, path: Path) -> bool:
+        return Path(os.path.realpath(path)).is_relative_to(self.project)
 
     def _installed_modules(self) -> dict[str, Path]:
         """``.terraform/modules/modules.json``: module keys -> folders ``terraform init`` filled."""
