@@ -271,3 +271,14 @@ def test_long_reference_chains_are_unknown_not_a_crash(tmp_path):
     values = _values(tmp_path, "  near = local.c10\n  far = local.c2999")
     assert values["near"].value == 11
     assert values["far"].value is UNKNOWN
+
+
+def test_nested_for_expressions_stop_at_the_step_budget(tmp_path):
+    numbers = ", ".join(str(n) for n in range(100))
+    (tmp_path / "locals.tf").write_text(
+        f"locals {{\n  l = [{numbers}]\n"
+        "  x = [for a in local.l : [for b in local.l : [for c in local.l : a + b + c]]]\n}\n",
+        encoding="utf-8",
+    )
+    # 100 ** 3 additions: past MAX_EVALUATION_STEPS, so unknown rather than a long wait
+    assert _values(tmp_path, "  n = length(local.x)")["n"].value is UNKNOWN
