@@ -429,6 +429,8 @@ class _Converter:
             else:
                 if self.data[cursor : node.end_byte].strip():
                     return self._unexpected(node, cursor)
+                if not self.data[node.end_byte :].strip():  # everything fine, then the end
+                    return self._unclosed(node)
                 return self._unexpected(node, node.start_byte)
             node = child
 
@@ -448,7 +450,19 @@ class _Converter:
                 "Unterminated template string: no closing marker was found for the string",
                 self._point((parent or node).start_byte),
             )
+        if expected in ("identifier", "expression"):
+            return SyntaxProblem(
+                "Invalid expression: expected the start of an expression",
+                self._point(node.start_byte),
+            )
         return SyntaxProblem(f"Invalid syntax: expected '{expected}'", self._point(node.start_byte))
+
+    def _unclosed(self, node: Any) -> SyntaxProblem:
+        start = node.start_byte
+        token = self.data[start : start + 40].split(b"\n")[0].decode("utf-8", "replace").strip()
+        return SyntaxProblem(
+            f"Unexpected end of file: '{token[:30]}' is not complete", self._point(start)
+        )
 
     def _unexpected(self, node: Any, at: int) -> SyntaxProblem:
         data = self.data
