@@ -398,9 +398,8 @@ class _Converter:
             return self.fixed_pos
         return self.pos(first)[:2] + self.pos(last)[2:]  # type: ignore[return-value]
 
-    @staticmethod
-    def text(node: Any) -> str:
-        return node.text.decode("utf-8", "surrogatepass")
+    def text(self, node: Any) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
 
     # -- syntax errors
     def syntax_problem(self, root: Any) -> SyntaxProblem:
@@ -504,8 +503,9 @@ class _Converter:
         return body
 
     def attribute(self, node: Any, depth: int) -> Attribute:
-        name = self.text(node.child(0))
-        value = node.child(node.child_count - 1)
+        children = node.children
+        name = self.text(children[0])
+        value = children[-1]
         if value.type == "comment":
             value = _named(node)[-1]
         return Attribute(name, self.expression(value, depth + 1), self.pos(node))
@@ -551,11 +551,12 @@ class _Converter:
         while True:
             kind = node.type
             if kind in _WRAPPERS:
-                if node.child_count == 1:
-                    node = node.child(0)
+                children = node.children
+                if len(children) == 1:
+                    node = children[0]
                     continue
                 if kind == "expression" or kind == "operation":
-                    return self._sequence(node, node.children, depth)
+                    return self._sequence(node, children, depth)
                 children = _kids(node)
                 if len(children) == 1:
                     node = children[0]
@@ -602,7 +603,7 @@ class _Converter:
     def _steps(self, node: Any, steps: list[Step], depth: int) -> None:
         kind = node.type
         if kind == "get_attr":
-            name = node.child(node.child_count - 1)
+            name = node.children[-1]
             if name.type != "identifier":
                 name = next(c for c in node.named_children if c.type == "identifier")
             steps.append(GetAttr(self.text(name), self.pos(node)))
@@ -785,7 +786,7 @@ class _Converter:
     # -- strings and templates
     def _quoted(self, node: Any) -> str:
         """A ``string_lit``: the text between its quotes, escapes decoded."""
-        children = _kids(node)
+        children = node.children
         raw = self.data[children[0].end_byte : children[-1].start_byte].decode(
             "utf-8", "surrogatepass"
         )
