@@ -319,6 +319,13 @@ resource "aws_lambda_function" "f" {
     for_each = []
     content {}
   }
+  dynamic "tracing_config" {
+    for_each = [{ mode = "Active" }]
+    content {
+      mode = tracing_config.value.mode
+      index = tracing_config.key
+    }
+  }
 }
 """
         },
@@ -332,6 +339,9 @@ resource "aws_lambda_function" "f" {
     assert vpc.attributes["subnet_ids"].value is UNKNOWN
     assert vpc.attributes["security_group_ids"].plain() == ["sg"]
     assert function.nested("environment") == []
+    (tracing,) = function.nested("tracing_config")
+    assert tracing.attributes["mode"].value == "Active"
+    assert tracing.attributes["index"].value == 0
 
 
 # -- modules

@@ -622,7 +622,7 @@ class _Loader:
         pairs = None
         if for_each is not None:
             collection = self.evaluator.attribute(for_each, path, scope, bindings)
-            pairs = _iteration_pairs(collection)
+            pairs = _iteration_pairs(collection, indexed=True)
         if pairs is None or len(pairs) > MAX_EXPANDED_INSTANCES:
             scoped = {**bindings, name: Value(UNKNOWN, Location(path, *block.header))}
             expanded = self._nested(kind, block, path, scope, scoped, content)
@@ -668,12 +668,20 @@ def _type_name(attribute: tuple[hcl.Attribute, str] | None) -> str | None:
     return "complex"
 
 
-def _iteration_pairs(collection: Value) -> list[tuple[Value, Value]] | None:
-    """``(each.key, each.value)`` of a known ``for_each`` collection, None when unknown."""
+def _iteration_pairs(
+    collection: Value, *, indexed: bool = False
+) -> list[tuple[Value, Value]] | None:
+    """``(key, value)`` of a known ``for_each`` collection, None when unknown.
+
+    A resource's ``for_each`` takes a map or a set of strings (the string is its key); a
+    ``dynamic`` block's takes any list too, keyed by position (``indexed``).
+    """
     inner = collection.value
     if isinstance(inner, dict):
         return [(Value(key, collection.location), value) for key, value in inner.items()]
     if isinstance(inner, list):
+        if indexed:
+            return [(Value(index, item.location), item) for index, item in enumerate(inner)]
         pairs = []
         for item in inner:
             if not isinstance(item.value, str):
