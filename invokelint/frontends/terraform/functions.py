@@ -421,20 +421,13 @@ def _fn_substr(ev: Evaluator, args: list[Value], here: Location) -> Value:
     return Value(text[max(offset, 0) : end], here)
 
 
-def _fn_trim(
-    remove: Callable[[str, str], str],
+def _fn_two_strings(
+    operation: Callable[[str, str], Any],
 ) -> Callable[[Evaluator, list[Value], Location], Value]:
+    """``trimprefix``, ``startswith`` and the like: an operation on two known strings."""
+
     def function(ev: Evaluator, args: list[Value], here: Location) -> Value:
-        return Value(remove(_string(args[0]), _string(args[1])), here)
-
-    return function
-
-
-def _fn_test(
-    check: Callable[[str, str], bool],
-) -> Callable[[Evaluator, list[Value], Location], Value]:
-    def function(ev: Evaluator, args: list[Value], here: Location) -> Value:
-        return Value(check(_string(args[0]), _string(args[1])), here)
+        return Value(operation(_string(args[0]), _string(args[1])), here)
 
     return function
 
@@ -512,10 +505,10 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[Value], Location], Value]] = {
     "zipmap": _fn_zipmap,
     "slice": _fn_slice,
     "substr": _fn_substr,
-    "trimprefix": _fn_trim(lambda text, prefix: text.removeprefix(prefix)),
-    "trimsuffix": _fn_trim(lambda text, suffix: text.removesuffix(suffix)),
-    "startswith": _fn_test(str.startswith),
-    "endswith": _fn_test(str.endswith),
+    "trimprefix": _fn_two_strings(lambda text, prefix: text.removeprefix(prefix)),
+    "trimsuffix": _fn_two_strings(lambda text, suffix: text.removesuffix(suffix)),
+    "startswith": _fn_two_strings(str.startswith),
+    "endswith": _fn_two_strings(str.endswith),
     "split": _fn_split,
     "sort": _fn_sort,
     "sensitive": _fn_identity,
