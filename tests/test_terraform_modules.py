@@ -554,7 +554,10 @@ def test_module_with_count_zero_is_left_out(tmp_path):
 
 TF_JSON = """{
   "//": "a comment",
-  "variable": {"timeout": {"default": 30, "type": "number"}},
+  "variable": {
+    "timeout": {"default": 30, "type": "number"},
+    "literal": {"default": "${not.a.template}"}
+  },
   "locals": {"name": "orders"},
   "resource": {
     "aws_sqs_queue": {
@@ -597,8 +600,8 @@ def test_tf_json_reads_like_hcl(tmp_path):
         "maxReceiveCount": 3,
     }
     name = queue.attributes["name"]
-    assert (name.location.line, name.location.column) == (9, 9)  # "name": "..."
-    assert (queue.location.line, queue.location.column) == (7, 7)
+    assert (name.location.line, name.location.column) == (12, 9)  # "name": "..."
+    assert (queue.location.line, queue.location.column) == (10, 7)
     assert "dlq" in blocks["aws_sqs_queue.dlq"].attributes["name"].value
     function = blocks["aws_lambda_function.f"]
     dlq = function.first("dead_letter_config")
@@ -606,6 +609,17 @@ def test_tf_json_reads_like_hcl(tmp_path):
     assert function.first("environment").attributes["variables"].plain() == {"A": "orders"}
     assert function.first("vpc_config").attributes["subnet_ids"].plain() == ["s"]
     assert configuration.statistics["tf files"] == 1
+
+
+def test_tf_json_variable_defaults_are_literal(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "main.tf.json": '{"variable": {"v": {"default": "${not.a.template}"}},'
+            '"resource": {"r": {"x": {"v": "${var.v}"}}}}'
+        },
+    )
+    assert _attr(_load(tmp_path), "r.x", "v").value == "${not.a.template}"
 
 
 def test_tf_json_errors_are_problems(tmp_path):

@@ -304,3 +304,20 @@ def test_nested_for_expressions_stop_at_the_step_budget(tmp_path):
     )
     # 100 ** 3 additions: past MAX_EVALUATION_STEPS, so unknown rather than a long wait
     assert _values(tmp_path, "  n = length(local.x)")["n"].value is UNKNOWN
+
+
+def test_json_of_strings(tmp_path):
+    from invokelint.limits import MAX_EVALUATION_DEPTH
+
+    deep = "[" * (MAX_EVALUATION_DEPTH + 1) + "]" * (MAX_EVALUATION_DEPTH + 1)
+    values = _values(
+        tmp_path,
+        f'  text = "{{\\"a\\": [1, true]}}"\n  not_json = "{{oops"\n'
+        f'  deep = "{deep}"\n  number = 5',
+    )
+    decoded = values["text"].json()
+    assert decoded.plain() == {"a": [1, True]}
+    assert decoded.value["a"].location == values["text"].location
+    assert values["not_json"].json() is None
+    assert values["deep"].json() is None  # deeper than any walk of it may go
+    assert values["number"].json() is None
