@@ -31,6 +31,7 @@ locals {
   cyc1   = local.cyc2
   cyc2   = local.cyc1
   arn    = aws_sqs_queue.dlq.arn
+  mixed  = "${aws_sqs_queue.dlq.arn}/x"
 }
 """
 
@@ -321,3 +322,21 @@ def test_json_of_strings(tmp_path):
     assert values["not_json"].json() is None
     assert values["deep"].json() is None  # deeper than any walk of it may go
     assert values["number"].json() is None
+
+
+def test_unknown_strings_name_the_resources_they_mention(tmp_path):
+    values = _values(
+        tmp_path,
+        '  arn = "${aws_api_gateway_rest_api.api.execution_arn}/*/${aws_lambda_function.f.id}"\n'
+        '  through_local = "x-${local.mixed}"\n'
+        '  known = "${var.env}-x"\n'
+        "  ref = aws_sqs_queue.q.arn",
+    )
+    assert values["arn"].value is UNKNOWN
+    assert values["arn"].mentions == (
+        Ref("aws_api_gateway_rest_api.api", "execution_arn"),
+        Ref("aws_lambda_function.f", "id"),
+    )
+    assert values["through_local"].mentions == (Ref("aws_sqs_queue.dlq", "arn"),)
+    assert values["known"].mentions == ()
+    assert values["ref"].mentions == ()  # a Ref itself, nothing mixed in

@@ -61,12 +61,17 @@ class Value:
     around interpolations (a heredoc or quoted string with ``"${aws_sqs_queue.dlq.arn}"``)
     is ``UNKNOWN`` with ``document`` set the same way: an interpolation that is a whole
     JSON string becomes that ``Ref`` (or ``UNKNOWN``); every entry is located at the string.
+
+    ``mentions`` names the resources interpolated into a string that is therefore
+    ``UNKNOWN`` (``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"``), in order: which
+    resource an ARN is built from, without knowing the ARN.
     """
 
     value: Any
     location: Location
     related: tuple[Location, ...] = ()
     document: Value | None = None  # the JSON structure a string encodes, when known (above)
+    mentions: tuple[Ref, ...] = ()  # Refs interpolated into an unknown string (above)
 
     @property
     def known(self) -> bool:

@@ -100,8 +100,8 @@ def settle(value: Value, here: Location) -> Value:
     if inner is ERROR:
         inner = UNKNOWN
     if value.location.path == COMMAND_LINE or _inside(value.location, here):
-        return Value(inner, here, value.related, value.document)
-    return Value(inner, value.location, (*value.related, here), value.document)
+        return Value(inner, here, value.related, value.document, value.mentions)
+    return Value(inner, value.location, (*value.related, here), value.document, value.mentions)
 
 
 def convert(value: Value, declared: str | None) -> Value:
@@ -301,7 +301,7 @@ class Evaluator:
             return Value(UNKNOWN, here)
         value = self.resolve(bound) if isinstance(bound, Definition) else bound
         if value.location.path == COMMAND_LINE:  # --var: no file to point at
-            return Value(value.value, here, value.related, value.document)
+            return Value(value.value, here, value.related, value.document, value.mentions)
         return value
 
     def _reference(
@@ -415,7 +415,14 @@ class Evaluator:
         text = "".join(pieces)
         if not holes:
             return Value(text, here)
-        return Value(UNKNOWN, here, document=_json_with_holes(text, holes, here))
+        mentions: dict[Ref, None] = {}
+        for hole in holes:
+            if isinstance(hole.value, Ref):
+                mentions[hole.value] = None
+            mentions.update(dict.fromkeys(hole.mentions))
+        return Value(
+            UNKNOWN, here, document=_json_with_holes(text, holes, here), mentions=tuple(mentions)
+        )
 
     # -- functions
     def _call(

@@ -692,7 +692,7 @@ def _iteration_pairs(
 
 
 def _same(first: Value, other: Value) -> bool:
-    if first.plain() != other.plain():
+    if first.plain() != other.plain() or first.mentions != other.mentions:
         return False
     if (first.document is None) != (other.document is None):
         return False
