@@ -340,3 +340,24 @@ def test_unknown_strings_name_the_resources_they_mention(tmp_path):
     assert values["through_local"].mentions == (Ref("aws_sqs_queue.dlq", "arn"),)
     assert values["known"].mentions == ()
     assert values["ref"].mentions == ()  # a Ref itself, nothing mixed in
+
+
+def test_heredoc_json_entries_are_located_on_their_lines(tmp_path):
+    values = _values(
+        tmp_path,
+        "  policy = <<-EOF\n"
+        "    {\n"
+        '      "deadLetterTargetArn": "${aws_sqs_queue.dlq.arn}",\n'
+        '      "maxReceiveCount": 1\n'
+        "    }\n"
+        "  EOF",
+    )
+    first = PRELUDE.count("\n") + 2  # the "policy = <<-EOF" line
+    document = values["policy"].json()
+    target = document.value["deadLetterTargetArn"]
+    assert target.value == Ref("aws_sqs_queue.dlq", "arn")
+    assert target.location.line == first + 2
+    count = document.value["maxReceiveCount"]
+    assert count.value == 1
+    location = count.location
+    assert (location.line, location.column, location.end_column) == (first + 3, 7, 27)

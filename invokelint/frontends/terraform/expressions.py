@@ -28,7 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from invokelint.frontends.positioned import Pos
+from invokelint.frontends.loader import ParseError, load_json
+from invokelint.frontends.positioned import Map, Pos, Seq
 from invokelint.frontends.terraform import hcl
 from invokelint.frontends.terraform.configuration import Ref, Value, from_json
 from invokelint.frontends.terraform.functions import (
@@ -421,7 +422,10 @@ class Evaluator:
                 mentions[hole.value] = None
             mentions.update(dict.fromkeys(hole.mentions))
         return Value(
-            UNKNOWN, here, document=_json_with_holes(text, holes, here), mentions=tuple(mentions)
+            UNKNOWN,
+            here,
+            document=_json_with_holes(text, holes, here, expression.line, expression.indent),
+            mentions=tuple(mentions),
         )
 
     # -- functions
@@ -635,19 +639,20 @@ _HOLE = re.compile("\ue000(\\d+)\ue001")
 _BARE_HOLE = re.compile('(?<!")(\ue000\\d+\ue001)(?!")')
 
 
-def _json_with_holes(text: str, holes: list[Value], here: Location) -> Value | None:
-    """A template's text decoded as JSON, each ``${...}`` that was not text put back."""
+def _json_with_holes(
+    text: str, holes: list[Value], here: Location, line: int = 0, indent: int = 0
+) -> Value | None:
+    """A template's text decoded as JSON, each ``${...}`` that was not text put back.
+
+    In a heredoc (``line`` set) each entry is located on its own line of the file (the
+    column is exact unless an interpolation precedes it on that line); in a quoted
+    string every entry is located at the string.
+    """
     stripped = text.strip()
     if not stripped or stripped[0] not in "{[" or len(text) > MAX_STRING_LENGTH:
         return None
-    try:
-        data = json.loads(text, strict=False)
-    except (ValueError, RecursionError):
-        try:  # "maxReceiveCount": ${var.n} - a hole where a number stands
-            data = json.loads(_BARE_HOLE.sub(r'"\1"', text), strict=False)
-        except (ValueError, RecursionError):
-            return None
-    document = from_json(data, here)
+    candidates = (text, _BARE_HOLE.sub(r'"\1"', text))  # "max": ${var.n}: a bare hole
+    document = _decoded(candidates, here, line, indent)
     if document is None:
         return None
     pending = [document]
@@ -666,6 +671,53 @@ def _json_with_holes(text: str, holes: list[Value], here: Location) -> Value | N
             else:
                 pending.append(child)
     return document
+
+
+def _decoded(candidates: tuple[str, ...], here: Location, line: int, indent: int) -> Value | None:
+    """The first candidate text that is JSON, positioned in the file when ``line`` is set."""
+    if line:
+        for candidate in candidates:
+            try:
+                return _positioned(load_json(candidate).root, here, line, indent)
+            except ParseError:
+                continue
+    for candidate in candidates:  # control characters in strings, or a quoted string
+        try:
+            return from_json(json.loads(candidate, strict=False), here)
+        except (ValueError, RecursionError):
+            continue
+    return None
+
+
+def _positioned(data: Any, here: Location, line: int, indent: int) -> Value | None:
+    """Positioned JSON (``Map``/``Seq``) from a heredoc's text as ``Value``s in the file."""
+
+    def located(pos: Pos) -> Location:
+        return Location(
+            here.path, line + pos[0] - 1, pos[1] + indent, line + pos[2] - 1, pos[3] + indent
+        )
+
+    root = Value(None, here)
+    pending: list[tuple[Any, Value, int]] = [(data, root, 1)]
+    while pending:
+        item, target, depth = pending.pop()
+        if depth > MAX_EVALUATION_DEPTH:
+            return None
+        if isinstance(item, Map):
+            entries: dict[str, Value] = {}
+            for key in item:
+                entries[str(key)] = child = Value(None, located(item.entry_position(key)))
+                pending.append((item[key], child, depth + 1))
+            target.value = entries
+        elif isinstance(item, Seq):
+            items = [Value(None, located(item.item_position(i))) for i in range(len(item))]
+            pending.extend(
+                (inner, child, depth + 1) for inner, child in zip(item, items, strict=True)
+            )
+            target.value = items
+        else:
+            target.value = item
+    return root
 
 
 def _has_hole(plain: Any) -> bool:

@@ -53,10 +53,17 @@ class Directive:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A string with interpolations: literal text and expressions in order."""
+    """A string with interpolations: literal text and expressions in order.
+
+    For a heredoc, ``line`` is the source line its text starts on and ``indent`` the
+    columns ``<<-`` removed from each line (0 and 0 for a quoted string), so a position
+    inside the text maps back to the file.
+    """
 
     parts: tuple[str | Expression | Directive, ...]
     pos: Pos
+    line: int = 0
+    indent: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,7 +848,8 @@ class _Converter:
             return Literal("", pos)
         if len(parts) == 1 and isinstance(parts[0], str):
             return Literal(parts[0], pos)
-        return Template(tuple(parts), pos)
+        line = self._line_of(start) if heredoc else 0
+        return Template(tuple(parts), pos, line, indent)
 
     @staticmethod
     def _strip_markers(node: Any) -> tuple[bool, bool]:
@@ -853,6 +861,11 @@ class _Converter:
         first = node.children[1].type == "strip_marker" if node.child_count > 1 else False
         last = node.children[-2].type == "strip_marker" if node.child_count > 2 else False
         return first, last
+
+    def _line_of(self, offset: int) -> int:
+        if self.fixed_pos is not None:
+            return 0
+        return self.data.count(b"\n", 0, offset) + 1
 
     def _indent(self, start: int, end: int) -> int:
         """The smallest indentation of a non-blank line of a ``<<-`` heredoc."""
