@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from invokelint.frontends.loader import ParseError, load_json
-from invokelint.frontends.positioned import Map, Pos, Seq
+from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
 from invokelint.frontends.terraform import hcl
 from invokelint.frontends.terraform.configuration import Ref, Value, from_json
 from invokelint.frontends.terraform.functions import (
@@ -692,32 +692,15 @@ def _decoded(candidates: tuple[str, ...], here: Location, line: int, indent: int
 def _positioned(data: Any, here: Location, line: int, indent: int) -> Value | None:
     """Positioned JSON (``Map``/``Seq``) from a heredoc's text as ``Value``s in the file."""
 
-    def located(pos: Pos) -> Location:
+    def locate(container: Any, key: Any) -> Location:
+        pos = container.entry_position(key) if isinstance(container, Map) else None
+        if pos is None:
+            pos = container.item_position(key) if isinstance(container, Seq) else NO_POS
         return Location(
             here.path, line + pos[0] - 1, pos[1] + indent, line + pos[2] - 1, pos[3] + indent
         )
 
-    root = Value(None, here)
-    pending: list[tuple[Any, Value, int]] = [(data, root, 1)]
-    while pending:
-        item, target, depth = pending.pop()
-        if depth > MAX_EVALUATION_DEPTH:
-            return None
-        if isinstance(item, Map):
-            entries: dict[str, Value] = {}
-            for key in item:
-                entries[str(key)] = child = Value(None, located(item.entry_position(key)))
-                pending.append((item[key], child, depth + 1))
-            target.value = entries
-        elif isinstance(item, Seq):
-            items = [Value(None, located(item.item_position(i))) for i in range(len(item))]
-            pending.extend(
-                (inner, child, depth + 1) for inner, child in zip(item, items, strict=True)
-            )
-            target.value = items
-        else:
-            target.value = item
-    return root
+    return from_json(data, here, locate)
 
 
 def _has_hole(plain: Any) -> bool:
