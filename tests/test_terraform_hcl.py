@@ -122,6 +122,8 @@ def test_comments_anywhere_are_ignored():
         ('resource "a" "b" {\n  x = 1 2\n}\n', 2, 9, "unexpected '2'"),
         ('x = "abc\n', 1, 5, "Unterminated template string"),
         ("x = [1, 2\ny = 3\n", 2, 1, "expected ']'"),
+        ("x = f(1,\n", 1, 1, "Unexpected end of file"),
+        ("x = 1 +\n", 2, 1, "expected the start of an expression"),
     ],
 )
 def test_syntax_errors_point_at_the_mistake(text, line, column, message):
@@ -193,3 +195,10 @@ def test_tree_sitter_is_imported_only_when_hcl_is_parsed():
         "assert 'tree_sitter' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_comments_inside_parentheses_and_traversals():
+    expression = _value("( # why\n  local.a # which\n).b")
+    assert isinstance(expression, hcl.Traversal)
+    assert expression.source.steps[0].name == "a"
+    assert expression.steps[0].name == "b"

@@ -319,6 +319,13 @@ resource "aws_lambda_function" "f" {
     for_each = []
     content {}
   }
+  dynamic "tracing_config" {
+    for_each = [{ mode = "Active" }]
+    content {
+      mode = tracing_config.value.mode
+      index = tracing_config.key
+    }
+  }
 }
 """
         },
@@ -332,6 +339,9 @@ resource "aws_lambda_function" "f" {
     assert vpc.attributes["subnet_ids"].value is UNKNOWN
     assert vpc.attributes["security_group_ids"].plain() == ["sg"]
     assert function.nested("environment") == []
+    (tracing,) = function.nested("tracing_config")
+    assert tracing.attributes["mode"].value == "Active"
+    assert tracing.attributes["index"].value == 0
 
 
 # -- modules
@@ -544,7 +554,10 @@ def test_module_with_count_zero_is_left_out(tmp_path):
 
 TF_JSON = """{
   "//": "a comment",
-  "variable": {"timeout": {"default": 30, "type": "number"}},
+  "variable": {
+    "timeout": {"default": 30, "type": "number"},
+    "literal": {"default": "${not.a.template}"}
+  },
   "locals": {"name": "orders"},
   "resource": {
     "aws_sqs_queue": {
@@ -587,8 +600,8 @@ def test_tf_json_reads_like_hcl(tmp_path):
         "maxReceiveCount": 3,
     }
     name = queue.attributes["name"]
-    assert (name.location.line, name.location.column) == (9, 9)  # "name": "..."
-    assert (queue.location.line, queue.location.column) == (7, 7)
+    assert (name.location.line, name.location.column) == (12, 9)  # "name": "..."
+    assert (queue.location.line, queue.location.column) == (10, 7)
     assert "dlq" in blocks["aws_sqs_queue.dlq"].attributes["name"].value
     function = blocks["aws_lambda_function.f"]
     dlq = function.first("dead_letter_config")
@@ -596,6 +609,17 @@ def test_tf_json_reads_like_hcl(tmp_path):
     assert function.first("environment").attributes["variables"].plain() == {"A": "orders"}
     assert function.first("vpc_config").attributes["subnet_ids"].plain() == ["s"]
     assert configuration.statistics["tf files"] == 1
+
+
+def test_tf_json_variable_defaults_are_literal(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "main.tf.json": '{"variable": {"v": {"default": "${not.a.template}"}},'
+            '"resource": {"r": {"x": {"v": "${var.v}"}}}}'
+        },
+    )
+    assert _attr(_load(tmp_path), "r.x", "v").value == "${not.a.template}"
 
 
 def test_tf_json_errors_are_problems(tmp_path):
@@ -701,3 +725,13 @@ def test_a_module_called_twice_is_read_once(tmp_path):
     assert [p.location.path for p in configuration.problems] == ["m/broken.tf"]
     assert configuration.statistics == {"modules": 3, "tf files": 3}
     assert sorted(configuration.files) == ["m/broken.tf", "m/main.tf", "main.tf"]
+
+
+def test_symbolic_links_out_of_the_project_are_not_read(tmp_path):
+    outside = _write(tmp_path / "outside", {"secret.tf": 'resource "r" "outside" {}\n'})
+    project = _write(tmp_path / "project", {"main.tf": 'resource "r" "inside" {}\n'})
+    (project / "linked.tf").symlink_to(outside / "secret.tf")
+    (project / "terraform.tfvars").symlink_to(outside / "secret.tf")
+    configuration = _load(project)
+    assert list(configuration.by_address()) == ["r.inside"]
+    assert configuration.files == ["main.tf"]

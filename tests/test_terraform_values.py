@@ -31,6 +31,7 @@ locals {
   cyc1   = local.cyc2
   cyc2   = local.cyc1
   arn    = aws_sqs_queue.dlq.arn
+  mixed  = "${aws_sqs_queue.dlq.arn}/x"
 }
 """
 
@@ -100,6 +101,24 @@ def _plain(tmp_path: Path, expression: str):
         ("keys(local.obj)", ["x", "y"]),
         ('join("-", ["a", "b"])', "a-b"),
         ("can(local.obj.missing)", False),
+        ("flatten([1, [2, [3]], []])", [1, 2, 3]),
+        ('compact(["a", "", null, "b"])', ["a", "b"]),
+        ("distinct([1, 2, 1])", [1, 2]),
+        ('zipmap(["a", "b"], [1, 2])', {"a": 1, "b": 2}),
+        ("slice(local.list, 1, 3)", [20, 30]),
+        ('substr("hello", 1, 3)', "ell"),
+        ('trimprefix("arn:x", "arn:")', "x"),
+        ('trimsuffix("f.zip", ".zip")', "f"),
+        ('startswith("arn:aws", "arn:")', True),
+        ('endswith("a.py", ".zip")', False),
+        ('split(",", "a,b")', ["a", "b"]),
+        ('sort(["b", "a"])', ["a", "b"]),
+        ("sensitive(local.n)", 4),
+        ("one([7])", 7),
+        ("one([])", None),
+        ("sum(local.list)", 60),
+        ("ceil(1.2)", 2),
+        ("floor(1.8)", 1),
     ],
 )
 def test_known_values(tmp_path, expression, expected):
@@ -156,6 +175,10 @@ def test_references_are_refs_by_address(tmp_path, expression, expected):
         'replace("a", "/a/", "b")',
         'format("%s %s", "only one")',
         'format("%d", "x")',
+        "one([1, 2])",
+        "slice(local.list, 2, 9)",
+        "flatten([var.nothing])",
+        'zipmap(["a"], [1, 2])',
     ],
 )
 def test_unknown_values(tmp_path, expression):
@@ -271,3 +294,70 @@ def test_long_reference_chains_are_unknown_not_a_crash(tmp_path):
     values = _values(tmp_path, "  near = local.c10\n  far = local.c2999")
     assert values["near"].value == 11
     assert values["far"].value is UNKNOWN
+
+
+def test_nested_for_expressions_stop_at_the_step_budget(tmp_path):
+    numbers = ", ".join(str(n) for n in range(100))
+    (tmp_path / "locals.tf").write_text(
+        f"locals {{\n  l = [{numbers}]\n"
+        "  x = [for a in local.l : [for b in local.l : [for c in local.l : a + b + c]]]\n}\n",
+        encoding="utf-8",
+    )
+    # 100 ** 3 additions: past MAX_EVALUATION_STEPS, so unknown rather than a long wait
+    assert _values(tmp_path, "  n = length(local.x)")["n"].value is UNKNOWN
+
+
+def test_json_of_strings(tmp_path):
+    from invokelint.limits import MAX_EVALUATION_DEPTH
+
+    deep = "[" * (MAX_EVALUATION_DEPTH + 1) + "]" * (MAX_EVALUATION_DEPTH + 1)
+    values = _values(
+        tmp_path,
+        f'  text = "{{\\"a\\": [1, true]}}"\n  not_json = "{{oops"\n'
+        f'  deep = "{deep}"\n  number = 5',
+    )
+    decoded = values["text"].json()
+    assert decoded.plain() == {"a": [1, True]}
+    assert decoded.value["a"].location == values["text"].location
+    assert values["not_json"].json() is None
+    assert values["deep"].json() is None  # deeper than any walk of it may go
+    assert values["number"].json() is None
+
+
+def test_unknown_strings_name_the_resources_they_mention(tmp_path):
+    values = _values(
+        tmp_path,
+        '  arn = "${aws_api_gateway_rest_api.api.execution_arn}/*/${aws_lambda_function.f.id}"\n'
+        '  through_local = "x-${local.mixed}"\n'
+        '  known = "${var.env}-x"\n'
+        "  ref = aws_sqs_queue.q.arn",
+    )
+    assert values["arn"].value is UNKNOWN
+    assert values["arn"].mentions == (
+        Ref("aws_api_gateway_rest_api.api", "execution_arn"),
+        Ref("aws_lambda_function.f", "id"),
+    )
+    assert values["through_local"].mentions == (Ref("aws_sqs_queue.dlq", "arn"),)
+    assert values["known"].mentions == ()
+    assert values["ref"].mentions == ()  # a Ref itself, nothing mixed in
+
+
+def test_heredoc_json_entries_are_located_on_their_lines(tmp_path):
+    values = _values(
+        tmp_path,
+        "  policy = <<-EOF\n"
+        "    {\n"
+        '      "deadLetterTargetArn": "${aws_sqs_queue.dlq.arn}",\n'
+        '      "maxReceiveCount": 1\n'
+        "    }\n"
+        "  EOF",
+    )
+    first = PRELUDE.count("\n") + 2  # the "policy = <<-EOF" line
+    document = values["policy"].json()
+    target = document.value["deadLetterTargetArn"]
+    assert target.value == Ref("aws_sqs_queue.dlq", "arn")
+    assert target.location.line == first + 2
+    count = document.value["maxReceiveCount"]
+    assert count.value == 1
+    location = count.location
+    assert (location.line, location.column, location.end_column) == (first + 3, 7, 27)

@@ -14,7 +14,7 @@ always known.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -61,12 +61,17 @@ class Value:
     around interpolations (a heredoc or quoted string with ``"${aws_sqs_queue.dlq.arn}"``)
     is ``UNKNOWN`` with ``document`` set the same way: an interpolation that is a whole
     JSON string becomes that ``Ref`` (or ``UNKNOWN``); every entry is located at the string.
+
+    ``mentions`` names the resources interpolated into a string that is therefore
+    ``UNKNOWN`` (``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"``), in order: which
+    resource an ARN is built from, without knowing the ARN.
     """
 
     value: Any
     location: Location
     related: tuple[Location, ...] = ()
     document: Value | None = None  # the JSON structure a string encodes, when known (above)
+    mentions: tuple[Ref, ...] = ()  # Refs interpolated into an unknown string (above)
 
     @property
     def known(self) -> bool:
@@ -100,8 +105,13 @@ class Value:
         return inner
 
 
-def from_json(data: Any, location: Location) -> Value | None:
-    """Decoded JSON (dicts, lists, scalars) as ``Value``s all located at ``location``.
+def from_json(
+    data: Any,
+    location: Location,
+    locate: Callable[[Any, Any], Location] | None = None,
+) -> Value | None:
+    """Decoded JSON (dicts, lists, scalars) as ``Value``s located at ``location``, or where
+    ``locate(container, key or index)`` says each entry is written.
 
     Iterative, and None for a document nested deeper than ``MAX_EVALUATION_DEPTH``, so
     neither this nor ``Value.plain()`` can exhaust the stack.
@@ -115,11 +125,12 @@ def from_json(data: Any, location: Location) -> Value | None:
         if isinstance(item, dict):
             entries: dict[str, Value] = {}
             for key, inner in item.items():
-                entries[str(key)] = child = Value(None, location)
+                where = locate(item, key) if locate else location
+                entries[str(key)] = child = Value(None, where)
                 pending.append((inner, child, depth + 1))
             target.value = entries
         elif isinstance(item, list):
-            items = [Value(None, location) for _ in item]
+            items = [Value(None, locate(item, i) if locate else location) for i in range(len(item))]
             pending.extend(
                 (inner, child, depth + 1) for inner, child in zip(item, items, strict=True)
             )

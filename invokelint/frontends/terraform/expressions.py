@@ -4,13 +4,13 @@ What is known: literals, templates over known parts, ``var.*`` (default, ``.tfva
 ``--var-file``, ``--var``, a module call's argument), ``local.*``, ``path.module``/
 ``path.root``/``path.cwd``, ``module.<call>.<output>`` of a followed module, operators and
 conditionals over known operands, tuple/object constructors, indexes, for-expressions over
-known collections, and the functions in ``_FUNCTIONS``. A reference to a resource or data
+known collections, and the functions in ``functions.FUNCTIONS``. A reference to a resource or data
 source is a ``Ref`` by address (instance keys dropped; inside a module the address carries
 its ``module.<name>.`` prefix). Everything else is UNKNOWN: ``each``/``count`` without a
 literal collection, splats, ``self``, unknown functions, ``file()``, ``timestamp()``.
 
 Internally an expression that Terraform would reject (a missing key in a known object, a
-null interpolated) evaluates to ``_ERROR`` so that ``try()`` can skip it; callers of
+null interpolated) evaluates to ``ERROR`` so that ``try()`` can skip it; callers of
 ``Evaluator.attribute``/``resolve`` only ever see UNKNOWN.
 
 Bounds (``invokelint.limits``): evaluated expression nodes per root module, nesting of
@@ -28,9 +28,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from invokelint.frontends.positioned import Pos
+from invokelint.frontends.loader import ParseError, load_json
+from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
 from invokelint.frontends.terraform import hcl
 from invokelint.frontends.terraform.configuration import Ref, Value, from_json
+from invokelint.frontends.terraform.functions import (
+    ERROR,
+    FUNCTIONS,
+    NOT_PLAIN,
+    NotKnown,
+    as_key,
+    as_number,
+    equal,
+    is_number,
+    to_string,
+)
 from invokelint.limits import (
     MAX_COLLECTION_SIZE,
     MAX_EVALUATION_DEPTH,
@@ -39,16 +51,6 @@ from invokelint.limits import (
 )
 from invokelint.model import UNKNOWN, Location
 
-
-class _Error:
-    """An expression Terraform would reject; ``try()`` moves on, everything else is unknown."""
-
-    def __repr__(self) -> str:
-        return "ERROR"
-
-
-_ERROR = _Error()
-_NOT_PLAIN = object()
 COMMAND_LINE = ""  # the path of a ``--var`` value: it is located where it is read
 
 
@@ -96,11 +98,11 @@ def settle(value: Value, here: Location) -> Value:
     (a variable, a local, a module argument) keeps its origin and gains ``here`` as related.
     """
     inner = value.value
-    if inner is _ERROR:
+    if inner is ERROR:
         inner = UNKNOWN
     if value.location.path == COMMAND_LINE or _inside(value.location, here):
-        return Value(inner, here, value.related, value.document)
-    return Value(inner, value.location, (*value.related, here), value.document)
+        return Value(inner, here, value.related, value.document, value.mentions)
+    return Value(inner, value.location, (*value.related, here), value.document, value.mentions)
 
 
 def convert(value: Value, declared: str | None) -> Value:
@@ -116,10 +118,10 @@ def convert(value: Value, declared: str | None) -> Value:
         return value if declared == "string" else Value(UNKNOWN, value.location, value.related)
     converted: Any = UNKNOWN
     if declared == "string":
-        text = _to_string(inner)
+        text = to_string(inner)
         converted = text if text is not None else UNKNOWN
     elif declared == "number" and not isinstance(inner, bool):
-        number = _as_number(inner)
+        number = as_number(inner)
         converted = number if number is not None else UNKNOWN
     elif declared == "bool":
         if isinstance(inner, bool):
@@ -172,7 +174,7 @@ class Evaluator:
     def evaluate(
         self, expression: hcl.Expression, path: str, scope: Scope, bindings: Mapping[str, Value]
     ) -> Value:
-        """One expression; the result may be ``_ERROR`` (see the module docstring)."""
+        """One expression; the result may be ``ERROR`` (see the module docstring)."""
         self.steps += 1
         if self.steps > MAX_EVALUATION_STEPS or self.depth >= MAX_EVALUATION_DEPTH:
             return Value(UNKNOWN, _location(path, expression.pos))
@@ -191,23 +193,23 @@ class Evaluator:
         here = _location(path, expression.pos)
         kind = type(expression)
         if kind is hcl.Literal:
-            return self._scalar(expression.value, here)  # type: ignore[union-attr]
+            return self.scalar(expression.value, here)  # type: ignore[union-attr]
         if kind is hcl.Traversal or kind is hcl.Variable:
             return self._traversal(expression, path, scope, bindings, here)  # type: ignore[arg-type]
         if kind is hcl.Template:
             return self._template(expression, path, scope, bindings, here)  # type: ignore[arg-type]
         if kind is hcl.TupleExpr:
             items = [self.evaluate(item, path, scope, bindings) for item in expression.items]  # type: ignore[union-attr]
-            if any(item.value is _ERROR for item in items):
-                return Value(_ERROR, here)
-            return self._container(items, here)
+            if any(item.value is ERROR for item in items):
+                return Value(ERROR, here)
+            return self.container(items, here)
         if kind is hcl.ObjectExpr:
             return self._object(expression, path, scope, bindings, here)  # type: ignore[arg-type]
         if kind is hcl.Call:
             return self._call(expression, path, scope, bindings, here)  # type: ignore[arg-type]
         if kind is hcl.Conditional:
             condition = self.evaluate(expression.condition, path, scope, bindings)  # type: ignore[union-attr]
-            if condition.value is _ERROR:
+            if condition.value is ERROR:
                 return condition
             if not isinstance(condition.value, bool):
                 return Value(UNKNOWN, here)
@@ -224,7 +226,7 @@ class Evaluator:
             return self._for(expression, path, scope, bindings, here)  # type: ignore[arg-type]
         return Value(UNKNOWN, here)
 
-    def _scalar(self, value: Any, here: Location) -> Value:
+    def scalar(self, value: Any, here: Location) -> Value:
         if isinstance(value, str) and len(value) > MAX_STRING_LENGTH:
             return Value(UNKNOWN, here)
         return Value(value, here)
@@ -242,16 +244,16 @@ class Evaluator:
         for item in expression.items:
             key = self.evaluate(item.key, path, scope, bindings)
             value = self.evaluate(item.value, path, scope, bindings)
-            if key.value is _ERROR or value.value is _ERROR:
-                return Value(_ERROR, here)
-            name = _as_key(key.value)
+            if key.value is ERROR or value.value is ERROR:
+                return Value(ERROR, here)
+            name = as_key(key.value)
             if name is None:
                 unknown_key = True
                 continue
             entries[name] = settle(value, _location(path, item.pos))
         if unknown_key:
             return Value(UNKNOWN, here)
-        return self._container(entries, here)
+        return self.container(entries, here)
 
     # -- references
     def _traversal(
@@ -300,7 +302,7 @@ class Evaluator:
             return Value(UNKNOWN, here)
         value = self.resolve(bound) if isinstance(bound, Definition) else bound
         if value.location.path == COMMAND_LINE:  # --var: no file to point at
-            return Value(value.value, here, value.related, value.document)
+            return Value(value.value, here, value.related, value.document, value.mentions)
         return value
 
     def _reference(
@@ -346,7 +348,7 @@ class Evaluator:
     ) -> Value:
         for step in steps:
             inner = value.value
-            if inner is _ERROR:
+            if inner is ERROR:
                 return value
             if inner is UNKNOWN or isinstance(step, hcl.Splat):
                 return Value(UNKNOWN, here)
@@ -359,21 +361,21 @@ class Evaluator:
             else:
                 key_value = self.evaluate(step.key, path, scope, bindings)
                 key = key_value.value
-                if key is _ERROR:
+                if key is ERROR:
                     return key_value
                 if key is UNKNOWN or isinstance(key, Ref):
                     return Value(UNKNOWN, here)
             if isinstance(inner, dict):
-                name = _as_key(key)
+                name = as_key(key)
                 found = inner.get(name) if name is not None else None
             elif isinstance(inner, list) and not isinstance(step, hcl.GetAttr):
-                number = _as_number(key)
+                number = as_number(key)
                 ok = isinstance(number, int) and 0 <= number < len(inner)
                 found = inner[number] if ok else None  # type: ignore[index]
             else:
                 found = None
             if found is None:
-                return Value(_ERROR, here)
+                return Value(ERROR, here)
             value = found
         return value
 
@@ -399,12 +401,12 @@ class Evaluator:
                 return Value(UNKNOWN, here)
             else:
                 value = self.evaluate(part, path, scope, bindings)
-                if value.value is _ERROR or value.value is None:
-                    return Value(_ERROR, here)
-                text = _to_string(value.value)
+                if value.value is ERROR or value.value is None:
+                    return Value(ERROR, here)
+                text = to_string(value.value)
                 if text is None:
                     if isinstance(value.value, (list, dict)):
-                        return Value(_ERROR, here)
+                        return Value(ERROR, here)
                     text = _placeholder(len(holes))
                     holes.append(value)
             length += len(text)
@@ -414,7 +416,17 @@ class Evaluator:
         text = "".join(pieces)
         if not holes:
             return Value(text, here)
-        return Value(UNKNOWN, here, document=_json_with_holes(text, holes, here))
+        mentions: dict[Ref, None] = {}
+        for hole in holes:
+            if isinstance(hole.value, Ref):
+                mentions[hole.value] = None
+            mentions.update(dict.fromkeys(hole.mentions))
+        return Value(
+            UNKNOWN,
+            here,
+            document=_json_with_holes(text, holes, here, expression.line, expression.indent),
+            mentions=tuple(mentions),
+        )
 
     # -- functions
     def _call(
@@ -429,34 +441,34 @@ class Evaluator:
         if name in ("try", "can"):
             for argument in expression.args:
                 value = self.evaluate(argument, path, scope, bindings)
-                if value.value is _ERROR:
+                if value.value is ERROR:
                     continue
                 if name == "can":
                     return Value(True if value.known else UNKNOWN, here)
                 return value
-            return Value(False, here) if name == "can" else Value(_ERROR, here)
-        function = _FUNCTIONS.get(name)
+            return Value(False, here) if name == "can" else Value(ERROR, here)
+        function = FUNCTIONS.get(name)
         if function is None:
             return Value(UNKNOWN, here)
         args = [self.evaluate(argument, path, scope, bindings) for argument in expression.args]
-        if any(argument.value is _ERROR for argument in args):
-            return Value(_ERROR, here)
+        if any(argument.value is ERROR for argument in args):
+            return Value(ERROR, here)
         if expression.expand_final:
             if not args or not isinstance(args[-1].value, list):
                 return Value(UNKNOWN, here)
             args = args[:-1] + list(args[-1].value)
         try:
             return function(self, args, here)
-        except _Unknown:
+        except NotKnown:
             return Value(UNKNOWN, here)
         except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError):
-            return Value(_ERROR, here)
+            return Value(ERROR, here)
 
     # -- operators
     def _binary(self, operator: str, left: Value, right: Value, here: Location) -> Value:
-        if left.value is _ERROR:
+        if left.value is ERROR:
             return left
-        if right.value is _ERROR:
+        if right.value is ERROR:
             return right
         a, b = left.value, right.value
         if operator in ("&&", "||"):
@@ -468,27 +480,27 @@ class Evaluator:
                 return Value(a and b if operator == "&&" else a or b, here)
             return Value(UNKNOWN, here)
         if operator in ("==", "!="):
-            plain_a, plain_b = self._plain(left), self._plain(right)
-            if plain_a is _NOT_PLAIN or plain_b is _NOT_PLAIN:
+            plain_a, plain_b = self.plain(left), self.plain(right)
+            if plain_a is NOT_PLAIN or plain_b is NOT_PLAIN:
                 return Value(UNKNOWN, here)
-            equal = _equal(plain_a, plain_b)
-            return Value(equal if operator == "==" else not equal, here)
-        if not _is_number(a) or not _is_number(b):
+            same = equal(plain_a, plain_b)
+            return Value(same if operator == "==" else not same, here)
+        if not is_number(a) or not is_number(b):
             known = all(v is not UNKNOWN and not isinstance(v, Ref) for v in (a, b))
-            return Value(_ERROR if known else UNKNOWN, here)
+            return Value(ERROR if known else UNKNOWN, here)
         try:
             result = _ARITHMETIC[operator](a, b)
         except (ZeroDivisionError, OverflowError, KeyError):
-            return Value(_ERROR, here)
+            return Value(ERROR, here)
         return Value(result, here)
 
     def _unary(self, operator: str, operand: Value, here: Location) -> Value:
         inner = operand.value
-        if inner is _ERROR:
+        if inner is ERROR:
             return operand
         if operator == "!" and isinstance(inner, bool):
             return Value(not inner, here)
-        if operator == "-" and _is_number(inner):
+        if operator == "-" and is_number(inner):
             return Value(-inner, here)
         return Value(UNKNOWN, here)
 
@@ -503,7 +515,7 @@ class Evaluator:
     ) -> Value:
         collection = self.evaluate(expression.collection, path, scope, bindings)
         inner = collection.value
-        if inner is _ERROR:
+        if inner is ERROR:
             return collection
         if isinstance(inner, dict):
             pairs = [(Value(key, here), value) for key, value in inner.items()]
@@ -520,41 +532,41 @@ class Evaluator:
                 scoped[expression.key_var] = key
             if expression.condition is not None:
                 keep = self.evaluate(expression.condition, path, scope, scoped)
-                if keep.value is _ERROR:
+                if keep.value is ERROR:
                     return keep
                 if not isinstance(keep.value, bool):
                     return Value(UNKNOWN, here)
                 if not keep.value:
                     continue
             result = self.evaluate(expression.value, path, scope, scoped)
-            if result.value is _ERROR:
+            if result.value is ERROR:
                 return result
             if expression.key is None:
                 items.append(result)
                 continue
             key_value = self.evaluate(expression.key, path, scope, scoped)
-            name = _as_key(key_value.value)
+            name = as_key(key_value.value)
             if name is None:
-                return Value(_ERROR if key_value.value is _ERROR else UNKNOWN, here)
+                return Value(ERROR if key_value.value is ERROR else UNKNOWN, here)
             if expression.grouping:
                 entries.setdefault(name, []).append(result)
             elif name in entries:
-                return Value(_ERROR, here)
+                return Value(ERROR, here)
             else:
                 entries[name] = result
         if expression.key is None:
-            return self._container(items, here)
+            return self.container(items, here)
         if expression.grouping:
             grouped: dict[str, Value] = {}
             for name, group in entries.items():
-                grouped[name] = self._container(group, here)
+                grouped[name] = self.container(group, here)
                 if not grouped[name].known:
                     return grouped[name]
-            return self._container(grouped, here)
-        return self._container(entries, here)
+            return self.container(grouped, here)
+        return self.container(entries, here)
 
     # -- sizes
-    def _container(self, items: list[Value] | dict[str, Value], here: Location) -> Value:
+    def container(self, items: list[Value] | dict[str, Value], here: Location) -> Value:
         """A list or object, UNKNOWN when it would be too large or too deep."""
         children = items.values() if isinstance(items, dict) else items
         weight, depth = 1, 1
@@ -590,17 +602,17 @@ class Evaluator:
         self._sizes[id(inner)] = (inner, weight, depth)
         return weight, depth
 
-    def _plain(self, value: Value) -> Any:
-        """The plain Python value, or ``_NOT_PLAIN`` when anything inside is not known."""
+    def plain(self, value: Value) -> Any:
+        """The plain Python value, or ``NOT_PLAIN`` when anything inside is not known."""
         if self._size(value)[0] > MAX_COLLECTION_SIZE:
-            return _NOT_PLAIN
+            return NOT_PLAIN
         plain = value.plain()
-        return _NOT_PLAIN if _has_hole(plain) else plain
+        return NOT_PLAIN if _has_hole(plain) else plain
 
     def encode(self, value: Value) -> str | None:
         """``jsonencode`` text as Terraform writes it, or None when not fully known."""
-        plain = self._plain(value)
-        if plain is _NOT_PLAIN:
+        plain = self.plain(value)
+        if plain is NOT_PLAIN:
             return None
         try:
             text = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -610,10 +622,6 @@ class Evaluator:
             return None
         # Go's encoder escapes HTML characters; keep the text byte-identical to Terraform's
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class _Unknown(Exception):
-    """A function argument is not known: the call is UNKNOWN."""
 
 
 _NOT_RESOURCES = frozenset({"each", "count", "self", "terraform", "ephemeral", "resource"})
@@ -631,19 +639,20 @@ _HOLE = re.compile("\ue000(\\d+)\ue001")
 _BARE_HOLE = re.compile('(?<!")(\ue000\\d+\ue001)(?!")')
 
 
-def _json_with_holes(text: str, holes: list[Value], here: Location) -> Value | None:
-    """A template's text decoded as JSON, each ``${...}`` that was not text put back."""
+def _json_with_holes(
+    text: str, holes: list[Value], here: Location, line: int = 0, indent: int = 0
+) -> Value | None:
+    """A template's text decoded as JSON, each ``${...}`` that was not text put back.
+
+    In a heredoc (``line`` set) each entry is located on its own line of the file (the
+    column is exact unless an interpolation precedes it on that line); in a quoted
+    string every entry is located at the string.
+    """
     stripped = text.strip()
     if not stripped or stripped[0] not in "{[" or len(text) > MAX_STRING_LENGTH:
         return None
-    try:
-        data = json.loads(text, strict=False)
-    except (ValueError, RecursionError):
-        try:  # "maxReceiveCount": ${var.n} - a hole where a number stands
-            data = json.loads(_BARE_HOLE.sub(r'"\1"', text), strict=False)
-        except (ValueError, RecursionError):
-            return None
-    document = from_json(data, here)
+    candidates = (text, _BARE_HOLE.sub(r'"\1"', text))  # "max": ${var.n}: a bare hole
+    document = _decoded(candidates, here, line, indent)
     if document is None:
         return None
     pending = [document]
@@ -657,72 +666,54 @@ def _json_with_holes(text: str, holes: list[Value], here: Location) -> Value | N
             if isinstance(child.value, str) and "\ue000" in child.value:
                 match = _HOLE.fullmatch(child.value)
                 child.value = holes[int(match.group(1))].value if match else UNKNOWN
-                if child.value is None or child.value is _ERROR:
+                if child.value is None or child.value is ERROR:
                     child.value = UNKNOWN
             else:
                 pending.append(child)
     return document
 
 
+def _decoded(candidates: tuple[str, ...], here: Location, line: int, indent: int) -> Value | None:
+    """The first candidate text that is JSON, positioned in the file when ``line`` is set."""
+    if line:
+        for candidate in candidates:
+            try:
+                return _positioned(load_json(candidate).root, here, line, indent)
+            except ParseError:
+                continue
+    for candidate in candidates:  # control characters in strings, or a quoted string
+        try:
+            return from_json(json.loads(candidate, strict=False), here)
+        except (ValueError, RecursionError):
+            continue
+    return None
+
+
+def _positioned(data: Any, here: Location, line: int, indent: int) -> Value | None:
+    """Positioned JSON (``Map``/``Seq``) from a heredoc's text as ``Value``s in the file."""
+
+    def locate(container: Any, key: Any) -> Location:
+        pos = container.entry_position(key) if isinstance(container, Map) else None
+        if pos is None:
+            pos = container.item_position(key) if isinstance(container, Seq) else NO_POS
+        return Location(
+            here.path, line + pos[0] - 1, pos[1] + indent, line + pos[2] - 1, pos[3] + indent
+        )
+
+    return from_json(data, here, locate)
+
+
 def _has_hole(plain: Any) -> bool:
     pending = [plain]
     while pending:
         item = pending.pop()
-        if item is UNKNOWN or isinstance(item, Ref) or item is _ERROR:
+        if item is UNKNOWN or isinstance(item, Ref) or item is ERROR:
             return True
         if isinstance(item, dict):
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
     return False
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if _is_number(a) and _is_number(b):
-        return a == b
-    if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
-        return False
-    return a == b
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _as_key(value: Any) -> str | None:
-    """An object key: strings, and numbers and bools as Terraform converts them."""
-    if isinstance(value, str):
-        return value
-    if value is None or value is UNKNOWN or value is _ERROR or isinstance(value, (Ref, list, dict)):
-        return None
-    return _to_string(value)
-
-
-def _as_number(value: Any) -> int | float | None:
-    if _is_number(value):
-        return int(value) if isinstance(value, float) and value.is_integer() else value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else number
-    return None
-
-
-def _to_string(value: Any) -> str | None:
-    """A primitive as a template shows it; None for Refs, unknowns and collections."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    return None
 
 
 def _divide(a: Any, b: Any) -> Any:
@@ -742,306 +733,4 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
-}
-
-
-# -- functions: each takes the evaluator, evaluated arguments and the call's location
-
-
-def _known(value: Value) -> Any:
-    inner = value.value
-    if inner is UNKNOWN or isinstance(inner, Ref):
-        raise _Unknown
-    return inner
-
-
-def _string(value: Value) -> str:
-    text = _to_string(_known(value))
-    if text is None:
-        raise TypeError
-    return text
-
-
-def _number(value: Value) -> int | float:
-    number = _as_number(_known(value))
-    if number is None:
-        raise TypeError
-    return number
-
-
-def _fn_jsonencode(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    (argument,) = args
-    if argument.value is UNKNOWN:
-        return Value(UNKNOWN, here)
-    text = ev.encode(argument)
-    return Value(text if text is not None else UNKNOWN, here, document=argument)
-
-
-def _fn_jsondecode(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    (argument,) = args
-    if argument.document is not None:
-        return argument.document
-    text = _known(argument)
-    if not isinstance(text, str):
-        raise TypeError
-    data = json.loads(text)
-    decoded = from_json(data, here)
-    if decoded is None:
-        raise _Unknown
-    if isinstance(decoded.value, (list, dict)):
-        return ev._container(decoded.value, here)
-    return decoded
-
-
-def _fn_lookup(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    mapping, key = args[0], args[1]
-    inner = _known(mapping)
-    if not isinstance(inner, dict):
-        raise TypeError
-    name = _string(key)
-    if name in inner:
-        return inner[name]
-    if len(args) > 2:
-        return args[2]
-    raise KeyError(name)
-
-
-def _fn_merge(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    merged: dict[str, Value] = {}
-    for argument in args:
-        inner = _known(argument)
-        if inner is None:
-            continue
-        if not isinstance(inner, dict):
-            raise TypeError
-        merged.update(inner)
-    return ev._container(merged, here)
-
-
-def _fn_coalesce(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    for argument in args:
-        inner = _known(argument)
-        if inner is not None and inner != "":
-            return argument
-    raise ValueError("no non-null argument")
-
-
-def _fn_concat(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    items: list[Value] = []
-    for argument in args:
-        inner = _known(argument)
-        if not isinstance(inner, list):
-            raise TypeError
-        items.extend(inner)
-    return ev._container(items, here)
-
-
-def _fn_tostring(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    return Value(None if inner is None else _string(args[0]), here)
-
-
-def _fn_tonumber(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    return Value(None if inner is None else _number(args[0]), here)
-
-
-def _fn_tobool(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    if inner is None or isinstance(inner, bool):
-        return Value(inner, here)
-    if inner in ("true", "false"):
-        return Value(inner == "true", here)
-    raise TypeError
-
-
-_VERB = re.compile(r"%(?:%|([-+ #0]*)(\d*)(?:\.(\d+))?([sdvqft]))")
-
-
-def _fn_format(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    spec = _string(args[0])
-    rest = iter(args[1:])
-    pieces: list[str] = []
-    cursor = 0
-    for match in _VERB.finditer(spec):
-        pieces.append(spec[cursor : match.start()])
-        cursor = match.end()
-        if match.group(0) == "%%":
-            pieces.append("%")
-            continue
-        flags, width, precision, verb = match.groups()
-        argument = next(rest, None)
-        if argument is None:
-            raise ValueError("too few arguments for the format")
-        if verb in ("s", "v"):
-            text = _string(argument)
-        elif verb == "q":
-            text = json.dumps(_string(argument), ensure_ascii=False)
-        elif verb == "d":
-            number = _number(argument)
-            if not isinstance(number, int):
-                raise TypeError
-            text = str(number)
-        else:  # f, t
-            if verb == "t":
-                inner = _known(argument)
-                if not isinstance(inner, bool):
-                    raise TypeError
-                text = "true" if inner else "false"
-            else:
-                text = f"{float(_number(argument)):.{int(precision) if precision else 6}f}"
-        if width:
-            if "-" in flags:
-                text = text.ljust(int(width))
-            elif "0" in flags and verb in ("d", "f"):
-                sign = "-" if text.startswith("-") else ""
-                text = sign + text[len(sign) :].zfill(int(width) - len(sign))
-            else:
-                text = text.rjust(int(width))
-        pieces.append(text)
-    pieces.append(spec[cursor:])
-    return ev._scalar("".join(pieces), here)
-
-
-def _fn_case(change: Callable[[str], str]) -> Callable[[Evaluator, list[Value], Location], Value]:
-    def function(ev: Evaluator, args: list[Value], here: Location) -> Value:
-        return Value(change(_string(args[0])), here)
-
-    return function
-
-
-def _fn_length(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    if not isinstance(inner, (str, list, dict)):
-        raise TypeError
-    return Value(len(inner), here)
-
-
-def _fn_element(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    items = _known(args[0])
-    index = _number(args[1])
-    if not isinstance(items, list) or not isinstance(index, int) or not items:
-        raise TypeError
-    return items[index % len(items)]
-
-
-def _fn_extreme(pick: Callable[..., Any]) -> Callable[[Evaluator, list[Value], Location], Value]:
-    def function(ev: Evaluator, args: list[Value], here: Location) -> Value:
-        return Value(pick(_number(argument) for argument in args), here)
-
-    return function
-
-
-def _fn_keys(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    if not isinstance(inner, dict):
-        raise TypeError
-    return ev._container([Value(key, here) for key in sorted(inner)], here)
-
-
-def _fn_values(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    if not isinstance(inner, dict):
-        raise TypeError
-    return ev._container([inner[key] for key in sorted(inner)], here)
-
-
-def _fn_tolist(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    inner = _known(args[0])
-    if not isinstance(inner, list):
-        raise TypeError
-    return args[0]
-
-
-def _fn_toset(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    """Unique elements; strings sorted as Terraform orders a set of strings."""
-    inner = _known(args[0])
-    if not isinstance(inner, list):
-        raise TypeError
-    seen: dict[Any, Value] = {}
-    for item in inner:
-        key = _known(item)
-        if isinstance(key, (list, dict)):
-            raise _Unknown
-        seen.setdefault(key, item)
-    ordered = (
-        [seen[key] for key in sorted(seen)]
-        if all(isinstance(key, str) for key in seen)
-        else list(seen.values())
-    )
-    return ev._container(ordered, here)
-
-
-def _fn_tomap(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    if not isinstance(_known(args[0]), dict):
-        raise TypeError
-    return args[0]
-
-
-def _fn_join(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    separator = _string(args[0])
-    texts: list[str] = []
-    for argument in args[1:]:
-        items = _known(argument)
-        if not isinstance(items, list):
-            raise TypeError
-        texts.extend(_string(item) for item in items)
-    return ev._scalar(separator.join(texts), here)
-
-
-def _fn_contains(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    items = _known(args[0])
-    wanted = ev._plain(args[1])
-    if not isinstance(items, list) or wanted is _NOT_PLAIN:
-        raise _Unknown
-    plains = [ev._plain(item) for item in items]
-    if any(_equal(item, wanted) for item in plains if item is not _NOT_PLAIN):
-        return Value(True, here)
-    if any(item is _NOT_PLAIN for item in plains):
-        raise _Unknown
-    return Value(False, here)
-
-
-def _fn_trimspace(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    return Value(_string(args[0]).strip(), here)
-
-
-def _fn_replace(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    text, old, new = (_string(argument) for argument in args)
-    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        raise _Unknown  # a regular expression: RE2 syntax, not evaluated
-    return ev._scalar(text.replace(old, new), here)
-
-
-def _fn_abs(ev: Evaluator, args: list[Value], here: Location) -> Value:
-    return Value(abs(_number(args[0])), here)
-
-
-_FUNCTIONS: dict[str, Callable[[Evaluator, list[Value], Location], Value]] = {
-    "jsonencode": _fn_jsonencode,
-    "jsondecode": _fn_jsondecode,
-    "lookup": _fn_lookup,
-    "merge": _fn_merge,
-    "coalesce": _fn_coalesce,
-    "concat": _fn_concat,
-    "tostring": _fn_tostring,
-    "tonumber": _fn_tonumber,
-    "tobool": _fn_tobool,
-    "format": _fn_format,
-    "lower": _fn_case(str.lower),
-    "upper": _fn_case(str.upper),
-    "length": _fn_length,
-    "element": _fn_element,
-    "min": _fn_extreme(min),
-    "max": _fn_extreme(max),
-    "keys": _fn_keys,
-    "values": _fn_values,
-    "tolist": _fn_tolist,
-    "toset": _fn_toset,
-    "tomap": _fn_tomap,
-    "join": _fn_join,
-    "contains": _fn_contains,
-    "trimspace": _fn_trimspace,
-    "replace": _fn_replace,
-    "abs": _fn_abs,
 }

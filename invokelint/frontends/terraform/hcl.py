@@ -53,10 +53,17 @@ class Directive:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A string with interpolations: literal text and expressions in order."""
+    """A string with interpolations: literal text and expressions in order.
+
+    For a heredoc, ``line`` is the source line its text starts on and ``indent`` the
+    columns ``<<-`` removed from each line (0 and 0 for a quoted string), so a position
+    inside the text maps back to the file.
+    """
 
     parts: tuple[str | Expression | Directive, ...]
     pos: Pos
+    line: int = 0
+    indent: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,9 +405,8 @@ class _Converter:
             return self.fixed_pos
         return self.pos(first)[:2] + self.pos(last)[2:]  # type: ignore[return-value]
 
-    @staticmethod
-    def text(node: Any) -> str:
-        return node.text.decode("utf-8", "surrogatepass")
+    def text(self, node: Any) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
 
     # -- syntax errors
     def syntax_problem(self, root: Any) -> SyntaxProblem:
@@ -429,6 +435,8 @@ class _Converter:
             else:
                 if self.data[cursor : node.end_byte].strip():
                     return self._unexpected(node, cursor)
+                if not self.data[node.end_byte :].strip():  # everything fine, then the end
+                    return self._unclosed(node)
                 return self._unexpected(node, node.start_byte)
             node = child
 
@@ -448,7 +456,19 @@ class _Converter:
                 "Unterminated template string: no closing marker was found for the string",
                 self._point((parent or node).start_byte),
             )
+        if expected in ("identifier", "expression"):
+            return SyntaxProblem(
+                "Invalid expression: expected the start of an expression",
+                self._point(node.start_byte),
+            )
         return SyntaxProblem(f"Invalid syntax: expected '{expected}'", self._point(node.start_byte))
+
+    def _unclosed(self, node: Any) -> SyntaxProblem:
+        start = node.start_byte
+        token = self.data[start : start + 40].split(b"\n")[0].decode("utf-8", "replace").strip()
+        return SyntaxProblem(
+            f"Unexpected end of file: '{token[:30]}' is not complete", self._point(start)
+        )
 
     def _unexpected(self, node: Any, at: int) -> SyntaxProblem:
         data = self.data
@@ -490,8 +510,9 @@ class _Converter:
         return body
 
     def attribute(self, node: Any, depth: int) -> Attribute:
-        name = self.text(node.child(0))
-        value = node.child(node.child_count - 1)
+        children = node.children
+        name = self.text(children[0])
+        value = children[-1]
         if value.type == "comment":
             value = _named(node)[-1]
         return Attribute(name, self.expression(value, depth + 1), self.pos(node))
@@ -537,15 +558,16 @@ class _Converter:
         while True:
             kind = node.type
             if kind in _WRAPPERS:
-                if node.child_count == 1:
-                    node = node.child(0)
-                    continue
-                children = _kids(node)
+                children = node.children
                 if len(children) == 1:
                     node = children[0]
                     continue
                 if kind == "expression" or kind == "operation":
                     return self._sequence(node, children, depth)
+                children = _kids(node)
+                if len(children) == 1:
+                    node = children[0]
+                    continue
                 node = _named(node)[0]
                 continue
             break
@@ -560,9 +582,17 @@ class _Converter:
         while index < count:
             child = children[index]
             kind = child.type
-            if kind == "(":
-                source = self.expression(children[index + 1], depth + 1)
-                index += 3
+            if kind == "comment":
+                index += 1
+                continue
+            if kind == "(":  # ( expression ): comments may sit on either side
+                index += 1
+                while children[index].type == "comment":
+                    index += 1
+                source = self.expression(children[index], depth + 1)
+                while children[index].type != ")":
+                    index += 1
+                index += 1
                 continue
             if kind in _POSTFIX:
                 if source is None:
@@ -580,7 +610,7 @@ class _Converter:
     def _steps(self, node: Any, steps: list[Step], depth: int) -> None:
         kind = node.type
         if kind == "get_attr":
-            name = node.child(node.child_count - 1)
+            name = node.children[-1]
             if name.type != "identifier":
                 name = next(c for c in node.named_children if c.type == "identifier")
             steps.append(GetAttr(self.text(name), self.pos(node)))
@@ -763,7 +793,7 @@ class _Converter:
     # -- strings and templates
     def _quoted(self, node: Any) -> str:
         """A ``string_lit``: the text between its quotes, escapes decoded."""
-        children = _kids(node)
+        children = node.children
         raw = self.data[children[0].end_byte : children[-1].start_byte].decode(
             "utf-8", "surrogatepass"
         )
@@ -818,7 +848,8 @@ class _Converter:
             return Literal("", pos)
         if len(parts) == 1 and isinstance(parts[0], str):
             return Literal(parts[0], pos)
-        return Template(tuple(parts), pos)
+        line = self._line_of(start) if heredoc else 0
+        return Template(tuple(parts), pos, line, indent)
 
     @staticmethod
     def _strip_markers(node: Any) -> tuple[bool, bool]:
@@ -830,6 +861,11 @@ class _Converter:
         first = node.children[1].type == "strip_marker" if node.child_count > 1 else False
         last = node.children[-2].type == "strip_marker" if node.child_count > 2 else False
         return first, last
+
+    def _line_of(self, offset: int) -> int:
+        if self.fixed_pos is not None:
+            return 0
+        return self.data.count(b"\n", 0, offset) + 1
 
     def _indent(self, start: int, end: int) -> int:
         """The smallest indentation of a non-blank line of a ``<<-`` heredoc."""

@@ -270,6 +270,8 @@ class _Loader:
         present = set(chosen)
         kept = []
         for name in chosen:
+            if not self._inside(folder / name):
+                continue  # a symbolic link out of the project
             if name.endswith(".tf") and name[:-3] + ".tofu" in present:
                 continue
             if name.endswith(".tf.json") and name[:-8] + ".tofu.json" in present:
@@ -395,7 +397,7 @@ class _Loader:
         """Variable values of the root module, later sources winning as in Terraform."""
         files: list[Path] = []
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if (self.folder / name).is_file():
+            if (self.folder / name).is_file() and self._inside(self.folder / name):
                 files.append(self.folder / name)
         try:
             names = sorted(entry.name for entry in os.scandir(self.folder) if entry.is_file())
@@ -405,6 +407,7 @@ class _Loader:
             self.folder / name
             for name in names
             if name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+            and self._inside(self.folder / name)
         )
         files.extend(Path(os.path.abspath(path)) for path in var_files)
         assignments: dict[str, Value | str] = {}
@@ -466,6 +469,9 @@ class _Loader:
         if not folder.is_relative_to(self.project) or not folder.is_dir():
             return None
         return folder
+
+    def _inside(self, path: Path) -> bool:
+        return Path(os.path.realpath(path)).is_relative_to(self.project)
 
     def _installed_modules(self) -> dict[str, Path]:
         """``.terraform/modules/modules.json``: module keys -> folders ``terraform init`` filled."""
@@ -628,7 +634,7 @@ class _Loader:
         pairs = None
         if for_each is not None:
             collection = self.evaluator.attribute(for_each, path, scope, bindings)
-            pairs = _iteration_pairs(collection)
+            pairs = _iteration_pairs(collection, indexed=True)
         if pairs is None or len(pairs) > MAX_EXPANDED_INSTANCES:
             scoped = {**bindings, name: Value(UNKNOWN, Location(path, *block.header))}
             expanded = self._nested(kind, block, path, scope, scoped, content)
@@ -674,12 +680,20 @@ def _type_name(attribute: tuple[hcl.Attribute, str] | None) -> str | None:
     return "complex"
 
 
-def _iteration_pairs(collection: Value) -> list[tuple[Value, Value]] | None:
-    """``(each.key, each.value)`` of a known ``for_each`` collection, None when unknown."""
+def _iteration_pairs(
+    collection: Value, *, indexed: bool = False
+) -> list[tuple[Value, Value]] | None:
+    """``(key, value)`` of a known ``for_each`` collection, None when unknown.
+
+    A resource's ``for_each`` takes a map or a set of strings (the string is its key); a
+    ``dynamic`` block's takes any list too, keyed by position (``indexed``).
+    """
     inner = collection.value
     if isinstance(inner, dict):
         return [(Value(key, collection.location), value) for key, value in inner.items()]
     if isinstance(inner, list):
+        if indexed:
+            return [(Value(index, item.location), item) for index, item in enumerate(inner)]
         pairs = []
         for item in inner:
             if not isinstance(item.value, str):
@@ -690,7 +704,7 @@ def _iteration_pairs(collection: Value) -> list[tuple[Value, Value]] | None:
 
 
 def _same(first: Value, other: Value) -> bool:
-    if first.plain() != other.plain():
+    if first.plain() != other.plain() or first.mentions != other.mentions:
         return False
     if (first.document is None) != (other.document is None):
         return False
