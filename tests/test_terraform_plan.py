@@ -185,6 +185,27 @@ def test_unknown_with_several_links_or_a_local_is_unknown():
     assert found["aws_ssm_parameter.both"].get("value").value is UNKNOWN  # two queues
 
 
+def test_an_unknown_collection_reading_one_attribute_is_not_a_ref():
+    """``subnet_ids = [aws_subnet.a.id]`` reads one attribute but is a list, not a link."""
+    plan = _plan_with_existing_queue()
+    change = plan["resource_changes"][0]["change"]["after_unknown"]
+    change["vpc_config"] = [{"subnet_ids": True}]
+    change["environment"] = [{"variables": True}]
+    function = plan["planned_values"]["root_module"]["resources"][2]["values"]
+    function["environment"] = [{}]
+    function["vpc_config"] = [{"vpc_id": None}]
+    expressions = plan["configuration"]["root_module"]["resources"][2]["expressions"]
+    expressions["vpc_config"] = [
+        {"subnet_ids": {"references": ["aws_subnet.a.id", "aws_subnet.a"]}}
+    ]
+    expressions["environment"] = [
+        {"variables": {"references": ["aws_sqs_queue.jobs.url", "aws_sqs_queue.jobs"]}}
+    ]
+    worker = blocks(load_dict(plan))["aws_lambda_function.worker"]
+    assert worker.first("vpc_config").get("subnet_ids").value is UNKNOWN
+    assert worker.first("environment").get("variables").value is UNKNOWN
+
+
 def test_nested_blocks_of_a_set_pair_with_their_expressions_by_constants():
     """The provider returns ``filter`` blocks sorted, not in written order."""
     orders = blocks(load_fixture("stream-mapping"))["aws_lambda_event_source_mapping.orders"]

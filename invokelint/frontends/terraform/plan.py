@@ -23,7 +23,12 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   every non-null value is kept. Data sources keep every non-null value (they compute).
 * **Three outcomes.** A value in ``values`` is known. One listed in
   ``resource_changes[].change.after_unknown`` is ``UNKNOWN``, unless its expression reads
-  exactly one resource attribute: then it is ``Ref(address, attribute)``. A known string
+  exactly one resource attribute and the attribute holds one link (``is_link_attribute``:
+  ``event_source_arn``, ``function_name``, ``target_arn``, ...): then it is
+  ``Ref(address, attribute)``. A plan does not say an expression's shape, and
+  ``subnet_ids = [aws_subnet.a.id]`` or ``variables = {URL = aws_x.y.url}`` read one
+  attribute too; a template around one reference (``"${x.arn}:live"``) still reads as
+  that reference, which HCL beside the plan corrects. A known string
   equal to that attribute's known value is that ``Ref`` too (``function_name =
   aws_lambda_function.f.function_name``), and in a known JSON string (a redrive policy
   naming an existing queue) every string equal to a referenced attribute's known value
@@ -77,6 +82,7 @@ __all__ = [
     "attach_source_locations",
     "instance_base",
     "instances_by_base",
+    "is_link_attribute",
     "is_plan",
     "load_plan",
     "looks_like_plan",
@@ -114,6 +120,32 @@ NESTED_BLOCK_TYPES = frozenset(
 _REDRIVE_KEY = "deadLetterTargetArn"
 _SQS_REDRIVE = frozenset({"aws_sqs_queue", "aws_sqs_queue_redrive_policy"})
 _MAX_PROBLEMS = 10
+
+
+# Attributes that hold one link (an ARN, id, name or URL of another resource); plural
+# names (``subnet_ids``) and maps (``variables``) never do.
+_LINK_SUFFIXES = ("_arn", "_id", "_name", "_url", "_uri", "_version")
+_LINK_NAMES = frozenset(
+    {"arn", "bucket", "endpoint", "qualifier", "role", "rule", "target", "uri", "lambda_arn"}
+    # aws_cognito_user_pool lambda_config triggers
+    | {
+        "create_auth_challenge",
+        "custom_message",
+        "define_auth_challenge",
+        "post_authentication",
+        "post_confirmation",
+        "pre_authentication",
+        "pre_sign_up",
+        "pre_token_generation",
+        "user_migration",
+        "verify_auth_challenge_response",
+    }
+)
+
+
+def is_link_attribute(name: str) -> bool:
+    """Does attribute ``name`` hold a single reference-like string (an ARN, id, name)?"""
+    return name in _LINK_NAMES or name.endswith(_LINK_SUFFIXES)
 
 
 def looks_like_plan(text: str) -> bool:
@@ -572,7 +604,7 @@ class _PlanReader:
         targets = self.config.targets(prefix, expression) if expression is not None else NO_TARGETS
         if name == "redrive_policy":
             return self._redrive_stub(block, targets, location)
-        single = targets.single()
+        single = targets.single() if is_link_attribute(name) else None
         return Value(Ref(*single) if single else UNKNOWN, location)
 
     def _redrive_stub(self, block: Block, targets: Targets, location: Location) -> Value:
