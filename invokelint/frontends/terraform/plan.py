@@ -124,9 +124,9 @@ _MAX_PROBLEMS = 10
 
 # Attributes that hold one link (an ARN, id, name or URL of another resource); plural
 # names (``subnet_ids``) and maps (``variables``) never do.
-_LINK_SUFFIXES = ("_arn", "_id", "_name", "_url", "_uri", "_version")
+_LINK_SUFFIXES = ("_arn", "_id", "_identifier", "_name", "_url", "_uri", "_version")
 _LINK_NAMES = frozenset(
-    {"arn", "bucket", "endpoint", "qualifier", "role", "rule", "target", "uri", "lambda_arn"}
+    {"arn", "bucket", "endpoint", "id", "qualifier", "role", "rule", "target", "uri", "lambda_arn"}
     # aws_cognito_user_pool lambda_config triggers
     | {
         "create_auth_challenge",
