@@ -470,6 +470,25 @@ def test_attach_source_locations_matches_instances_and_fills_what_only_hcl_knows
     assert replica.get("redrive_policy").value["maxReceiveCount"].value is UNKNOWN
 
 
+def test_attach_source_locations_points_every_expanded_block_at_its_dynamic_block():
+    plan = load_fixture("stream-mapping")
+    dynamic_filter = Block("filter", (), tf(55), mode="nested", dynamic=True)
+    criteria = Block("filter_criteria", (), tf(54), mode="nested", blocks=[dynamic_filter])
+    hcl = Configuration(directory=".")
+    hcl.blocks.append(
+        Block(
+            type="aws_lambda_event_source_mapping",
+            labels=("aws_lambda_event_source_mapping", "orders"),
+            location=tf(40),
+            address="aws_lambda_event_source_mapping.orders",
+            blocks=[criteria],
+        )
+    )
+    attach_source_locations(plan, hcl)
+    filters = blocks(plan)["aws_lambda_event_source_mapping.orders"].first("filter_criteria")
+    assert [f.location for f in filters.nested("filter")] == [tf(55), tf(55)]
+
+
 def tf(line: int, path: str = "main.tf") -> Location:
     return Location(path, line, 1, line, 10)
 
