@@ -178,6 +178,12 @@ def test_known_redrive_policy_naming_an_existing_queue_links_by_address():
     assert pattern.first("filter").get("pattern").value == '{"body": {"k": ["v"]}}'
 
 
+def test_known_strings_inside_a_map_link_to_the_referenced_attribute():
+    reader = blocks(load_dict(_plan_with_existing_queue()))["aws_lambda_function.reader"]
+    variables = reader.first("environment").get("variables")
+    assert variables.plain() == {"QUEUE": Ref("aws_sqs_queue.jobs", "url"), "STAGE": "prod"}
+
+
 def test_unknown_with_several_links_or_a_local_is_unknown():
     found = blocks(load_dict(_plan_with_existing_queue()))
     mapping = found["aws_lambda_event_source_mapping.jobs"]
@@ -741,6 +747,15 @@ def _plan_with_existing_queue() -> dict:
                         },
                     ),
                     resource("aws_ssm_parameter.url", {"value": "queue: jobs"}),
+                    resource(
+                        "aws_lambda_function.reader",
+                        {
+                            "function_name": "reader",
+                            "environment": [
+                                {"variables": {"QUEUE": "https://sqs/jobs", "STAGE": "prod"}}
+                            ],
+                        },
+                    ),
                     resource("aws_ssm_parameter.both", {}),
                 ]
             }
@@ -794,6 +809,15 @@ def _plan_with_existing_queue() -> dict:
                             ),
                             "function_name": refs("local.function"),
                             "filter_criteria": [{"filter": [{"pattern": {}}]}],
+                        },
+                    ),
+                    config(
+                        "aws_lambda_function.reader",
+                        {
+                            "function_name": {"constant_value": "reader"},
+                            "environment": [
+                                {"variables": refs("aws_sqs_queue.jobs.url", "aws_sqs_queue.jobs")}
+                            ],
                         },
                     ),
                     config(

@@ -519,21 +519,25 @@ class _PlanReader:
         )
 
     def _known(self, raw: Any, pos: Pos, marker: Any, expression: Any, prefix: str) -> Value:
+        """A known value; strings equal to a referenced attribute's known value are Refs."""
         targets = self.config.targets(prefix, expression) if expression is not None else NO_TARGETS
-        if isinstance(raw, str) and targets.links:
-            linked = self._linked_string(raw, pos, targets)
+        known = self._known_targets(targets) if targets.links else {}
+        if known and isinstance(raw, str) and raw not in known:
+            linked = self._linked_json(raw, pos, known)
             if linked is not None:
                 return linked
-        return self._plain(raw, pos, marker, 0)
+        return self._plain(raw, pos, marker, 0, known)
 
-    def _plain(self, raw: Any, pos: Pos, marker: Any, depth: int) -> Value:
+    def _plain(self, raw: Any, pos: Pos, marker: Any, depth: int, known: dict[str, Ref]) -> Value:
         """A JSON value as ``Value``s, with unknown parts where ``after_unknown`` says."""
         if marker is True or depth > MAX_NESTING:  # deeper than any real value: unknown
             return Value(UNKNOWN, self.location(pos))
         if isinstance(raw, dict):
             markers = marker if isinstance(marker, dict) else {}
             entries = {
-                str(key): self._plain(item, _entry(raw, key, pos), markers.get(key), depth + 1)
+                str(key): self._plain(
+                    item, _entry(raw, key, pos), markers.get(key), depth + 1, known
+                )
                 for key, item in raw.items()
             }
             for key, item_marker in markers.items():
@@ -548,42 +552,25 @@ class _PlanReader:
                     raw.item_position(i) if isinstance(raw, Seq) else pos,
                     markers[i] if i < len(markers) else None,
                     depth + 1,
+                    known,
                 )
                 for i, item in enumerate(raw)
             ]
             return Value(items, self.location(pos))
+        if isinstance(raw, str) and raw in known:
+            return Value(known[raw], self.location(pos))
         return Value(raw, self.location(pos))
 
-    def _linked_string(self, raw: str, pos: Pos, targets: Targets) -> Value | None:
-        """A known string that is a referenced attribute's known value, or JSON holding one."""
-        known = self._known_targets(targets)
-        if not known:
-            return None
-        if raw in known:
-            return Value(known[raw], self.location(pos))
+    def _linked_json(self, raw: str, pos: Pos, known: dict[str, Ref]) -> Value | None:
+        """A JSON string holding a referenced attribute's known value, as linked ``Value``s."""
         if raw.lstrip()[:1] not in ("{", "["):
             return None
         try:
             document = json.loads(raw)
         except (ValueError, RecursionError):
             return None
-        location = self.location(pos)
-        found = [False]
-
-        def wrap(item: Any, depth: int) -> Value:
-            if depth > MAX_NESTING:
-                return Value(UNKNOWN, location)
-            if isinstance(item, str) and item in known:
-                found[0] = True
-                return Value(known[item], location)
-            if isinstance(item, dict):
-                return Value({str(k): wrap(v, depth + 1) for k, v in item.items()}, location)
-            if isinstance(item, list):
-                return Value([wrap(v, depth + 1) for v in item], location)
-            return Value(item, location)
-
-        linked = wrap(document, 0)
-        return linked if found[0] else None
+        linked = self._plain(document, pos, None, 0, known)
+        return linked if _holds_ref(linked, 0) else None
 
     def _known_targets(self, targets: Targets) -> dict[str, Ref]:
         """Known string values of the referenced attributes -> their ``Ref``."""
@@ -651,6 +638,16 @@ def _constants_agree(item: dict, expression: dict) -> bool:
             return False
         agreed = True
     return agreed
+
+
+def _holds_ref(value: Value, depth: int) -> bool:
+    inner = value.value
+    if isinstance(inner, Ref):
+        return True
+    if depth > MAX_NESTING:
+        return False
+    items = inner.values() if isinstance(inner, dict) else inner if isinstance(inner, list) else ()
+    return any(_holds_ref(item, depth + 1) for item in items)
 
 
 def _entry(container: Any, key: Any, default: Pos) -> Pos:
