@@ -184,6 +184,18 @@ def test_known_strings_inside_a_map_link_to_the_referenced_attribute():
     assert variables.plain() == {"QUEUE": Ref("aws_sqs_queue.jobs", "url"), "STAGE": "prod"}
 
 
+def test_an_existing_dlq_named_by_arn_text_in_a_real_plan_links_by_address():
+    """terraform wrote the DLQ's ARN into the JSON string: it came from state."""
+    text = (PLANS / "existing-dlq" / "plan.json").read_text(encoding="utf-8")
+    assert 'deadLetterTargetArn\\":\\"arn:aws:sqs:us-east-1:123456789012:jobs-dlq' in text
+    found = blocks(load_fixture("existing-dlq"))
+    assert found["aws_sqs_queue.jobs"].get("redrive_policy").plain() == {
+        "deadLetterTargetArn": Ref("aws_sqs_queue.jobs_dlq", "arn"),
+        "maxReceiveCount": 2,
+    }
+    assert found["aws_sqs_queue.jobs_dlq"].get("message_retention_seconds").value == 1209600
+
+
 def test_unknown_with_several_links_or_a_local_is_unknown():
     found = blocks(load_dict(_plan_with_existing_queue()))
     mapping = found["aws_lambda_event_source_mapping.jobs"]
