@@ -79,6 +79,7 @@ def test_one_block_per_resource_with_written_values():
         "aws_lambda_function.worker",
         "aws_sqs_queue.jobs",
         "aws_sqs_queue.worker_dlq",
+        "data.aws_iam_policy_document.assume",
     }
     worker = found["aws_lambda_function.worker"]
     assert worker.type == "aws_lambda_function"
@@ -118,6 +119,13 @@ def test_unknown_after_apply_without_a_single_link_is_unknown_and_computed_ones_
 
 
 def test_data_sources_read_during_planning_come_from_prior_state():
+    assume = blocks(load_fixture("sqs-consumer"))["data.aws_iam_policy_document.assume"]
+    assert (assume.mode, assume.type, assume.labels) == (
+        "data",
+        "aws_iam_policy_document",
+        ("aws_iam_policy_document", "assume"),
+    )
+    assert json.loads(assume.get("json").value)["Statement"][0]["Action"] == "sts:AssumeRole"
     plan = _plan_with_existing_queue()
     found = blocks(load_dict(plan))
     code = found["data.archive_file.code"]
