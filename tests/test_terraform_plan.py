@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 
 import pytest
@@ -64,6 +65,25 @@ def test_looks_like_plan_is_a_cheap_text_check():
     assert looks_like_plan(text)
     assert not looks_like_plan('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}')
     assert not looks_like_plan('["format_version", "planned_values"]')
+
+
+@pytest.mark.parametrize("folder", sorted(p.parent.name for p in PLANS.glob("*/plan.json")))
+def test_each_plan_fixture_matches_its_sources(folder):
+    """A ``.tf`` edited without running regenerate.sh leaves a stale plan: caught here."""
+    plan = json.loads((PLANS / folder / "plan.json").read_text(encoding="utf-8"))
+    planned = {r["address"] for r in _configuration_resources(plan["configuration"]["root_module"])}
+    written = set()
+    for source in (PLANS / folder).rglob("*.tf"):
+        text = source.read_text(encoding="utf-8")
+        written |= {f"{t}.{n}" for t, n in re.findall(r'^resource "(\w+)" "(\w+)"', text, re.M)}
+        written |= {f"data.{t}.{n}" for t, n in re.findall(r'^data "(\w+)" "(\w+)"', text, re.M)}
+    assert written == planned
+
+
+def _configuration_resources(module: dict):
+    yield from module.get("resources", [])
+    for call in module.get("module_calls", {}).values():
+        yield from _configuration_resources(call["module"])
 
 
 # -------------------------------------------------------------------- blocks and values
