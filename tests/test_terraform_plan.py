@@ -20,6 +20,7 @@ from invokelint.frontends.terraform.plan import (
     attach_source_locations,
     instance_base,
     instances_by_base,
+    instances_for,
     is_plan,
     load_plan,
     looks_like_plan,
@@ -296,6 +297,25 @@ def test_count_and_for_each_instances_stay_distinct():
     assert instance_base('module.consumer["a.b]"].aws_sqs_queue.q[0]') == (
         "module.consumer.aws_sqs_queue.q"
     )
+
+
+def test_a_ref_inside_a_module_instance_means_that_instance():
+    plan = load_fixture("module-instances")
+    found, by_base = blocks(plan), instances_by_base(plan)
+    mapping = found['module.consumer["orders"].aws_lambda_event_source_mapping.input']
+    queue = mapping.get("event_source_arn").value
+    assert [b.address for b in instances_for(queue, mapping, by_base)] == [
+        'module.consumer["orders"].aws_sqs_queue.input'
+    ]
+    # from another module the key is lost: every instance is a candidate
+    replica = found["module.replica[0].aws_sqs_queue.input"]
+    dlq = replica.get("redrive_policy").value["deadLetterTargetArn"].value
+    assert len(instances_for(dlq, replica, by_base)) == 2
+    root = found["aws_sqs_queue.shared_dlq"]
+    assert [b.address for b in instances_for(Ref("aws_sqs_queue.extra"), root, by_base)] == [
+        "aws_sqs_queue.extra[0]",
+        "aws_sqs_queue.extra[1]",
+    ]
 
 
 def test_module_instances_and_links_through_variables_and_outputs():

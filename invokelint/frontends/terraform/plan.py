@@ -9,7 +9,8 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   ``module.w["a"].aws_sqs_queue.in``), so ids stay unique; ``Block.labels`` is (type,
   name) and ``Block.module`` the module path without keys (``module.w``), as in HCL.
   ``Ref.address`` drops keys (the contract), so a Ref stands for every instance whose
-  ``instance_base(block.address)`` equals it: resolve it with ``instances_by_base``.
+  ``instance_base(block.address)`` equals it: resolve it with ``instances_by_base``, and
+  ``instances_for`` narrows it to the referrer's own module instance where that holds.
   ``expanded`` is ``"literal"`` for an instance of ``count``/``for_each`` (its own or a
   module's) and ``"single"`` otherwise.
 * **Only written attributes.** A plan also lists what the provider fills in
@@ -82,6 +83,7 @@ __all__ = [
     "attach_source_locations",
     "instance_base",
     "instances_by_base",
+    "instances_for",
     "is_link_attribute",
     "is_plan",
     "load_plan",
@@ -170,6 +172,34 @@ def instances_by_base(configuration: Configuration) -> dict[str, list[Block]]:
     for block in configuration.blocks:
         index.setdefault(strip_instance_keys(block.address), []).append(block)
     return index
+
+
+def instances_for(ref: Ref, referrer: Block, index: dict[str, list[Block]]) -> list[Block]:
+    """The instances a ``Ref`` written in ``referrer`` can mean (``index``: ``instances_by_base``).
+
+    Inside a module instance (``module.w["a"]``), a reference to a resource of the same
+    module means that instance's resource; otherwise the keys are not in the plan's
+    configuration, and every instance is a candidate.
+    """
+    candidates = index.get(ref.address, [])
+    if (
+        len(candidates) < 2
+        or not referrer.module
+        or not ref.address.startswith(referrer.module + ".")
+    ):
+        return candidates
+    own = _module_instance(referrer)
+    same = [block for block in candidates if _module_instance(block) == own]
+    return same or candidates
+
+
+def _module_instance(block: Block) -> str:
+    """``module.w["a"].aws_sqs_queue.q[0]`` -> ``module.w["a"]``: the part before the labels."""
+    address, local = block.address, ".".join(block.labels)
+    if block.mode == "data":
+        local = "data." + local
+    at = address.rfind("." + local)
+    return address[:at] if at >= 0 else ""
 
 
 def load_plan(text: str, display_path: str, directory: str) -> Configuration:
