@@ -26,19 +26,20 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   ``resource_changes[].change.after_unknown`` is ``UNKNOWN``, unless its expression reads
   exactly one resource attribute and the attribute holds one link (``is_link_attribute``:
   ``event_source_arn``, ``function_name``, ``target_arn``, ...): then it is
-  ``Ref(address, attribute)``. A plan does not say an expression's shape, and
-  ``subnet_ids = [aws_subnet.a.id]`` or ``variables = {URL = aws_x.y.url}`` read one
-  attribute too; a template around one reference (``"${x.arn}:live"``) still reads as
-  that reference, which HCL beside the plan corrects. A known string
-  equal to that attribute's known value is that ``Ref`` too (``function_name =
-  aws_lambda_function.f.function_name``), and in a known JSON string (a redrive policy
-  naming an existing queue) every string equal to a referenced attribute's known value
-  becomes a ``Ref`` inside a dict, the shape HCL's ``jsonencode({...})`` gives.
+  ``Ref(address, attribute)``. Why the name test: a plan does not say an expression's
+  shape, and ``subnet_ids = [aws_subnet.a.id]`` reads one attribute too. A template
+  around one reference (``"${x.arn}:live"``) still reads as that reference; HCL beside
+  the plan knows better. A known string (also inside a map, a list or a JSON string)
+  equal to a referenced attribute's known value is that ``Ref`` (``function_name =
+  aws_lambda_function.f.function_name``; a redrive policy naming an existing queue's
+  ARN becomes a dict holding the Ref, the shape HCL's ``jsonencode({...})`` gives).
 * **JSON strings** (``redrive_policy``, ``definition``, ``policy``, filter ``pattern``)
-  stay strings for the builder to parse. An unknown ``redrive_policy`` whose expression
-  reads one queue ARN becomes ``{"deadLetterTargetArn": Ref(queue, "arn"),
+  otherwise stay strings for the builder to parse. An unknown ``redrive_policy`` whose
+  expression reads one queue ARN becomes ``{"deadLetterTargetArn": Ref(queue, "arn"),
   "maxReceiveCount": UNKNOWN}`` (SNS subscriptions: no ``maxReceiveCount``): the link is
-  certain, the count is not in the plan. Other unknown JSON stays ``UNKNOWN``.
+  certain, the count is not in the plan (``attach_source_locations`` takes it from HCL).
+  Other unknown JSON (a state machine ``definition`` naming a new function) stays
+  ``UNKNOWN``: the builder should treat such a resource as an unknown invoker.
 * **Blocks vs attributes** by shape: the configuration writes a block as a list of
   objects; without it, a list of objects under a name in ``NESTED_BLOCK_TYPES``.
   Nested blocks in a set (``filter``) come back in the provider's order, so they are
