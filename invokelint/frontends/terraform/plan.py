@@ -39,7 +39,7 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   "maxReceiveCount": UNKNOWN}`` (SNS subscriptions: no ``maxReceiveCount``): the link is
   certain, the count is not in the plan (``attach_source_locations`` takes it from HCL).
   Other unknown JSON (a state machine ``definition`` naming a new function) stays
-  ``UNKNOWN``: the builder should treat such a resource as an unknown invoker.
+  ``UNKNOWN``; with HCL beside the plan, ``attach_source_locations`` takes HCL's value.
 * **Blocks vs attributes** by shape: the configuration writes a block as a list of
   objects; without it, a list of objects under a name in ``NESTED_BLOCK_TYPES``.
   Nested blocks in a set (``filter``) come back in the provider's order, so they are
