@@ -392,6 +392,16 @@ def test_positions_do_not_depend_on_address_coming_first():
     assert jobs.get("redrive_policy").value["maxReceiveCount"].value == 3
 
 
+def test_values_stay_when_no_position_can_be_found():
+    """A key over 1,024 characters is valid JSON that libyaml cannot position."""
+    plan = _plan_with_existing_queue()
+    resources = plan["planned_values"]["root_module"]["resources"]
+    resources[1] = {"x" * 1100: 1, **resources[1]}  # "address" no longer first
+    jobs = blocks(load_dict(plan))["aws_sqs_queue.jobs"]
+    assert jobs.get("name").value == "jobs"
+    assert jobs.location.path == "plan.json"
+
+
 def test_module_calls_point_at_the_call_in_configuration():
     text = (PLANS / "module-instances" / "plan.json").read_text(encoding="utf-8")
     plan = load_fixture("module-instances")

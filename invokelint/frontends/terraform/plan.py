@@ -286,7 +286,11 @@ class _PlanReader:
         found = self.text.locate(plain)
         if found is None:
             found, _ = self.text.at_path(path)
-        return found if isinstance(found, Map) else Map()
+        if isinstance(found, Map):
+            return found
+        unplaced = Map()  # the loader could not place it either: values without positions
+        unplaced.update(plain)
+        return unplaced
 
     # -- reading
 
