@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 
 import pytest
@@ -19,6 +20,7 @@ from invokelint.frontends.terraform.plan import (
     attach_source_locations,
     instance_base,
     instances_by_base,
+    instances_for,
     is_plan,
     load_plan,
     looks_like_plan,
@@ -66,6 +68,25 @@ def test_looks_like_plan_is_a_cheap_text_check():
     assert not looks_like_plan('["format_version", "planned_values"]')
 
 
+@pytest.mark.parametrize("folder", sorted(p.parent.name for p in PLANS.glob("*/plan.json")))
+def test_each_plan_fixture_matches_its_sources(folder):
+    """A ``.tf`` edited without running regenerate.sh leaves a stale plan: caught here."""
+    plan = json.loads((PLANS / folder / "plan.json").read_text(encoding="utf-8"))
+    planned = {r["address"] for r in _configuration_resources(plan["configuration"]["root_module"])}
+    written = set()
+    for source in (PLANS / folder).rglob("*.tf"):
+        text = source.read_text(encoding="utf-8")
+        written |= {f"{t}.{n}" for t, n in re.findall(r'^resource "(\w+)" "(\w+)"', text, re.M)}
+        written |= {f"data.{t}.{n}" for t, n in re.findall(r'^data "(\w+)" "(\w+)"', text, re.M)}
+    assert written == planned
+
+
+def _configuration_resources(module: dict):
+    yield from module.get("resources", [])
+    for call in module.get("module_calls", {}).values():
+        yield from _configuration_resources(call["module"])
+
+
 # -------------------------------------------------------------------- blocks and values
 
 
@@ -79,6 +100,7 @@ def test_one_block_per_resource_with_written_values():
         "aws_lambda_function.worker",
         "aws_sqs_queue.jobs",
         "aws_sqs_queue.worker_dlq",
+        "data.aws_iam_policy_document.assume",
     }
     worker = found["aws_lambda_function.worker"]
     assert worker.type == "aws_lambda_function"
@@ -118,6 +140,13 @@ def test_unknown_after_apply_without_a_single_link_is_unknown_and_computed_ones_
 
 
 def test_data_sources_read_during_planning_come_from_prior_state():
+    assume = blocks(load_fixture("sqs-consumer"))["data.aws_iam_policy_document.assume"]
+    assert (assume.mode, assume.type, assume.labels) == (
+        "data",
+        "aws_iam_policy_document",
+        ("aws_iam_policy_document", "assume"),
+    )
+    assert json.loads(assume.get("json").value)["Statement"][0]["Action"] == "sts:AssumeRole"
     plan = _plan_with_existing_queue()
     found = blocks(load_dict(plan))
     code = found["data.archive_file.code"]
@@ -178,11 +207,50 @@ def test_known_redrive_policy_naming_an_existing_queue_links_by_address():
     assert pattern.first("filter").get("pattern").value == '{"body": {"k": ["v"]}}'
 
 
+def test_known_strings_inside_a_map_link_to_the_referenced_attribute():
+    reader = blocks(load_dict(_plan_with_existing_queue()))["aws_lambda_function.reader"]
+    variables = reader.first("environment").get("variables")
+    assert variables.plain() == {"QUEUE": Ref("aws_sqs_queue.jobs", "url"), "STAGE": "prod"}
+
+
+def test_an_existing_dlq_named_by_arn_text_in_a_real_plan_links_by_address():
+    """terraform wrote the DLQ's ARN into the JSON string: it came from state."""
+    text = (PLANS / "existing-dlq" / "plan.json").read_text(encoding="utf-8")
+    assert 'deadLetterTargetArn\\":\\"arn:aws:sqs:us-east-1:123456789012:jobs-dlq' in text
+    found = blocks(load_fixture("existing-dlq"))
+    assert found["aws_sqs_queue.jobs"].get("redrive_policy").plain() == {
+        "deadLetterTargetArn": Ref("aws_sqs_queue.jobs_dlq", "arn"),
+        "maxReceiveCount": 2,
+    }
+    assert found["aws_sqs_queue.jobs_dlq"].get("message_retention_seconds").value == 1209600
+
+
 def test_unknown_with_several_links_or_a_local_is_unknown():
     found = blocks(load_dict(_plan_with_existing_queue()))
     mapping = found["aws_lambda_event_source_mapping.jobs"]
     assert mapping.get("function_name").value is UNKNOWN  # reads local.function
     assert found["aws_ssm_parameter.both"].get("value").value is UNKNOWN  # two queues
+
+
+def test_an_unknown_collection_reading_one_attribute_is_not_a_ref():
+    """``subnet_ids = [aws_subnet.a.id]`` reads one attribute but is a list, not a link."""
+    plan = _plan_with_existing_queue()
+    change = plan["resource_changes"][0]["change"]["after_unknown"]
+    change["vpc_config"] = [{"subnet_ids": True}]
+    change["environment"] = [{"variables": True}]
+    function = plan["planned_values"]["root_module"]["resources"][2]["values"]
+    function["environment"] = [{}]
+    function["vpc_config"] = [{"vpc_id": None}]
+    expressions = plan["configuration"]["root_module"]["resources"][2]["expressions"]
+    expressions["vpc_config"] = [
+        {"subnet_ids": {"references": ["aws_subnet.a.id", "aws_subnet.a"]}}
+    ]
+    expressions["environment"] = [
+        {"variables": {"references": ["aws_sqs_queue.jobs.url", "aws_sqs_queue.jobs"]}}
+    ]
+    worker = blocks(load_dict(plan))["aws_lambda_function.worker"]
+    assert worker.first("vpc_config").get("subnet_ids").value is UNKNOWN
+    assert worker.first("environment").get("variables").value is UNKNOWN
 
 
 def test_nested_blocks_of_a_set_pair_with_their_expressions_by_constants():
@@ -229,6 +297,25 @@ def test_count_and_for_each_instances_stay_distinct():
     assert instance_base('module.consumer["a.b]"].aws_sqs_queue.q[0]') == (
         "module.consumer.aws_sqs_queue.q"
     )
+
+
+def test_a_ref_inside_a_module_instance_means_that_instance():
+    plan = load_fixture("module-instances")
+    found, by_base = blocks(plan), instances_by_base(plan)
+    mapping = found['module.consumer["orders"].aws_lambda_event_source_mapping.input']
+    queue = mapping.get("event_source_arn").value
+    assert [b.address for b in instances_for(queue, mapping, by_base)] == [
+        'module.consumer["orders"].aws_sqs_queue.input'
+    ]
+    # from another module the key is lost: every instance is a candidate
+    replica = found["module.replica[0].aws_sqs_queue.input"]
+    dlq = replica.get("redrive_policy").value["deadLetterTargetArn"].value
+    assert len(instances_for(dlq, replica, by_base)) == 2
+    root = found["aws_sqs_queue.shared_dlq"]
+    assert [b.address for b in instances_for(Ref("aws_sqs_queue.extra"), root, by_base)] == [
+        "aws_sqs_queue.extra[0]",
+        "aws_sqs_queue.extra[1]",
+    ]
 
 
 def test_module_instances_and_links_through_variables_and_outputs():
@@ -303,6 +390,16 @@ def test_positions_do_not_depend_on_address_coming_first():
     name_line, _ = line_of(text, '"name": "jobs"')
     assert jobs.get("name").location.line == name_line
     assert jobs.get("redrive_policy").value["maxReceiveCount"].value == 3
+
+
+def test_values_stay_when_no_position_can_be_found():
+    """A key over 1,024 characters is valid JSON that libyaml cannot position."""
+    plan = _plan_with_existing_queue()
+    resources = plan["planned_values"]["root_module"]["resources"]
+    resources[1] = {"x" * 1100: 1, **resources[1]}  # "address" no longer first
+    jobs = blocks(load_dict(plan))["aws_sqs_queue.jobs"]
+    assert jobs.get("name").value == "jobs"
+    assert jobs.location.path == "plan.json"
 
 
 def test_module_calls_point_at_the_call_in_configuration():
@@ -449,6 +546,25 @@ def test_attach_source_locations_matches_instances_and_fills_what_only_hcl_knows
     assert replica.get("redrive_policy").value["maxReceiveCount"].value is UNKNOWN
 
 
+def test_attach_source_locations_points_every_expanded_block_at_its_dynamic_block():
+    plan = load_fixture("stream-mapping")
+    dynamic_filter = Block("filter", (), tf(55), mode="nested", dynamic=True)
+    criteria = Block("filter_criteria", (), tf(54), mode="nested", blocks=[dynamic_filter])
+    hcl = Configuration(directory=".")
+    hcl.blocks.append(
+        Block(
+            type="aws_lambda_event_source_mapping",
+            labels=("aws_lambda_event_source_mapping", "orders"),
+            location=tf(40),
+            address="aws_lambda_event_source_mapping.orders",
+            blocks=[criteria],
+        )
+    )
+    attach_source_locations(plan, hcl)
+    filters = blocks(plan)["aws_lambda_event_source_mapping.orders"].first("filter_criteria")
+    assert [f.location for f in filters.nested("filter")] == [tf(55), tf(55)]
+
+
 def tf(line: int, path: str = "main.tf") -> Location:
     return Location(path, line, 1, line, 10)
 
@@ -582,7 +698,7 @@ def test_a_thousand_resource_plan_loads_quickly(capsys):
     start, cpu = time.perf_counter(), time.process_time()
     plan = load_plan(text, "big.json", ".")
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    assert len(plan.blocks) == 1000 and not plan.problems
+    assert len(list(plan.resources())) == 1000 and not plan.problems
     mappings = [b for b in plan.blocks if b.type == "aws_lambda_event_source_mapping"]
     assert mappings[7].get("event_source_arn").value == Ref("aws_sqs_queue.jobs7", "arn")
     with capsys.disabled():
@@ -701,6 +817,15 @@ def _plan_with_existing_queue() -> dict:
                         },
                     ),
                     resource("aws_ssm_parameter.url", {"value": "queue: jobs"}),
+                    resource(
+                        "aws_lambda_function.reader",
+                        {
+                            "function_name": "reader",
+                            "environment": [
+                                {"variables": {"QUEUE": "https://sqs/jobs", "STAGE": "prod"}}
+                            ],
+                        },
+                    ),
                     resource("aws_ssm_parameter.both", {}),
                 ]
             }
@@ -754,6 +879,15 @@ def _plan_with_existing_queue() -> dict:
                             ),
                             "function_name": refs("local.function"),
                             "filter_criteria": [{"filter": [{"pattern": {}}]}],
+                        },
+                    ),
+                    config(
+                        "aws_lambda_function.reader",
+                        {
+                            "function_name": {"constant_value": "reader"},
+                            "environment": [
+                                {"variables": refs("aws_sqs_queue.jobs.url", "aws_sqs_queue.jobs")}
+                            ],
                         },
                     ),
                     config(

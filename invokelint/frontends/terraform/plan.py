@@ -9,7 +9,8 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   ``module.w["a"].aws_sqs_queue.in``), so ids stay unique; ``Block.labels`` is (type,
   name) and ``Block.module`` the module path without keys (``module.w``), as in HCL.
   ``Ref.address`` drops keys (the contract), so a Ref stands for every instance whose
-  ``instance_base(block.address)`` equals it: resolve it with ``instances_by_base``.
+  ``instance_base(block.address)`` equals it: resolve it with ``instances_by_base``, and
+  ``instances_for`` narrows it to the referrer's own module instance where that holds.
   ``expanded`` is ``"literal"`` for an instance of ``count``/``for_each`` (its own or a
   module's) and ``"single"`` otherwise.
 * **Only written attributes.** A plan also lists what the provider fills in
@@ -23,16 +24,22 @@ A plan gives exact instances and evaluated values; links come from its ``configu
   every non-null value is kept. Data sources keep every non-null value (they compute).
 * **Three outcomes.** A value in ``values`` is known. One listed in
   ``resource_changes[].change.after_unknown`` is ``UNKNOWN``, unless its expression reads
-  exactly one resource attribute: then it is ``Ref(address, attribute)``. A known string
-  equal to that attribute's known value is that ``Ref`` too (``function_name =
-  aws_lambda_function.f.function_name``), and in a known JSON string (a redrive policy
-  naming an existing queue) every string equal to a referenced attribute's known value
-  becomes a ``Ref`` inside a dict, the shape HCL's ``jsonencode({...})`` gives.
+  exactly one resource attribute and the attribute holds one link (``is_link_attribute``:
+  ``event_source_arn``, ``function_name``, ``target_arn``, ...): then it is
+  ``Ref(address, attribute)``. Why the name test: a plan does not say an expression's
+  shape, and ``subnet_ids = [aws_subnet.a.id]`` reads one attribute too. A template
+  around one reference (``"${x.arn}:live"``) still reads as that reference; HCL beside
+  the plan knows better. A known string (also inside a map, a list or a JSON string)
+  equal to a referenced attribute's known value is that ``Ref`` (``function_name =
+  aws_lambda_function.f.function_name``; a redrive policy naming an existing queue's
+  ARN becomes a dict holding the Ref, the shape HCL's ``jsonencode({...})`` gives).
 * **JSON strings** (``redrive_policy``, ``definition``, ``policy``, filter ``pattern``)
-  stay strings for the builder to parse. An unknown ``redrive_policy`` whose expression
-  reads one queue ARN becomes ``{"deadLetterTargetArn": Ref(queue, "arn"),
+  otherwise stay strings for the builder to parse. An unknown ``redrive_policy`` whose
+  expression reads one queue ARN becomes ``{"deadLetterTargetArn": Ref(queue, "arn"),
   "maxReceiveCount": UNKNOWN}`` (SNS subscriptions: no ``maxReceiveCount``): the link is
-  certain, the count is not in the plan. Other unknown JSON stays ``UNKNOWN``.
+  certain, the count is not in the plan (``attach_source_locations`` takes it from HCL).
+  Other unknown JSON (a state machine ``definition`` naming a new function) stays
+  ``UNKNOWN``; with HCL beside the plan, ``attach_source_locations`` takes HCL's value.
 * **Blocks vs attributes** by shape: the configuration writes a block as a list of
   objects; without it, a list of objects under a name in ``NESTED_BLOCK_TYPES``.
   Nested blocks in a set (``filter``) come back in the provider's order, so they are
@@ -77,6 +84,8 @@ __all__ = [
     "attach_source_locations",
     "instance_base",
     "instances_by_base",
+    "instances_for",
+    "is_link_attribute",
     "is_plan",
     "load_plan",
     "looks_like_plan",
@@ -116,6 +125,32 @@ _SQS_REDRIVE = frozenset({"aws_sqs_queue", "aws_sqs_queue_redrive_policy"})
 _MAX_PROBLEMS = 10
 
 
+# Attributes that hold one link (an ARN, id, name or URL of another resource); plural
+# names (``subnet_ids``) and maps (``variables``) never do.
+_LINK_SUFFIXES = ("_arn", "_id", "_identifier", "_name", "_url", "_uri", "_version")
+_LINK_NAMES = frozenset(
+    {"arn", "bucket", "endpoint", "id", "qualifier", "role", "rule", "target", "uri", "lambda_arn"}
+    # aws_cognito_user_pool lambda_config triggers
+    | {
+        "create_auth_challenge",
+        "custom_message",
+        "define_auth_challenge",
+        "post_authentication",
+        "post_confirmation",
+        "pre_authentication",
+        "pre_sign_up",
+        "pre_token_generation",
+        "user_migration",
+        "verify_auth_challenge_response",
+    }
+)
+
+
+def is_link_attribute(name: str) -> bool:
+    """Does attribute ``name`` hold a single reference-like string (an ARN, id, name)?"""
+    return name in _LINK_NAMES or name.endswith(_LINK_SUFFIXES)
+
+
 def looks_like_plan(text: str) -> bool:
     """Cheap pre-check for discovery: a JSON object naming both plan keys."""
     start = text[:256].lstrip()[:1]  # no copy of a large file
@@ -138,6 +173,34 @@ def instances_by_base(configuration: Configuration) -> dict[str, list[Block]]:
     for block in configuration.blocks:
         index.setdefault(strip_instance_keys(block.address), []).append(block)
     return index
+
+
+def instances_for(ref: Ref, referrer: Block, index: dict[str, list[Block]]) -> list[Block]:
+    """The instances a ``Ref`` written in ``referrer`` can mean (``index``: ``instances_by_base``).
+
+    Inside a module instance (``module.w["a"]``), a reference to a resource of the same
+    module means that instance's resource; otherwise the keys are not in the plan's
+    configuration, and every instance is a candidate.
+    """
+    candidates = index.get(ref.address, [])
+    if (
+        len(candidates) < 2
+        or not referrer.module
+        or not ref.address.startswith(referrer.module + ".")
+    ):
+        return candidates
+    own = _module_instance(referrer)
+    same = [block for block in candidates if _module_instance(block) == own]
+    return same or candidates
+
+
+def _module_instance(block: Block) -> str:
+    """``module.w["a"].aws_sqs_queue.q[0]`` -> ``module.w["a"]``: the part before the labels."""
+    address, local = block.address, ".".join(block.labels)
+    if block.mode == "data":
+        local = "data." + local
+    at = address.rfind("." + local)
+    return address[:at] if at >= 0 else ""
 
 
 def load_plan(text: str, display_path: str, directory: str) -> Configuration:
@@ -223,7 +286,11 @@ class _PlanReader:
         found = self.text.locate(plain)
         if found is None:
             found, _ = self.text.at_path(path)
-        return found if isinstance(found, Map) else Map()
+        if isinstance(found, Map):
+            return found
+        unplaced = Map()  # the loader could not place it either: values without positions
+        unplaced.update(plain)
+        return unplaced
 
     # -- reading
 
@@ -487,21 +554,25 @@ class _PlanReader:
         )
 
     def _known(self, raw: Any, pos: Pos, marker: Any, expression: Any, prefix: str) -> Value:
+        """A known value; strings equal to a referenced attribute's known value are Refs."""
         targets = self.config.targets(prefix, expression) if expression is not None else NO_TARGETS
-        if isinstance(raw, str) and targets.links:
-            linked = self._linked_string(raw, pos, targets)
+        known = self._known_targets(targets) if targets.links else {}
+        if known and isinstance(raw, str) and raw not in known:
+            linked = self._linked_json(raw, pos, known)
             if linked is not None:
                 return linked
-        return self._plain(raw, pos, marker, 0)
+        return self._plain(raw, pos, marker, 0, known)
 
-    def _plain(self, raw: Any, pos: Pos, marker: Any, depth: int) -> Value:
+    def _plain(self, raw: Any, pos: Pos, marker: Any, depth: int, known: dict[str, Ref]) -> Value:
         """A JSON value as ``Value``s, with unknown parts where ``after_unknown`` says."""
         if marker is True or depth > MAX_NESTING:  # deeper than any real value: unknown
             return Value(UNKNOWN, self.location(pos))
         if isinstance(raw, dict):
             markers = marker if isinstance(marker, dict) else {}
             entries = {
-                str(key): self._plain(item, _entry(raw, key, pos), markers.get(key), depth + 1)
+                str(key): self._plain(
+                    item, _entry(raw, key, pos), markers.get(key), depth + 1, known
+                )
                 for key, item in raw.items()
             }
             for key, item_marker in markers.items():
@@ -516,42 +587,25 @@ class _PlanReader:
                     raw.item_position(i) if isinstance(raw, Seq) else pos,
                     markers[i] if i < len(markers) else None,
                     depth + 1,
+                    known,
                 )
                 for i, item in enumerate(raw)
             ]
             return Value(items, self.location(pos))
+        if isinstance(raw, str) and raw in known:
+            return Value(known[raw], self.location(pos))
         return Value(raw, self.location(pos))
 
-    def _linked_string(self, raw: str, pos: Pos, targets: Targets) -> Value | None:
-        """A known string that is a referenced attribute's known value, or JSON holding one."""
-        known = self._known_targets(targets)
-        if not known:
-            return None
-        if raw in known:
-            return Value(known[raw], self.location(pos))
+    def _linked_json(self, raw: str, pos: Pos, known: dict[str, Ref]) -> Value | None:
+        """A JSON string holding a referenced attribute's known value, as linked ``Value``s."""
         if raw.lstrip()[:1] not in ("{", "["):
             return None
         try:
             document = json.loads(raw)
         except (ValueError, RecursionError):
             return None
-        location = self.location(pos)
-        found = [False]
-
-        def wrap(item: Any, depth: int) -> Value:
-            if depth > MAX_NESTING:
-                return Value(UNKNOWN, location)
-            if isinstance(item, str) and item in known:
-                found[0] = True
-                return Value(known[item], location)
-            if isinstance(item, dict):
-                return Value({str(k): wrap(v, depth + 1) for k, v in item.items()}, location)
-            if isinstance(item, list):
-                return Value([wrap(v, depth + 1) for v in item], location)
-            return Value(item, location)
-
-        linked = wrap(document, 0)
-        return linked if found[0] else None
+        linked = self._plain(document, pos, None, 0, known)
+        return linked if _holds_ref(linked, 0) else None
 
     def _known_targets(self, targets: Targets) -> dict[str, Ref]:
         """Known string values of the referenced attributes -> their ``Ref``."""
@@ -572,7 +626,7 @@ class _PlanReader:
         targets = self.config.targets(prefix, expression) if expression is not None else NO_TARGETS
         if name == "redrive_policy":
             return self._redrive_stub(block, targets, location)
-        single = targets.single()
+        single = targets.single() if is_link_attribute(name) else None
         return Value(Ref(*single) if single else UNKNOWN, location)
 
     def _redrive_stub(self, block: Block, targets: Targets, location: Location) -> Value:
@@ -619,6 +673,16 @@ def _constants_agree(item: dict, expression: dict) -> bool:
             return False
         agreed = True
     return agreed
+
+
+def _holds_ref(value: Value, depth: int) -> bool:
+    inner = value.value
+    if isinstance(inner, Ref):
+        return True
+    if depth > MAX_NESTING:
+        return False
+    items = inner.values() if isinstance(inner, dict) else inner if isinstance(inner, list) else ()
+    return any(_holds_ref(item, depth + 1) for item in items)
 
 
 def _entry(container: Any, key: Any, default: Pos) -> Pos:

@@ -11,6 +11,7 @@ child's output, and instance keys are dropped as ``Ref`` requires.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,7 +90,6 @@ class ConfigurationIndex:
         self.call_names: dict[str, str] = {}  # "module.a.module.b" -> "b"
         self._cache: dict[tuple[str, tuple[str, ...]], Targets] = {}
         root = configuration.get("root_module") if isinstance(configuration, dict) else None
-        self.present = isinstance(root, dict)
         if isinstance(root, dict):
             self._add(root, "", ".", None, "", 0)
 
@@ -222,8 +222,6 @@ class ConfigurationIndex:
 def _module_path(parent: str, source: Any, prefix: str) -> str:
     """A local source joined to its caller's folder; others where ``init`` puts them."""
     if isinstance(source, str) and source.startswith(("./", "../")):
-        import posixpath
-
         return posixpath.normpath(posixpath.join(parent, source))
     key = prefix.replace("module.", "")  # .terraform/modules/modules.json names "a.b"
     return f".terraform/modules/{key}"

@@ -4,9 +4,10 @@ A user fixes a ``.tf`` file, not plan JSON. When the HCL of the planned root mod
 found beside the plan, every plan Block and Value takes the location of its HCL
 counterpart: the resource with the same address (instance keys dropped), the attribute
 with the same name, the nested block of the same type (paired by equal known values,
-then by order: blocks in a set come back sorted), the entry with the same key or the
-item at the same index. Where HCL has no counterpart the plan position stays; where HCL
-has the attribute but not the part (a map entry the plan evaluated), the attribute's.
+then by order: blocks in a set come back sorted; a ``dynamic`` block HCL could not
+expand takes the rest), the entry with the same key or the item at the same index.
+Where HCL has no counterpart the plan position stays; where HCL has the attribute but
+not the part (a map entry the plan evaluated), the attribute's.
 
 Values stay the plan's, which are exact, with one exception: a value the plan knows
 only after apply (``UNKNOWN``) takes the HCL value when HCL knows it. Such a value
@@ -95,6 +96,10 @@ def _pair_blocks(blocks: list[Block], sources: list[Block]) -> list[tuple[Block,
             free.remove(match)
             pairs.append((block, match))
     pairs.extend(zip(unpaired, free, strict=False))
+    # a dynamic block HCL could not expand stands for every block the plan made of it
+    dynamic = next((source for source in sources if source.dynamic), None)
+    if dynamic is not None:
+        pairs.extend((block, dynamic) for block in unpaired[len(free) :])
     return pairs
 
 
