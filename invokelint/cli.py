@@ -27,7 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="invokelint",
-        description="Catch AWS Lambda invocation mistakes in SAM/CloudFormation before they ship.",
+        description=(
+            "Catch AWS Lambda invocation mistakes in SAM, CloudFormation and Terraform "
+            "before they ship."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"invokelint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,6 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="config file (default: nearest .invokelint.toml or pyproject.toml)",
     )
     check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
+    check.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="Terraform variable values, as terraform plan -var-file (repeatable)",
+    )
+    check.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one Terraform variable, as terraform plan -var (repeatable)",
+    )
     check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics only, no summary"
     )
@@ -139,8 +157,18 @@ def _check(args: argparse.Namespace) -> int:
         config.fail_on = Severity(args.fail_on)
     config.analyse_code = not args.no_code
 
+    variables = {}
+    for assignment in args.var:
+        name, equals, value = assignment.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"--var {assignment!r}: expected NAME=VALUE")
+        variables[name.strip()] = value
+    for var_file in args.var_file:
+        if not var_file.is_file():
+            raise UsageError(f"{var_file}: variable file not found")
     try:
-        result = Linter(config).lint(paths)
+        linter = Linter(config, var_files=args.var_file, variables=variables)
+        result = linter.lint(paths)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
     context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)

@@ -1,11 +1,14 @@
-"""Which files to lint: templates found under the given paths.
+"""Which files to lint: templates and Terraform modules found under the given paths.
 
 A folder is walked (skipping ``.git``, ``node_modules``, ``.aws-sam``, ``.terraform``,
 virtual environments and the config's ``exclude`` globs, and never leaving the folder
 through a symbolic link); a file named on the command line is taken as it is. Whether
 a YAML/JSON file is a template is decided by its name (``template.yaml``, ``*.template``)
 or by its content (``Resources`` holding ``AWS::`` types), so unrelated YAML such as CI
-workflows is never reported.
+workflows is never reported. A folder holding Terraform files (``*.tf``, ``*.tofu``,
+``*.tf.json``) is one module, as Terraform reads it; Terraform files named on the command
+line form a module of just those files (plus the folder's ``.tfvars``), the way checkov's
+``-f`` reads them, so a pre-commit hook that passes changed files lints those files.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from invokelint.config import Config
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TERRAFORM_SUFFIXES = (".tf", ".tofu", ".tf.json", ".tofu.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
 _RESOURCES_KEY = re.compile(r"^['\"]?Resources['\"]?[ \t]*:|\"Resources\"\s*:", re.MULTILINE)
 
@@ -26,38 +32,75 @@ class PathNotFound(Exception):
     pass
 
 
-def discover(paths: Iterable[Path], config: Config) -> list[Path]:
-    """Candidate template files under ``paths``, each once, in a stable order."""
+@dataclass(frozen=True)
+class TerraformModule:
+    """One Terraform module to lint: a folder, or only ``files`` of it (named by the user)."""
+
+    directory: Path
+    files: tuple[Path, ...] | None = None
+
+
+Unit = Path | TerraformModule  # a candidate template (or plan JSON) file, or a module
+
+
+def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
+    """Candidate template files and Terraform modules under ``paths``, each once, in a
+    stable order: files first, then modules (a plan JSON stands for the module beside it)."""
     found: dict[Path, None] = {}
+    modules: dict[Path, None] = {}
+    named: dict[Path, list[Path]] = {}
     for path in paths:
         if path.is_file():
-            if is_candidate(path):
+            if is_terraform(path):
+                named.setdefault(path.parent, []).append(path)
+            elif path.name.endswith(TFVARS_SUFFIXES):
+                modules[path.parent] = None  # values of the whole module changed
+            elif is_candidate(path):
                 found[path] = None
         elif path.is_dir():
             for candidate in _walk(path, config):
-                found[candidate] = None
+                if isinstance(candidate, TerraformModule):
+                    modules[candidate.directory] = None
+                else:
+                    found[candidate] = None
         elif path.exists():
             raise PathNotFound(f"{path}: not a regular file or directory")
         else:
             raise PathNotFound(f"{path}: no such file or directory")
-    return list(found)
+    units: list[Unit] = list(found)
+    units.extend(TerraformModule(directory) for directory in modules)
+    units.extend(
+        TerraformModule(directory, tuple(files))
+        for directory, files in named.items()
+        if directory not in modules
+    )
+    return units
 
 
-def _walk(root: Path, config: Config) -> Iterable[Path]:
+def _walk(root: Path, config: Config) -> Iterable[Unit]:
     """Regular files only (a FIFO named ``template.yaml`` would block the read forever);
     symbolic links only when they stay inside ``root``; folders are never followed
-    through links (``os.walk``'s default)."""
+    through links (``os.walk``'s default). A folder with Terraform files is a module."""
     inside = os.path.realpath(root)
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
+        module = False
         for name in sorted(files):
             path = base / name
-            if not is_candidate(path) or config.excluded(path) or not path.is_file():
+            terraform = is_terraform(path)
+            if not (terraform or is_candidate(path)) or config.excluded(path):
+                continue
+            if not path.is_file():
                 continue
             if path.is_symlink() and not _within(os.path.realpath(path), inside):
                 continue
-            yield path
+            if terraform:
+                module = True
+            else:
+                yield path
+        if module:
+            yield TerraformModule(base)
 
 
 def _within(path: str, folder: str) -> bool:
@@ -65,7 +108,12 @@ def _within(path: str, folder: str) -> bool:
 
 
 def is_candidate(path: Path) -> bool:
-    return path.name.endswith(TEMPLATE_SUFFIXES)
+    """A file that may be a template or a plan JSON (``.tf.json`` is Terraform)."""
+    return path.name.endswith(TEMPLATE_SUFFIXES) and not is_terraform(path)
+
+
+def is_terraform(path: Path) -> bool:
+    return path.name.endswith(TERRAFORM_SUFFIXES)
 
 
 def named_as_template(path: Path) -> bool:

@@ -10,13 +10,19 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint.config import Config
-from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.discovery import discover, may_be_template, named_as_template
+from invokelint.diagnostics import Diagnostic, Severity, in_terms
+from invokelint.discovery import (
+    TerraformModule,
+    discover,
+    may_be_template,
+    named_as_template,
+)
 from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
 from invokelint.limits import MAX_FILE_BYTES
 from invokelint.model import InvocationModel, Location
@@ -27,6 +33,9 @@ from invokelint.suppressions import inline_suppressions, is_suppressed
 _CACHE_LIMIT = 512
 _JSON_START = re.compile(r"\s*\{")
 _documents: dict[tuple[bool, str], Document] = {}
+
+if TYPE_CHECKING:
+    from invokelint.frontends.terraform.configuration import Configuration
 
 
 @dataclass
@@ -48,8 +57,18 @@ class LintResult:
 class Linter:
     """Lints paths with one configuration; reusable across runs (the language server)."""
 
-    def __init__(self, config: Config | None = None, *, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        cwd: Path | None = None,
+        var_files: Sequence[Path] = (),
+        variables: Mapping[str, str] | None = None,
+    ) -> None:
         self.config = config or Config()
+        # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
+        self.var_files = [Path(path).resolve() for path in var_files]
+        self.variables = dict(variables or {})
         self.cwd = (cwd or Path.cwd()).resolve()
         rules = all_rules()
         self.rules: list[Rule] = [
@@ -76,8 +95,17 @@ class Linter:
         found: list[Diagnostic] = []
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
-        for path in discover(paths, self.config):
-            found.extend(self._lint_file(path, overlays, result, comments))
+        planned: set[Path] = set()  # folders whose plan JSON stands for their module
+        modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
+        for unit in discover(paths, self.config):
+            if isinstance(unit, TerraformModule):
+                if unit.directory.resolve() not in planned:
+                    own = LintResult()
+                    found_here, children = self._lint_terraform(unit, overlays, own, comments)
+                    modules.append((unit, own, found_here, children))
+            else:
+                found.extend(self._lint_file(unit, overlays, result, comments, planned))
+        found.extend(_root_modules(modules, result))
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
@@ -97,6 +125,7 @@ class Linter:
         overlays: Mapping[Path, str],
         result: LintResult,
         comments: dict[str, dict[int, frozenset[str]]],
+        planned: set[Path],
     ) -> list[Diagnostic]:
         display = self.display_path(path)
         text, error = _read(path, overlays)
@@ -108,6 +137,8 @@ class Linter:
             result.failed.append(display)
             return [self._parse_error(display, error)]
         assert text is not None
+        if path.suffix == ".json" and _PLAN_KEYS.search(text) and _PLAN_FORMAT.search(text):
+            return self._lint_plan(path, text, overlays, result, comments, planned)
         if not named_as_template(path) and not may_be_template(text):
             return []
         try:
@@ -134,6 +165,97 @@ class Linter:
             diagnostics.extend(self._analyse_code(model, path, text, overlays, result, comments))
         for rule in self.rules:
             diagnostics.extend(rule.check(model))
+        return diagnostics
+
+    def _lint_terraform(
+        self,
+        unit: TerraformModule,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> tuple[list[Diagnostic], list[str]]:
+        """One Terraform module (with the local modules it calls) into one model; also
+        the folders it read as called modules."""
+        from invokelint.frontends.terraform import load_module
+
+        configuration = load_module(
+            unit.directory,
+            files=unit.files,
+            overlays=overlays,
+            var_files=self.var_files,
+            variables=self.variables,
+            display_path=self.display_path,
+            root=self.code_root(unit.directory / "main.tf"),
+        )
+        diagnostics = self._lint_configuration(
+            configuration, unit.directory, overlays, result, comments
+        )
+        return diagnostics, configuration.module_folders
+
+    def _lint_plan(
+        self,
+        path: Path,
+        text: str,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+        planned: set[Path],
+    ) -> list[Diagnostic]:
+        """A ``terraform show -json`` plan; findings point at the ``.tf`` beside it, if any."""
+        from invokelint.discovery import is_terraform
+        from invokelint.frontends.terraform import attach_source_locations, load_module
+        from invokelint.frontends.terraform.plan import load_plan
+
+        folder = path.parent
+        configuration = load_plan(text, self.display_path(path), str(folder.resolve()))
+        if not configuration.problems and any(is_terraform(p) for p in _files_in(folder)):
+            planned.add(folder.resolve())
+            source = load_module(
+                folder,
+                overlays=overlays,
+                display_path=self.display_path,
+                root=self.code_root(path),
+            )
+            attach_source_locations(configuration, source)
+            configuration.files.extend(f for f in source.files if f not in configuration.files)
+            configuration.sources.update(source.sources)
+        return self._lint_configuration(configuration, folder, overlays, result, comments)
+
+    def _lint_configuration(
+        self,
+        configuration: Configuration,
+        folder: Path,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        from invokelint.frontends.terraform import build_model
+        from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
+
+        diagnostics = []
+        for problem in configuration.problems:
+            where = problem.location
+            if where.path not in result.failed:
+                result.failed.append(where.path)
+            error = ParseError(problem.message, where.line, where.column)
+            diagnostics.append(self._parse_error(where.path, error))
+        failed = set(result.failed)
+        result.checked.extend(f for f in configuration.files if f not in failed)
+        result.statistics["terraform modules"] += configuration.statistics.get("modules", 1)
+        result.statistics["terraform files"] += len(configuration.files)
+        for display, source in configuration.sources.items():
+            comments[display] = inline_suppressions(source, self.names)
+        model = build_model(configuration)
+        model.terms = TERRAFORM_TERMS
+        result.models.append(model)
+        result.statistics["functions"] += len(model.functions)
+        if self.reads_code:
+            anchor = folder / "main.tf"  # code is read inside the module's project root
+            diagnostics.extend(self._analyse_code(model, anchor, "", overlays, result, comments))
+        for rule in self.rules:
+            diagnostics.extend(
+                replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+            )
         return diagnostics
 
     def _analyse_code(
@@ -221,6 +343,36 @@ class Linter:
 
 
 PARSE_ERROR = "IL001"
+# ``terraform show -json``: both keys near the top of the document.
+_PLAN_KEYS = re.compile(r'"planned_values"\s*:')
+_PLAN_FORMAT = re.compile(r'"format_version"\s*:')
+
+
+def _root_modules(
+    modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]],
+    result: LintResult,
+) -> list[Diagnostic]:
+    """The findings of root modules: a folder that another module of the run calls is
+    linted through that call (with its arguments), not again on its own with its
+    variables unknown; unless the user named its files."""
+    called = {folder for *_, children in modules for folder in children}
+    found: list[Diagnostic] = []
+    for unit, own, diagnostics, _ in modules:
+        if unit.files is None and os.path.realpath(unit.directory) in called:
+            continue
+        result.checked.extend(own.checked)
+        result.failed.extend(own.failed)
+        result.statistics.update(own.statistics)
+        result.models.extend(own.models)
+        found.extend(diagnostics)
+    return found
+
+
+def _files_in(folder: Path) -> list[Path]:
+    try:
+        return [entry for entry in folder.iterdir() if entry.is_file()]
+    except OSError:
+        return []
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:

@@ -21,3 +21,13 @@ MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions' own limit on a definition
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
 MAX_ZIP_ENTRIES = 100_000  # entries listed in a deployment package
 MAX_SCANNED_ENTRIES = 5_000  # folder entries looked at when searching for any .py file
+
+# -- Terraform
+MAX_HCL_NESTING = 64  # blocks, brackets and operators inside each other in one file
+MAX_MODULE_DEPTH = 16  # local modules calling modules
+MAX_MODULES = 256  # module instances read for one root module
+MAX_EVALUATION_DEPTH = 128  # expressions, locals and module outputs evaluated inside each other
+MAX_EVALUATION_STEPS = 500_000  # expressions evaluated per root module (1,000 consumers: 28,000)
+MAX_STRING_LENGTH = 1024 * 1024  # characters in an evaluated string; longer is unknown
+MAX_COLLECTION_SIZE = 100_000  # values inside an evaluated list or object; larger is unknown
+MAX_EXPANDED_INSTANCES = 64  # count/for_each instances compared to find what they share

@@ -1,4 +1,4 @@
-"""Inline suppressions: ``# invokelint: ignore[IL101, IL103]``.
+"""Inline suppressions: ``# invokelint: ignore[IL101, IL103]`` (``//`` in Terraform too).
 
 A comment suppresses the named rules for a diagnostic reported on its line or for any
 diagnostic about the resource whose first line carries it. Rule names work as well as
@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from invokelint.diagnostics import Diagnostic
 
 MARKER = "invokelint:"
-COMMENT = re.compile(r"#\s*invokelint:\s*ignore\[([^\]]*)\]")
+# ``#`` in YAML, Python and HCL; ``//`` in HCL too.
+COMMENT = re.compile(r"(?:#|//)\s*invokelint:\s*ignore\[([^\]]*)\]")
 
 
 def inline_suppressions(text: str, names: Mapping[str, str]) -> dict[int, frozenset[str]]:

@@ -26,7 +26,7 @@ from invokelint.diagnostics import Diagnostic
 from invokelint.engine import Linter
 
 # Files whose edits can change findings: templates, Terraform and handler code.
-LINTED_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf", ".py")
+LINTED_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf", ".tofu", ".tfvars", ".py")
 PROJECT_MARKERS = ("template.yaml", "template.yml", "samconfig.toml")
 DEBOUNCE = 0.3
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invokelint.frontends.cloudformation.async_triggers import (
-    add_async_triggers,
-    add_permission_triggers,
-)
+from invokelint.frontends.cloudformation.async_triggers import add_async_triggers
 from invokelint.frontends.cloudformation.functions import add_functions, link_functions
 from invokelint.frontends.cloudformation.invoke_config import add_event_invoke_configs
 from invokelint.frontends.cloudformation.invokers import add_permissions, mark_unmodelled_invokers
@@ -24,6 +21,7 @@ from invokelint.frontends.cloudformation.resources import (
 )
 from invokelint.frontends.cloudformation.sync_triggers import add_sync_triggers
 from invokelint.frontends.cloudformation.template import Template
+from invokelint.frontends.edges import add_permission_triggers
 from invokelint.frontends.positioned import Map
 from invokelint.model import InvocationModel
 

@@ -24,13 +24,13 @@ from invokelint.frontends.cloudformation.template import (
     child,
     is_intrinsic,
 )
+from invokelint.frontends.edges import add_edges, is_function_target
 from invokelint.frontends.positioned import Map, Seq
 from invokelint.model import (
     UNKNOWN,
     AsyncTrigger,
     EventBridgeTrigger,
     EventSourceMapping,
-    ExternalArn,
     FailureTarget,
     Function,
     InvocationModel,
@@ -42,9 +42,6 @@ from invokelint.model import (
     Trigger,
     Unknown,
 )
-
-# Service principals (``<service>.amazonaws.com``) that invoke functions asynchronously.
-ASYNC_PRINCIPALS = frozenset({"s3", "sns", "events", "logs", "ses", "iot", "config", "codecommit"})
 
 # SAM event type -> service name, for events that need nothing but the service.
 _SAM_PLAIN_EVENTS = {"CloudWatchLogs": "logs", "IoTRule": "iot"}
@@ -67,32 +64,9 @@ def add_async_triggers(template: Template, model: InvocationModel, resolver: Res
             function = model.resources.get(logical_id)
             if isinstance(function, Function):
                 effective = function_properties(template, logical_id, properties)
-                _add(model, _sam_events(template, resolver, function, effective))
+                add_edges(model, _sam_events(template, resolver, function, effective))
         elif kind in _READERS:
-            _add(model, _READERS[kind](template, resolver, logical_id, properties))
-
-
-def add_permission_triggers(model: InvocationModel) -> None:
-    """Permissions for an async service that no trigger explains; run after every trigger."""
-    _add(model, _permission_triggers(model))
-
-
-def _add(model: InvocationModel, items: Iterator[Trigger | EventSourceMapping]) -> None:
-    for item in items:
-        if isinstance(item, AsyncTrigger):
-            model.async_triggers.append(item)
-        elif isinstance(item, SyncTrigger):
-            model.sync_triggers.append(item)
-        elif isinstance(item, EventSourceMapping):
-            model.mappings.append(item)
-
-
-def async_service(principal: str | Unknown) -> str | None:
-    """``"s3"`` for ``s3.amazonaws.com``; None for a principal that is not asynchronous."""
-    if not isinstance(principal, str):
-        return None
-    service = principal.split(".")[0].lower()
-    return service if service in ASYNC_PRINCIPALS else None
+            add_edges(model, _READERS[kind](template, resolver, logical_id, properties))
 
 
 # ------------------------------------------------------------------ plain CloudFormation
@@ -382,36 +356,6 @@ def _sns_queue_mapping(
     )
 
 
-# ------------------------------------------------------------------------- permissions
-
-
-def _permission_triggers(model: InvocationModel) -> Iterator[AsyncTrigger]:
-    """A permission for an async service that no modelled trigger explains.
-
-    The invoker lives elsewhere (another stack, a custom resource, the console), but the
-    principal says how it invokes: asynchronously.
-    """
-    triggers = (*model.async_triggers, *model.sync_triggers)
-    modelled = {(id(t.function), t.service) for t in triggers}
-    for permission in model.permissions:
-        service = async_service(permission.principal)
-        function = permission.function
-        if service is None or not is_function_target(function):
-            continue
-        if (id(function), service) in modelled:
-            continue
-        modelled.add((id(function), service))
-        yield AsyncTrigger(
-            id=permission.id,
-            resource=permission.id,
-            location=permission.location,
-            function=function,
-            service=service,
-            source=permission.source_arn if permission.source_arn is not None else UNKNOWN,
-            ignores=permission.ignores,
-        )
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -433,10 +377,6 @@ def _items(value: Any) -> Iterator[tuple[int, Map]]:
         for index, item in enumerate(value):
             if _plain(item, Map):
                 yield index, item
-
-
-def is_function_target(target: Any) -> bool:
-    return isinstance(target, Function) or (isinstance(target, ExternalArn) and target.is_function)
 
 
 def _lambda_endpoint(resolver: Resolver, subscription: Map) -> FunctionRef | None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from invokelint.frontends.cloudformation.async_triggers import is_function_target
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.template import Template, as_int, as_str, is_intrinsic
+from invokelint.frontends.edges import destination_triggers
 from invokelint.frontends.positioned import Map
 from invokelint.model import (
     UNKNOWN,
-    AsyncTrigger,
     EventInvokeConfig,
     ExternalArn,
     FailureTarget,
@@ -30,7 +29,6 @@ from invokelint.model import (
 EVENT_INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig"
 DEFAULT_RETRY_ATTEMPTS = 2
 DEFAULT_EVENT_AGE = 21_600
-_KEYS = {"on-success": "OnSuccess", "on-failure": "OnFailure"}
 
 
 def add_event_invoke_configs(
@@ -48,7 +46,7 @@ def add_event_invoke_configs(
         model.event_invoke_configs.append(config)
         if isinstance(config.function, Function):
             config.function.event_invoke_configs.append(config)
-        model.async_triggers.extend(_destination_triggers(config))
+        model.async_triggers.extend(destination_triggers(config))
 
 
 def _from_resource(
@@ -147,7 +145,7 @@ def _destination(
     value: Any = destinations.get(key)
     if value is None:
         return None
-    role = "on-failure" if key == _KEYS["on-failure"] else "on-success"
+    role = "on-failure" if key == "OnFailure" else "on-success"
     location = template.entry_location(destinations, key)
     if not isinstance(value, Map) or is_intrinsic(value):
         return FailureTarget(role=role, target=UNKNOWN, location=location)
@@ -160,22 +158,3 @@ def _destination(
         location=location,
         declared_type=declared if isinstance(declared, str) else None,
     )
-
-
-def _destination_triggers(config: EventInvokeConfig) -> list[AsyncTrigger]:
-    triggers = []
-    for destination in (config.on_success, config.on_failure):
-        if destination is None or not is_function_target(destination.target):
-            continue
-        triggers.append(
-            AsyncTrigger(
-                id=f"{config.id}.{_KEYS[destination.role]}",
-                resource=config.id,
-                location=destination.location,
-                function=destination.target,  # type: ignore[arg-type]
-                service="lambda",
-                source=config.function if isinstance(config.function, Function) else UNKNOWN,
-                ignores=config.ignores,
-            )
-        )
-    return triggers

@@ -11,13 +11,12 @@ from invokelint.frontends.cloudformation.connectors import connector_permissions
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
 from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
 from invokelint.frontends.cloudformation.references import Resolver
-from invokelint.frontends.cloudformation.sync_triggers import URL_SERVICE
 from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
+from invokelint.frontends.edges import URL_ACTION, mark_unexplained_permissions
 from invokelint.frontends.positioned import Map
 from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
 
 PERMISSION_TYPE = "AWS::Lambda::Permission"
-URL_ACTION = "lambda:InvokeFunctionUrl"
 
 # Resource types (or some of their properties) whose references to a function never
 # invoke it: "*" for the whole resource, else the top-level property names.
@@ -79,9 +78,7 @@ def mark_unmodelled_invokers(
     # (resource, function) pairs a modelled edge explains: that resource's references
     # to that function are the trigger itself, not an unknown invoker.
     explained = {(e.resource, id(e.function)) for e in edges}
-    for permission in model.permissions:
-        if isinstance(permission.function, Function) and not _explained(model, permission):
-            model.unknown_invoker(permission.function, permission.location)
+    mark_unexplained_permissions(model)
     for logical_id, kind, properties in template.iter_resources():
         if kind == SAM_FUNCTION:
             function = model.resources.get(logical_id)
@@ -97,19 +94,6 @@ def mark_unmodelled_invokers(
                     model.unknown_invoker(function, template.location(events.key_position(name)))
         _scan_references(template, model, resolver, logical_id, kind, properties, explained)
     _scan_exports(template, model, resolver)
-
-
-def _explained(model: InvocationModel, permission: Permission) -> bool:
-    """A permission whose invoker is already a modelled trigger adds nothing unknown."""
-    principal = permission.principal
-    if not isinstance(principal, str):
-        return False
-    # a function URL's permission names the action, and "*" or an account as principal
-    action = permission.action
-    url = isinstance(action, str) and action.lower() == URL_ACTION.lower()
-    service = URL_SERVICE if url else principal.split(".")[0]
-    triggers = (*model.async_triggers, *model.sync_triggers)
-    return any(t.function is permission.function and t.service == service for t in triggers)
 
 
 def _scan_references(

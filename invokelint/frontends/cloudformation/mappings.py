@@ -16,6 +16,7 @@ from invokelint.frontends.cloudformation.template import (
     is_intrinsic,
 )
 from invokelint.frontends.positioned import Map, Seq
+from invokelint.frontends.targets import POLL_SERVICES
 from invokelint.model import (
     UNKNOWN,
     EventSourceMapping,
@@ -47,17 +48,6 @@ SAM_POLL_EVENTS: dict[str, tuple[PollSource, str | None]] = {
     "MSK": ("kafka", "Stream"),
     "SelfManagedKafka": ("kafka", None),
     "DocumentDB": ("documentdb", "Cluster"),
-}
-
-# ARN service -> poll source kind
-_ARN_SERVICES: dict[str, PollSource] = {
-    "sqs": "sqs",
-    "kinesis": "kinesis",
-    "dynamodb": "dynamodb",
-    "mq": "mq",
-    "kafka": "kafka",
-    "rds": "documentdb",
-    "docdb": "documentdb",
 }
 
 # Resource types read by a mapping -> poll source kind (queues and streams are typed)
@@ -241,8 +231,8 @@ def _source_kind(source: Target, properties: Map) -> PollSource | Unknown:
         return source.kind
     if isinstance(source, OtherResource) and source.type == KINESIS_CONSUMER:
         return "kinesis"  # enhanced fan-out: the mapping reads the stream through a consumer
-    if isinstance(source, ExternalArn) and source.service in _ARN_SERVICES:
-        return _ARN_SERVICES[source.service]
+    if isinstance(source, ExternalArn) and source.service in POLL_SERVICES:
+        return POLL_SERVICES[source.service]
     if isinstance(source, Resource) and source.type in _RESOURCE_TYPES:
         return _RESOURCE_TYPES[source.type]
     if (

@@ -9,25 +9,18 @@ exactly one resource has that literal name.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from invokelint.frontends.cloudformation.template import Template, as_str, child, is_intrinsic
 from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
+from invokelint.frontends.targets import FunctionRef, NamedResources
 from invokelint.model import (
     UNKNOWN,
-    Bucket,
-    EventBus,
-    ExternalArn,
     Function,
     InvocationModel,
-    Queue,
     Resource,
-    Stream,
     Target,
-    Topic,
     Unknown,
 )
 
@@ -36,25 +29,12 @@ _QUALIFIER = re.compile(r"[A-Za-z0-9$_-]+")
 _VERSION_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::Alias")
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionRef:
-    """A reference to a function, with the qualifier it carries.
-
-    ``qualifier`` is None for an unqualified reference (``$LATEST`` when invoked),
-    a version number or alias name, ``"version"`` for a version resource whose number
-    is only known after deployment, or ``UNKNOWN``.
-    """
-
-    function: Function | ExternalArn | Unknown
-    qualifier: str | Unknown | None = None
-
-
 class Resolver:
     def __init__(self, template: Template, model: InvocationModel) -> None:
         self.template = template
         self.model = model
         self._qualified: dict[str, FunctionRef] | None = None
-        self._by_name: dict[tuple[str, str], list[Resource]] | None = None
+        self.names = NamedResources(model)
 
     # -- public
     def resolve(self, value: Any) -> Target:
@@ -133,17 +113,7 @@ class Resolver:
     # -- internals
     def _literal_function(self, text: str) -> FunctionRef:
         """A function ARN (``arn:...:function:name[:qualifier]``) or a plain name."""
-        if text.startswith("arn:"):
-            target = self._literal(text)
-            if isinstance(target, Function) or (
-                isinstance(target, ExternalArn) and target.is_function
-            ):
-                parts = text.split(":")
-                return FunctionRef(target, parts[7] if len(parts) > 7 else None)
-            return FunctionRef(UNKNOWN)
-        # FunctionName also accepts a plain name, optionally with ":qualifier"
-        name, _, qualifier = text.partition(":")
-        return FunctionRef(self._match_name("lambda", name) or UNKNOWN, qualifier or None)
+        return self.names.function(text)
 
     def _function_in_sub(self, value: Any) -> FunctionRef:
         """``!Sub "${Fn.Arn}:live"``, ``!Join [":", [!GetAtt Fn.Arn, !GetAtt V.Version]]``..."""
@@ -251,24 +221,7 @@ class Resolver:
         return self._literal(_SUB_VARIABLE.sub("*", text))
 
     def _literal(self, text: str) -> Target:
-        if not text.startswith("arn:"):
-            return UNKNOWN
-        parts = text.split(":", 5)
-        if len(parts) < 6:
-            return UNKNOWN
-        service, resource = parts[2], parts[5]
-        name = _resource_name(service, resource)
-        if name is not None:
-            match = self._match_name(service, name)
-            if match is not None:
-                return match
-        return ExternalArn(arn=text, service=service, resource=resource)
-
-    def _match_name(self, service: str, name: str) -> Resource | None:
-        if self._by_name is None:
-            self._by_name = _index_names(self.model)
-        candidates = self._by_name.get((service, name), [])
-        return candidates[0] if len(candidates) == 1 else None
+        return self.names.arn(text)
 
     def _qualified_refs(self) -> dict[str, FunctionRef]:
         """Logical ids of ``AWS::Lambda::Version``/``Alias`` resources -> their function."""
@@ -285,47 +238,6 @@ class Resolver:
                     qualifier = "version"
                 self._qualified[logical_id] = FunctionRef(target, qualifier)
         return self._qualified
-
-
-def _resource_name(service: str, resource: str) -> str | None:
-    """The name part of an ARN's resource, for the services the model knows."""
-    if service in ("sqs", "sns"):
-        return resource
-    if service == "lambda" and resource.startswith("function:"):
-        return resource.split(":")[1]
-    if service == "s3":
-        return resource.split("/")[0]
-    if service == "kinesis" and resource.startswith("stream/"):
-        return resource.split("/")[1]
-    if service == "dynamodb" and resource.startswith("table/"):
-        return resource.split("/")[1]
-    if service == "events" and resource.startswith("event-bus/"):
-        return resource.split("/")[1]
-    return None
-
-
-_SERVICE_OF = (
-    (Queue, "sqs"),
-    (Topic, "sns"),
-    (Function, "lambda"),
-    (Bucket, "s3"),
-    (EventBus, "events"),
-)
-
-
-def _index_names(model: InvocationModel) -> dict[tuple[str, str], list[Resource]]:
-    names: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-    for resource in model.resources.values():
-        name = getattr(resource, "name", None)
-        if not isinstance(name, str):
-            continue
-        if isinstance(resource, Stream):
-            names[(resource.kind, name)].append(resource)
-            continue
-        for kind, service in _SERVICE_OF:
-            if isinstance(resource, kind):
-                names[(service, name)].append(resource)
-    return names
 
 
 def _referenced_id(name: str, argument: Any) -> str | None:

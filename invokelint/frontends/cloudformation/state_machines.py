@@ -27,6 +27,12 @@ from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.substitution import Text, compose, function_in
 from invokelint.frontends.cloudformation.template import Template, plain
 from invokelint.frontends.positioned import Map, Pos
+from invokelint.frontends.step_functions import (
+    INVOCATION_TYPES,
+    LAMBDA_INVOKE,
+    task_arguments,
+    task_states,
+)
 from invokelint.limits import MAX_DEFINITION_BYTES
 from invokelint.model import (
     UNKNOWN,
@@ -42,9 +48,6 @@ STATE_MACHINE_TYPES = frozenset(
     {"AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"}
 )
 SERVICE = "states"
-_LAMBDA_INVOKE = re.compile(
-    r"arn:[^:]*:states:::(?:aws-sdk:)?lambda:invoke(?:\.waitForTaskToken)?", re.IGNORECASE
-)
 _PSEUDO = re.compile(r"\$\{AWS::[^}]*\}")
 
 
@@ -86,7 +89,8 @@ def state_machine_triggers(
     definition = _definition(template, properties)
     if definition is None:
         return
-    _walk_states(resolver, logical_id, definition, definition.root, "States")
+    for label, state in task_states(definition.root):
+        _task(resolver, logical_id, definition, state, label)
     if definition.unknown:
         for referenced, pos in resolver.references(properties, properties.pos):
             function = resolver.function_of(referenced)
@@ -150,31 +154,6 @@ def _local_file(
     return _Definition(document.root, template.path, display, (1, 1, 1, 1), substitutions)
 
 
-def _walk_states(
-    resolver: Resolver, machine: str, definition: _Definition, container: Any, prefix: str
-) -> None:
-    states = container.get("States") if isinstance(container, dict) else None
-    if not isinstance(states, dict):
-        return
-    for name, state in states.items():
-        if not isinstance(state, dict):
-            continue
-        label = f"{prefix}.{name}"
-        kind = state.get("Type")
-        if kind == "Task":
-            _task(resolver, machine, definition, state, label)
-        elif kind == "Map":
-            for key in ("ItemProcessor", "Iterator"):
-                nested = f"{label}.{key}.States"
-                _walk_states(resolver, machine, definition, state.get(key), nested)
-        elif kind == "Parallel":
-            branches = state.get("Branches")
-            for index, branch in enumerate(branches if isinstance(branches, list) else ()):
-                _walk_states(
-                    resolver, machine, definition, branch, f"{label}.Branches[{index}].States"
-                )
-
-
 def _task(
     resolver: Resolver, machine: str, definition: _Definition, state: dict, label: str
 ) -> None:
@@ -184,7 +163,7 @@ def _task(
     if resource is None:
         return
     literal = _PSEUDO.sub("aws", resource.sub())
-    if _LAMBDA_INVOKE.fullmatch(literal):
+    if LAMBDA_INVOKE.fullmatch(literal):
         _lambda_invoke(resolver, machine, definition, state, label)
         return
     ref, pos = function_in(resolver, resource)
@@ -198,7 +177,7 @@ def _task(
 def _lambda_invoke(
     resolver: Resolver, machine: str, definition: _Definition, state: dict, label: str
 ) -> None:
-    parameters = state.get("Parameters", state.get("Arguments"))
+    parameters = task_arguments(state)
     if not isinstance(parameters, dict) or "FunctionName" not in parameters:
         definition.unknown = True  # "FunctionName.$", a JSONata expression, ...
         return
@@ -222,7 +201,7 @@ def _invocation_type(definition: _Definition, parameters: dict) -> Any:
     text = definition.text(parameters, "InvocationType")
     if text is None or text.only_slot() is not None or "${" in text.text or "{%" in text.text:
         return UNKNOWN
-    return text.text if text.text in ("Event", "RequestResponse", "DryRun") else UNKNOWN
+    return text.text if text.text in INVOCATION_TYPES else UNKNOWN
 
 
 def _add(

@@ -36,6 +36,7 @@ from invokelint.frontends.cloudformation.template import (
     items,
     plain,
 )
+from invokelint.frontends.edges import URL_SERVICE
 from invokelint.frontends.positioned import Map, Seq
 from invokelint.model import (
     UNKNOWN,
@@ -51,7 +52,6 @@ from invokelint.model import (
     UrlTrigger,
 )
 
-URL_SERVICE = "lambda-url"  # function URLs: invoked through lambda:InvokeFunctionUrl
 MULTI_VALUE_HEADERS = "lambda.multi_value_headers.enabled"
 # Cognito waits for every user pool trigger except the custom senders ("Except for custom
 # sender Lambda triggers, Amazon Cognito invokes Lambda functions synchronously").

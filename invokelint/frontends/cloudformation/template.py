@@ -11,8 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from invokelint.frontends.literals import as_bool as as_bool
+from invokelint.frontends.literals import as_int as as_int
+from invokelint.frontends.literals import as_str as as_str
+from invokelint.frontends.literals import as_str_list as as_str_list
 from invokelint.frontends.positioned import Map, Pos, Seq
-from invokelint.model import UNKNOWN, Location, Setting, Unknown
+from invokelint.model import Location, Setting, Unknown
 
 T = TypeVar("T")
 
@@ -25,55 +29,6 @@ def is_intrinsic(value: Any) -> bool:
         return False
     key = next(iter(value))
     return key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::"))
-
-
-def as_int(value: Any) -> int | Unknown | None:
-    """A literal integer (CloudFormation also accepts ``"30"``); None if absent."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return UNKNOWN
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return UNKNOWN
-    return UNKNOWN
-
-
-def as_bool(value: Any) -> bool | Unknown | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return UNKNOWN
-
-
-def as_str(value: Any) -> str | Unknown | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return UNKNOWN
-
-
-def as_str_list(value: Any) -> tuple[str, ...] | Unknown | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        return UNKNOWN
-    items = [as_str(item) for item in value]
-    if any(item is UNKNOWN or item is None for item in items):
-        return UNKNOWN
-    return tuple(items)  # type: ignore[arg-type]
 
 
 class Template:

@@ -14,10 +14,11 @@ always known.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from invokelint.limits import MAX_EVALUATION_DEPTH
 from invokelint.model import UNKNOWN, Location
 
 
@@ -51,15 +52,48 @@ class Value:
     ``jsonencode({...})``, or, for a value that came through a variable, the caller's
     module argument, the ``.tfvars`` line or the variable's ``default``. ``related`` then
     holds the places it passed through (the attribute in the module that reads it).
+
+    JSON held in a string (``redrive_policy``, filter ``pattern``, ``event_pattern``,
+    state machine ``definition``): read it with ``json()``, never by parsing ``value``.
+    ``jsonencode({...})`` is a ``str`` when everything inside is known, else ``UNKNOWN``
+    (a ``Ref`` has no text yet); either way ``document`` keeps the encoded structure with
+    its ``Ref``s and each entry's ``key = value`` location. A template whose text is JSON
+    around interpolations (a heredoc or quoted string with ``"${aws_sqs_queue.dlq.arn}"``)
+    is ``UNKNOWN`` with ``document`` set the same way: an interpolation that is a whole
+    JSON string becomes that ``Ref`` (or ``UNKNOWN``); every entry is located at the string.
+
+    ``mentions`` names the resources interpolated into a string that is therefore
+    ``UNKNOWN`` (``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"``), in order: which
+    resource an ARN is built from, without knowing the ARN.
     """
 
     value: Any
     location: Location
     related: tuple[Location, ...] = ()
+    document: Value | None = None  # the JSON structure a string encodes, when known (above)
+    mentions: tuple[Ref, ...] = ()  # Refs interpolated into an unknown string (above)
 
     @property
     def known(self) -> bool:
         return self.value is not UNKNOWN
+
+    def json(self) -> Value | None:
+        """The JSON this string holds, as ``Value``s; None when it is not JSON or unknown.
+
+        ``document`` when set; otherwise a known ``str`` is decoded (every entry then
+        located at this value).
+        """
+        if self.document is not None:
+            return self.document
+        if not isinstance(self.value, str):
+            return None
+        import json
+
+        try:
+            data = json.loads(self.value)
+        except (ValueError, RecursionError):
+            return None
+        return from_json(data, self.location)
 
     def plain(self) -> Any:
         """The value with every nested ``Value`` unwrapped (``Ref`` and ``UNKNOWN`` kept)."""
@@ -69,6 +103,41 @@ class Value:
         if isinstance(inner, dict):
             return {key: item.plain() for key, item in inner.items()}
         return inner
+
+
+def from_json(
+    data: Any,
+    location: Location,
+    locate: Callable[[Any, Any], Location] | None = None,
+) -> Value | None:
+    """Decoded JSON (dicts, lists, scalars) as ``Value``s located at ``location``, or where
+    ``locate(container, key or index)`` says each entry is written.
+
+    Iterative, and None for a document nested deeper than ``MAX_EVALUATION_DEPTH``, so
+    neither this nor ``Value.plain()`` can exhaust the stack.
+    """
+    root = Value(None, location)
+    pending: list[tuple[Any, Value, int]] = [(data, root, 1)]
+    while pending:
+        item, target, depth = pending.pop()
+        if depth > MAX_EVALUATION_DEPTH:
+            return None
+        if isinstance(item, dict):
+            entries: dict[str, Value] = {}
+            for key, inner in item.items():
+                where = locate(item, key) if locate else location
+                entries[str(key)] = child = Value(None, where)
+                pending.append((inner, child, depth + 1))
+            target.value = entries
+        elif isinstance(item, list):
+            items = [Value(None, locate(item, i) if locate else location) for i in range(len(item))]
+            pending.extend(
+                (inner, child, depth + 1) for inner, child in zip(item, items, strict=True)
+            )
+            target.value = items
+        else:
+            target.value = item
+    return root
 
 
 @dataclass(slots=True)
@@ -147,6 +216,8 @@ class Configuration:
     module_calls: dict[str, Location] = field(default_factory=dict)
     opaque_modules: set[str] = field(default_factory=set)
     statistics: dict[str, int] = field(default_factory=dict)  # "modules", "tf files", ...
+    # folders read as called modules (absolute): not linted again as root modules
+    module_folders: list[str] = field(default_factory=list)
 
     def resources(self, resource_type: str | None = None) -> Iterator[Block]:
         """Managed resources, of one type or all."""
