@@ -1,6 +1,6 @@
 """invokelint's template rules inside a cfn-lint run.
 
-    cfn-lint --append-rules invokelint.cfn_lint template.yaml
+    cfn-lint --append-rules invokelint.cfn_lint -- template.yaml
 
 cfn-lint instantiates every ``CloudFormationLintRule`` subclass it finds in this module:
 one per invokelint rule of the IL1xx-IL3xx families (poll, asynchronous and synchronous

@@ -168,7 +168,7 @@ def _serve_lsp() -> int:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
         print(
-            "invokelint: the language server needs pygls: pip install 'invokelint[lsp]'",
+            "invokelint: the language server needs pygls: pip install 'invokelint-aws[lsp]'",
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -64,7 +64,7 @@ def test_action_installs_its_own_checkout_unless_a_version_is_given():
     install = next(step for step in STEPS if step.get("id") == "install")
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert install["env"]["VERSION"] == "${{ inputs.version }}"
-    assert '"invokelint==$VERSION"' in install["run"]
+    assert '"invokelint-aws==$VERSION"' in install["run"]
 
 
 # --------------------------------------------------------------------- running the steps
