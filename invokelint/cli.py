@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint import __version__
+
+if TYPE_CHECKING:
+    from invokelint.engine import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,12 +143,19 @@ def _check(args: argparse.Namespace) -> int:
         config.fail_on = Severity(args.fail_on)
     config.analyse_code = not args.no_code
 
+    linter = Linter(config)
     try:
-        result = Linter(config).lint(paths)
+        result = linter.lint(paths)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
-    context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)
-    report = get_reporter(args.format)(result, context)
+    for warning in skipped_warnings(paths, result, linter.display_path):
+        print(f"invokelint: warning: {warning}", file=sys.stderr)
+    if args.statistics:
+        from invokelint.reporters import statistics
+
+        report = statistics.render(result, as_json=args.format == "json")
+    else:
+        report = get_reporter(args.format)(result, ReportContext(cwd=Path.cwd(), quiet=args.quiet))
     if args.output is not None:
         try:
             args.output.write_text(report, encoding="utf-8")
@@ -159,6 +170,36 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero or worst is None or worst.rank < config.fail_on.rank:
         return EXIT_OK
     return EXIT_FINDINGS
+
+
+def skipped_warnings(
+    paths: Sequence[Path], result: LintResult, display: Callable[[Path], str]
+) -> list[str]:
+    """What was not linted and why: a named file always, the rest when nothing was linted.
+
+    A green run must mean "linted and clean", never "found nothing to lint" unnoticed.
+    """
+    from invokelint.discovery import TEMPLATE_SUFFIXES
+
+    linted = {*result.checked, *result.failed}
+    warnings = []
+    for path in paths:
+        name = display(path)
+        if path.is_file() and name not in linted:
+            reads = ", ".join(TEMPLATE_SUFFIXES)
+            why = result.skipped.get(name, f"not a file invokelint reads ({reads})")
+            warnings.append(f"{name}: skipped, {why}")
+    if linted or warnings:
+        return warnings
+    where = " ".join(display(path) for path in paths)
+    if not result.skipped:
+        return [
+            f"no templates found in {where}: no YAML, JSON or .template files outside excluded folders"
+        ]
+    shown = sorted(result.skipped)
+    listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+    reasons = sorted(set(result.skipped.values()))
+    return [f"no templates found in {where}: {len(shown)} skipped ({listed}): {'; '.join(reasons)}"]
 
 
 def _serve_lsp() -> int:

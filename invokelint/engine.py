@@ -37,6 +37,7 @@ class LintResult:
     statistics: Counter[str] = field(default_factory=Counter)  # e.g. "templates", "functions"
     models: list[InvocationModel] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that ran, IL001 included
+    skipped: dict[str, str] = field(default_factory=dict)  # display path -> why it was not linted
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -82,6 +83,9 @@ class Linter:
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
         reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        for path in result.failed:
+            if path not in reported:
+                result.skipped[path] = "cannot be parsed, and IL001 is ignored"
         result.failed = [path for path in result.failed if path in reported]
         return result
 
@@ -104,11 +108,13 @@ class Linter:
             # Unreadable: report it if it is meant to be a template (by name, or by what
             # could be decoded of a file that is not UTF-8); anything else is not ours to judge.
             if not named_as_template(path) and not (text is not None and may_be_template(text)):
+                result.skipped[display] = f"cannot be read ({error.message}) and is no template"
                 return []
             result.failed.append(display)
             return [self._parse_error(display, error)]
         assert text is not None
         if not named_as_template(path) and not may_be_template(text):
+            result.skipped[display] = NOT_A_TEMPLATE
             return []
         try:
             document = _load(text, is_json=_is_json(path, text))
@@ -118,6 +124,7 @@ class Linter:
         from invokelint.frontends.cloudformation import build_model, is_template
 
         if not is_template(document.root):
+            result.skipped[display] = NOT_A_TEMPLATE
             return []
         result.checked.append(display)
         result.statistics["templates"] += 1
@@ -221,6 +228,7 @@ class Linter:
 
 
 PARSE_ERROR = "IL001"
+NOT_A_TEMPLATE = "not a template: no top-level Resources holding AWS:: types"
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:

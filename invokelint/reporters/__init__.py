@@ -23,7 +23,6 @@ class ReportContext:
     """What a reporter may need besides the diagnostics."""
 
     cwd: Path
-    statistics: bool = False
     quiet: bool = False
 
 

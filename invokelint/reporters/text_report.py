@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from invokelint.diagnostics import Diagnostic, Severity
@@ -13,8 +12,6 @@ if TYPE_CHECKING:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    if context.statistics:
-        return _statistics(result)
     lines = [line(d) for d in result.diagnostics]
     if not context.quiet:
         lines.append(_summary(result))
@@ -30,6 +27,8 @@ def line(d: Diagnostic) -> str:
 def _summary(result: LintResult) -> str:
     files = len(result.checked) + len(result.failed)
     noun = "file" if files == 1 else "files"
+    if not files:
+        return "No templates found: nothing was linted."
     if not result.diagnostics:
         return f"No problems found in {files} {noun}."
     counts = ", ".join(
@@ -42,15 +41,3 @@ def _summary(result: LintResult) -> str:
     with_findings = len({d.location.path for d in result.diagnostics})
     noun = "file" if with_findings == 1 else "files"
     return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {with_findings} {noun}."
-
-
-def _statistics(result: LintResult) -> str:
-    """``count<TAB>code<TAB>name``, most frequent first (as ruff prints it)."""
-    names = {d.code: d.name for d in result.diagnostics}
-    counts = Counter(d.code for d in result.diagnostics)
-    lines = [
-        f"{count}\t{code}\t{names[code]}"
-        for code, count in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    ]
-    lines.extend(f"{count}\t-\t{key}" for key, count in sorted(result.statistics.items()))
-    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,115 @@
+"""What ``invokelint check`` tells a user besides the findings: skipped inputs, statistics
+in every format, and output that is the same from run to run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import REPO, sqs_consumer, write_project
+
+from invokelint.cli import main
+from invokelint.reporters import FORMATS
+
+WORKFLOW = "on: push\njobs: {}\n"
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run the command in-process from ``cwd``: (exit status, stdout, stderr)."""
+
+    def run(cwd: Path, *args: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd)
+        status = main(["check", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def test_an_empty_folder_is_a_warning_not_a_silent_pass(cli, tmp_path):
+    (tmp_path / "infra").mkdir()
+    status, out, err = cli(tmp_path, "infra")
+    assert status == 0
+    assert out == "No templates found: nothing was linted.\n"
+    assert (
+        err
+        == "invokelint: warning: no templates found in infra: no YAML, JSON or .template files outside excluded folders\n"
+    )
+
+
+def test_a_folder_of_other_yaml_names_what_was_skipped_and_why(cli, tmp_path):
+    write_project(tmp_path, {".github/ci.yml": WORKFLOW, "deploy.yml": WORKFLOW})
+    status, _, err = cli(tmp_path)
+    assert status == 0
+    assert err.startswith(
+        "invokelint: warning: no templates found in .: 2 skipped (.github/ci.yml, deploy.yml): "
+    )
+    assert "no top-level Resources holding AWS:: types" in err
+
+
+def test_a_named_file_that_is_not_linted_is_a_warning(cli, tmp_path):
+    write_project(tmp_path, {"template.yaml": sqs_consumer(180), "README.md": "docs\n"})
+    write_project(tmp_path, {"deploy.yml": WORKFLOW})
+    status, out, err = cli(tmp_path, "template.yaml", "README.md", "deploy.yml")
+    assert status == 1 and "IL102" in out  # the template is still linted
+    assert err.splitlines() == [
+        "invokelint: warning: README.md: skipped, not a file invokelint reads "
+        "(.yaml, .yml, .json, .template)",
+        "invokelint: warning: deploy.yml: skipped, not a template: "
+        "no top-level Resources holding AWS:: types",
+    ]
+
+
+def test_a_folder_with_templates_does_not_warn_about_its_other_yaml(cli, tmp_path):
+    write_project(tmp_path, {"template.yaml": sqs_consumer(180), "ci.yml": WORKFLOW})
+    assert cli(tmp_path)[2] == ""
+
+
+# ---------------------------------------------------------------------------- statistics
+
+
+@pytest.fixture
+def two_findings(tmp_path: Path) -> Path:
+    return write_project(tmp_path, {"template.yaml": sqs_consumer(20)})
+
+
+@pytest.mark.parametrize("output", [f for f in FORMATS if f != "json"])
+def test_statistics_replace_the_findings_in_every_format(cli, two_findings, output):
+    status, out, _ = cli(two_findings, "--statistics", "--no-code", "--format", output)
+    assert status == 1
+    assert out.splitlines() == [
+        "1\tIL102\tsqs-source-without-redrive",
+        "1\tIL103\tsqs-visibility-timeout",
+        "1\t-\tfunctions",
+        "1\t-\ttemplates",
+    ]
+
+
+def test_statistics_as_json(cli, two_findings):
+    _, out, _ = cli(two_findings, "--statistics", "--no-code", "--format", "json")
+    assert json.loads(out) == {
+        "rules": [
+            {"code": "IL102", "name": "sqs-source-without-redrive", "count": 1},
+            {"code": "IL103", "name": "sqs-visibility-timeout", "count": 1},
+        ],
+        "totals": {"functions": 1, "templates": 1},
+    }
+
+
+# ---------------------------------------------------------------------------- determinism
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_two_runs_print_the_same_bytes(cli, tmp_path, output):
+    """Handler code analysed, several files and rules: nothing depends on time or order."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "examples", project)
+    first = cli(project, "--format", output)
+    (project / "src" / "payments.py").touch()  # a re-read must not reorder anything
+    assert cli(project, "--format", output) == first
+    assert cli(project, "--format", output, "--statistics") == cli(
+        project, "--format", output, "--statistics"
+    )
