@@ -193,9 +193,8 @@ def skipped_warnings(
         return warnings
     where = " ".join(display(path) for path in paths)
     if not result.skipped:
-        return [
-            f"no templates found in {where}: no YAML, JSON or .template files outside excluded folders"
-        ]
+        what = "no YAML, JSON or .template files outside excluded folders"
+        return [f"no templates found in {where}: {what}"]
     shown = sorted(result.skipped)
     listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
     reasons = sorted(set(result.skipped.values()))

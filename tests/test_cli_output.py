@@ -34,9 +34,9 @@ def test_an_empty_folder_is_a_warning_not_a_silent_pass(cli, tmp_path):
     status, out, err = cli(tmp_path, "infra")
     assert status == 0
     assert out == "No templates found: nothing was linted.\n"
-    assert (
-        err
-        == "invokelint: warning: no templates found in infra: no YAML, JSON or .template files outside excluded folders\n"
+    assert err == (
+        "invokelint: warning: no templates found in infra: "
+        "no YAML, JSON or .template files outside excluded folders\n"
     )
 
 
