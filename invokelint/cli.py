@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
     check.add_argument(
+        "--sarif-full-help",
+        action="store_true",
+        help="SARIF: every rule's page as help, not only the pages of rules with results",
+    )
+    check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics only, no summary"
     )
 
@@ -123,7 +128,7 @@ def _check(args: argparse.Namespace) -> int:
     from invokelint.diagnostics import Severity
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
-    from invokelint.reporters import ReportContext, get_reporter
+    from invokelint.reporters import ReportContext, get_reporter, repository_root
 
     paths = args.paths or [Path(".")]
     try:
@@ -155,7 +160,14 @@ def _check(args: argparse.Namespace) -> int:
 
         report = statistics.render(result, as_json=args.format == "json")
     else:
-        report = get_reporter(args.format)(result, ReportContext(cwd=Path.cwd(), quiet=args.quiet))
+        cwd = Path.cwd()
+        context = ReportContext(
+            cwd=cwd,
+            quiet=args.quiet,
+            root=repository_root(cwd),
+            sarif_full_help=args.sarif_full_help,
+        )
+        report = get_reporter(args.format)(result, context)
     if args.output is not None:
         try:
             args.output.write_text(report, encoding="utf-8")

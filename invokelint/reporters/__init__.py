@@ -7,6 +7,7 @@ imported only when its format is asked for.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,38 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "lsp")
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a reporter may need besides the diagnostics."""
+    """What a reporter may need besides the diagnostics.
+
+    Diagnostics carry display paths (relative to ``cwd``, as users type them); CI formats
+    want them relative to ``root``, the repository, so that a job that runs in a
+    subfolder of a monorepo gets the same paths and fingerprints as one at the top.
+    """
 
     cwd: Path
     quiet: bool = False
+    root: Path | None = None  # the repository root (default: ``cwd``)
+    sarif_full_help: bool = False  # every rule's page in SARIF, not only those with results
+
+    @property
+    def source_root(self) -> Path:
+        return self.root if self.root is not None else self.cwd
+
+    def source_path(self, display: str) -> str:
+        """``display`` relative to ``source_root`` (POSIX), or absolute when outside it."""
+        absolute = Path(os.path.abspath(self.cwd / display))
+        try:
+            return absolute.relative_to(os.path.abspath(self.source_root)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+
+def repository_root(cwd: Path) -> Path:
+    """The nearest folder at or above ``cwd`` holding ``.git`` (a folder, or a worktree's
+    file), else ``cwd``: where code scanning and annotations resolve paths. No git call."""
+    for folder in (cwd, *cwd.parents):
+        if (folder / ".git").exists():
+            return folder
+    return cwd
 
 
 Renderer = Callable[["LintResult", ReportContext], str]
