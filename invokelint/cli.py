@@ -49,14 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="CODES",
-        help="only these rules: ids or prefixes, comma-separated (IL103,IL2)",
+        help="only these rules: ids, prefixes or names, comma-separated (IL103,IL2)",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="CODES",
-        help="skip these rules: ids or prefixes, comma-separated",
+        help="skip these rules: ids, prefixes or names, comma-separated",
     )
     check.add_argument(
         "--fail-on",
@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from invokelint.config import ConfigError, check_selectors, find_config, load_config
+    from invokelint.config import ConfigError, find_config, load_config, resolve_selectors
     from invokelint.diagnostics import Severity
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
@@ -135,14 +135,12 @@ def _check(args: argparse.Namespace) -> int:
         if args.config is not None and not args.config.is_file():
             raise UsageError(f"{args.config}: config file not found")
         config = load_config(args.config or find_config(paths[0]))
-        select = _codes(args.select)
-        ignore = _codes(args.ignore)
-        check_selectors(select, "--select", "command line")
-        check_selectors(ignore, "--ignore", "command line")
+        select = resolve_selectors(_codes(args.select), "--select", "command line")
+        ignore = resolve_selectors(_codes(args.ignore), "--ignore", "command line")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if select:
-        config.select = tuple(select)
+        config.select = select
     config.ignore = (*config.ignore, *ignore)
     if args.fail_on:
         config.fail_on = Severity(args.fail_on)
@@ -229,7 +227,7 @@ def _serve_lsp() -> int:
 
 
 def _codes(values: Sequence[str]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
 def _list_rules(output: str) -> int:
