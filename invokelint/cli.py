@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
     check.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also lint files that .gitignore or .git/info/exclude name",
+    )
+    check.add_argument(
         "--sarif-full-help",
         action="store_true",
         help="SARIF: every rule's page as help, not only the pages of rules with results",
@@ -145,6 +150,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.fail_on:
         config.fail_on = Severity(args.fail_on)
     config.analyse_code = not args.no_code
+    config.respect_gitignore = not args.no_respect_gitignore
 
     linter = Linter(config)
     try:

@@ -54,6 +54,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     analyse_code: bool = True
+    respect_gitignore: bool = True  # skip files git ignores when walking a folder
 
     @property
     def root(self) -> Path:

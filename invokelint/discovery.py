@@ -1,11 +1,11 @@
 """Which files to lint: templates found under the given paths.
 
 A folder is walked (skipping ``.git``, ``node_modules``, ``.aws-sam``, ``.terraform``,
-virtual environments and the config's ``exclude`` globs, and never leaving the folder
-through a symbolic link); a file named on the command line is taken as it is. Whether
-a YAML/JSON file is a template is decided by its name (``template.yaml``, ``*.template``)
-or by its content (``Resources`` holding ``AWS::`` types), so unrelated YAML such as CI
-workflows is never reported.
+virtual environments, git-ignored files (``gitignore.py``) and the config's ``exclude``
+globs, and never leaving the folder through a symbolic link); a file named on the command
+line is taken as it is. Whether a YAML/JSON file is a template is decided by its name
+(``template.yaml``, ``*.template``) or by its content (``Resources`` holding ``AWS::``
+types), so unrelated YAML such as CI workflows is never reported.
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ def discover(paths: Iterable[Path], config: Config) -> list[Path]:
             if is_candidate(path):
                 found[path] = None
         elif path.is_dir():
-            for candidate in _walk(path, config):
-                found[candidate] = None
+            walked = list(_walk(path, config))
+            if config.respect_gitignore:
+                from invokelint.gitignore import ignored
+
+                skip = ignored(path, walked)
+                walked = [candidate for candidate in walked if candidate not in skip]
+            found.update(dict.fromkeys(walked))
         elif path.exists():
             raise PathNotFound(f"{path}: not a regular file or directory")
         else:
