@@ -38,7 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint templates under the given paths")
     check.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: .); - reads a template from standard input",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="NAME",
+        help="the path of the template read from standard input (-): names it in the "
+        "findings, tells YAML from JSON, and finds its handler code and configuration",
     )
     check.add_argument(
         "--format", choices=FORMATS, default="text", help="output format (default: text)"
@@ -136,6 +147,13 @@ def _check(args: argparse.Namespace) -> int:
     from invokelint.reporters import ReportContext, get_reporter, repository_root
 
     paths = args.paths or [Path(".")]
+    overlays = {}
+    if Path("-") in paths:
+        stdin_path = args.stdin_filename or Path("-")
+        paths = [stdin_path if path == Path("-") else path for path in paths]
+        overlays[stdin_path] = _read_stdin()
+    elif args.stdin_filename is not None:
+        raise UsageError("--stdin-filename needs - among the paths")
     try:
         if args.config is not None and not args.config.is_file():
             raise UsageError(f"{args.config}: config file not found")
@@ -154,7 +172,7 @@ def _check(args: argparse.Namespace) -> int:
 
     linter = Linter(config)
     try:
-        result = linter.lint(paths)
+        result = linter.lint(paths, overlays)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
     for warning in skipped_warnings(paths, result, linter.display_path):
@@ -201,7 +219,7 @@ def skipped_warnings(
     warnings = []
     for path in paths:
         name = display(path)
-        if path.is_file() and name not in linted:
+        if not path.is_dir() and name not in linted:
             reads = ", ".join(TEMPLATE_SUFFIXES)
             why = result.skipped.get(name, f"not a file invokelint reads ({reads})")
             warnings.append(f"{name}: skipped, {why}")
@@ -215,6 +233,14 @@ def skipped_warnings(
     listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
     reasons = sorted(set(result.skipped.values()))
     return [f"no templates found in {where}: {len(shown)} skipped ({listed}): {'; '.join(reasons)}"]
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte {exc.start})") from None
 
 
 def _serve_lsp() -> int:

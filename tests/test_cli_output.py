@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import REPO, sqs_consumer, write_project
+from helpers import REPO, run_cli, sqs_consumer, write_project
 
 from invokelint.cli import main
 from invokelint.reporters import FORMATS
@@ -113,3 +113,53 @@ def test_two_runs_print_the_same_bytes(cli, tmp_path, output):
     assert cli(project, "--format", output, "--statistics") == cli(
         project, "--format", output, "--statistics"
     )
+
+
+# ---------------------------------------------------------------------------- stdin
+
+
+def test_stdin_is_linted_under_the_name_given(tmp_path):
+    write_project(tmp_path, {"infra/template.yaml": "unsaved: the buffer is what counts\n"})
+    completed = run_cli(
+        "check",
+        "-",
+        "--stdin-filename",
+        "infra/template.yaml",
+        cwd=tmp_path,
+        input=sqs_consumer(20),
+    )
+    assert completed.returncode == 1, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert [line.split(" ")[:2] for line in lines[:-1]] == [
+        ["infra/template.yaml:3:3:", "IL102"],
+        ["infra/template.yaml:6:7:", "IL103"],
+    ]
+    assert lines[-1] == "Found 2 problems (1 error, 1 warning) in 1 file."
+
+
+def test_stdin_finds_handler_code_and_config_beside_its_name(tmp_path):
+    """The name places the buffer in the project: its handler and .invokelint.toml apply."""
+    sam = sqs_consumer(180)
+    write_project(
+        tmp_path,
+        {
+            ".invokelint.toml": "ignore = ['IL102']\n",
+            "src/app.py": "def other(event, context):\n    pass\n",
+        },
+    )
+    completed = run_cli("check", "-", "--stdin-filename", "template.yaml", cwd=tmp_path, input=sam)
+    assert [line.split()[1] for line in completed.stdout.splitlines()[:-1]] == ["IL002"]
+
+
+def test_stdin_without_a_name_is_judged_by_content(tmp_path):
+    completed = run_cli("check", "-", "--no-code", cwd=tmp_path, input=sqs_consumer(20))
+    assert completed.stdout.startswith("-:3:3: IL102 ")
+    json_template = json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}})
+    named = run_cli("check", "-", "--stdin-filename", "t.json", cwd=tmp_path, input=json_template)
+    assert named.returncode == 0 and named.stdout == "No problems found in 1 file.\n"
+
+
+def test_stdin_filename_without_dash_is_a_usage_error(tmp_path):
+    completed = run_cli("check", "--stdin-filename", "template.yaml", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert completed.stderr == "invokelint: error: --stdin-filename needs - among the paths\n"
