@@ -18,6 +18,7 @@ from invokelint import __version__
 
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
+    from invokelint.reporters import ReportContext
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -85,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="config file (default: nearest .invokelint.toml or pyproject.toml)",
     )
     check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings that are not in FILE (made by --write-baseline)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's findings in FILE and exit 0; then use --baseline FILE",
+    )
     check.add_argument(
         "--no-respect-gitignore",
         action="store_true",
@@ -177,18 +190,22 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for warning in skipped_warnings(paths, result, linter.display_path):
         print(f"invokelint: warning: {warning}", file=sys.stderr)
+    cwd = Path.cwd()
+    context = ReportContext(
+        cwd=cwd,
+        quiet=args.quiet,
+        root=repository_root(cwd),
+        sarif_full_help=args.sarif_full_help,
+    )
+    if args.write_baseline is not None:
+        return _write_baseline(args.write_baseline, result, context)
+    if args.baseline is not None:
+        _apply_baseline(args.baseline, result, context)
     if args.statistics:
         from invokelint.reporters import statistics
 
         report = statistics.render(result, as_json=args.format == "json")
     else:
-        cwd = Path.cwd()
-        context = ReportContext(
-            cwd=cwd,
-            quiet=args.quiet,
-            root=repository_root(cwd),
-            sarif_full_help=args.sarif_full_help,
-        )
         report = get_reporter(args.format)(result, context)
     if args.output is not None:
         try:
@@ -233,6 +250,32 @@ def skipped_warnings(
     listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
     reasons = sorted(set(result.skipped.values()))
     return [f"no templates found in {where}: {len(shown)} skipped ({listed}): {'; '.join(reasons)}"]
+
+
+def _write_baseline(path: Path, result: LintResult, context: ReportContext) -> int:
+    from invokelint import baseline
+
+    text = baseline.render(result.diagnostics, context.source_path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write baseline: {exc.strerror}") from None
+    recorded = text.count('"fingerprint"')
+    print(f"invokelint: recorded {recorded} findings in {path}", file=sys.stderr)
+    return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _apply_baseline(path: Path, result: LintResult, context: ReportContext) -> None:
+    """Keep only the findings the baseline does not hold; count the rest."""
+    from invokelint import baseline
+
+    try:
+        known = baseline.read(path)
+    except baseline.BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    new = baseline.new_findings(result.diagnostics, known, context.source_path)
+    result.statistics["in baseline"] += len(result.diagnostics) - len(new)
+    result.diagnostics = new
 
 
 def _read_stdin() -> str:

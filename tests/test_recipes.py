@@ -85,7 +85,8 @@ def test_every_documented_command_is_run_by_a_test():
         if not NEEDS_REGISTRY.match(line) and line not in RECURSIVE
     }
     runnable |= {line for line in gitlab_job()["script"] if not NEEDS_REGISTRY.match(line)}
-    assert runnable == set(CFN_LINT_LINES) | set(CONTRIBUTING_LINES) | set(GITLAB_LINES)
+    tested = {*CFN_LINT_LINES, *CONTRIBUTING_LINES, *GITLAB_LINES, *BASELINE_LINES}
+    assert runnable == tested
 
 
 # ------------------------------------------------------------------------------ cfn-lint
@@ -104,6 +105,21 @@ def test_cfn_lint_recipe_runs_as_written(line: str, tmp_path: Path):
         completed.stdout + completed.stderr
     )
     assert completed.returncode & 2  # cfn-lint's error bit: IL103 is an error
+
+
+# ------------------------------------------------------------------------------ baseline
+
+(BASELINE_BLOCK,) = [b for b in blocks(README, "sh") if "--write-baseline" in b]
+BASELINE_LINES = command_lines(BASELINE_BLOCK)
+
+
+def test_baseline_recipe_runs_as_written(tmp_path: Path):
+    project = write_project(tmp_path, {"template.yaml": CFN_BAD})
+    write, check = BASELINE_LINES
+    assert shell(write, project).returncode == 0
+    assert (project / "invokelint-baseline.json").is_file()
+    completed = shell(check, project)
+    assert completed.returncode == 0, completed.stdout  # today's findings are known
 
 
 # ------------------------------------------------------------------------------ GitLab

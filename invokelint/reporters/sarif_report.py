@@ -12,10 +12,8 @@ identity when lines above it move.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -23,6 +21,7 @@ from urllib.parse import quote
 
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fingerprints import numbered
 from invokelint.model import Location
 
 if TYPE_CHECKING:
@@ -43,14 +42,10 @@ def render(result: LintResult, context: ReportContext) -> str:
 
     rules = all_rules()
     index = {rule.id: number for number, rule in enumerate(rules)}
-    seen: Counter[str] = Counter()
-    results = []
-    for diagnostic in result.diagnostics:
-        fingerprint = _fingerprint(diagnostic, context.source_path(diagnostic.path))
-        seen[fingerprint] += 1  # identical findings stay distinct: 1st, 2nd, ...
-        results.append(
-            _result(diagnostic, index, f"{fingerprint}:{seen[fingerprint]}", context.source_path)
-        )
+    results = [
+        _result(diagnostic, index, fingerprint, context.source_path)
+        for diagnostic, fingerprint in numbered(result.diagnostics, context.source_path)
+    ]
     reported = {d.code for d in result.diagnostics}
     run = {
         "tool": {
@@ -163,8 +158,3 @@ def _artifact(path: str) -> dict[str, str]:
 def _directory_uri(folder: Path) -> str:
     uri = folder.resolve().as_uri()
     return uri if uri.endswith("/") else uri + "/"
-
-
-def _fingerprint(diagnostic: Diagnostic, path: str) -> str:
-    identity = "\0".join((diagnostic.code, path, diagnostic.resource or "", diagnostic.message))
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]

@@ -27,10 +27,12 @@ def line(d: Diagnostic) -> str:
 def _summary(result: LintResult) -> str:
     files = len(result.checked) + len(result.failed)
     noun = "file" if files == 1 else "files"
+    known = result.statistics.get("in baseline", 0)
+    baseline = f" ({known} more in the baseline)" if known else ""
     if not files:
         return "No templates found: nothing was linted."
     if not result.diagnostics:
-        return f"No problems found in {files} {noun}."
+        return f"No problems found in {files} {noun}{baseline}."
     counts = ", ".join(
         f"{result.count(severity)} {severity.value}{'' if result.count(severity) == 1 else 's'}"
         for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -40,4 +42,5 @@ def _summary(result: LintResult) -> str:
     # Findings can sit in handler code as well as templates: count the files they are in.
     with_findings = len({d.location.path for d in result.diagnostics})
     noun = "file" if with_findings == 1 else "files"
-    return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {with_findings} {noun}."
+    problems = f"problem{'' if total == 1 else 's'}"
+    return f"Found {total} {problems} ({counts}) in {with_findings} {noun}{baseline}."
