@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "lsp")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "lsp", "markdown")
 
 
 @dataclass(frozen=True)

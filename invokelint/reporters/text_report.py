@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def render(result: LintResult, context: ReportContext) -> str:
     lines = [line(d) for d in result.diagnostics]
     if not context.quiet:
-        lines.append(_summary(result))
+        lines.append(summary(result))
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -24,7 +24,8 @@ def line(d: Diagnostic) -> str:
     return f"{loc.path}:{loc.line}:{loc.column}: {d.code} {d.severity}: {d.message}{suffix}"
 
 
-def _summary(result: LintResult) -> str:
+def summary(result: LintResult) -> str:
+    """One sentence: how many problems of each severity in how many files."""
     files = len(result.checked) + len(result.failed)
     noun = "file" if files == 1 else "files"
     known = result.statistics.get("in baseline", 0)
