@@ -53,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "findings, tells YAML from JSON, and finds its handler code and configuration",
     )
     check.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text: full, with source lines, on a terminal; "
+        "concise, one line per finding, otherwise)",
     )
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument(
@@ -157,7 +161,7 @@ def _check(args: argparse.Namespace) -> int:
     from invokelint.diagnostics import Severity
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
-    from invokelint.reporters import ReportContext, get_reporter, repository_root
+    from invokelint.reporters import ReportContext, get_reporter, repository_root, use_color
 
     paths = args.paths or [Path(".")]
     overlays = {}
@@ -191,11 +195,15 @@ def _check(args: argparse.Namespace) -> int:
     for warning in skipped_warnings(paths, result, linter.display_path):
         print(f"invokelint: warning: {warning}", file=sys.stderr)
     cwd = Path.cwd()
+    terminal = args.output is None and _is_terminal(sys.stdout)
     context = ReportContext(
         cwd=cwd,
         quiet=args.quiet,
         root=repository_root(cwd),
         sarif_full_help=args.sarif_full_help,
+        source_context=args.format == "full" or (args.format == "text" and terminal),
+        color=args.format in ("text", "concise", "full") and use_color(terminal, os.environ),
+        sources={linter.display_path(path): text for path, text in overlays.items()},
     )
     if args.write_baseline is not None:
         return _write_baseline(args.write_baseline, result, context)
@@ -276,6 +284,14 @@ def _apply_baseline(path: Path, result: LintResult, context: ReportContext) -> N
     new = baseline.new_findings(result.diagnostics, known, context.source_path)
     result.statistics["in baseline"] += len(result.diagnostics) - len(new)
     result.diagnostics = new
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False
 
 
 def _read_stdin() -> str:

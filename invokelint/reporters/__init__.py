@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "lsp", "markdown")
+FORMATS = (
+    "text",  # full in a terminal, concise otherwise
+    "concise",
+    "full",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "lsp",
+    "markdown",
+)
+_MODULES = {"concise": "text", "full": "text"}  # the text reporter's two layouts
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,9 @@ class ReportContext:
     quiet: bool = False
     root: Path | None = None  # the repository root (default: ``cwd``)
     sarif_full_help: bool = False  # every rule's page in SARIF, not only those with results
+    source_context: bool = False  # text: the offending line with a caret under the span
+    color: bool = False  # text: ANSI colours
+    sources: Mapping[str, str] = field(default_factory=dict)  # display path -> unsaved text
 
     @property
     def source_root(self) -> Path:
@@ -61,5 +76,15 @@ Renderer = Callable[["LintResult", ReportContext], str]
 def get_reporter(name: str) -> Renderer:
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    module = importlib.import_module(f"{__name__}.{name}_report")
+    module = importlib.import_module(f"{__name__}.{_MODULES.get(name, name)}_report")
     return module.render
+
+
+def use_color(stream_is_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Colour on a terminal; ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on (NO_COLOR wins,
+    as in CPython), whatever the stream. Empty values count as unset."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream_is_terminal
