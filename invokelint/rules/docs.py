@@ -148,8 +148,12 @@ def rules_table() -> str:
 
 def with_rules_table(readme: str) -> str:
     """``readme`` with the text between the table markers replaced by ``rules_table()``."""
-    start, end = readme.index(TABLE_START), readme.index(TABLE_END)
-    return readme[: start + len(TABLE_START)] + "\n" + rules_table() + "\n" + readme[end:]
+    return _between(readme, TABLE_START, TABLE_END, rules_table())
+
+
+def _between(text: str, start_marker: str, end_marker: str, body: str) -> str:
+    start, end = text.index(start_marker), text.index(end_marker)
+    return text[: start + len(start_marker)] + "\n" + body + "\n" + text[end:]
 
 
 COUNTERPARTS_START = (
@@ -167,19 +171,20 @@ def counterparts_table() -> str:
         "| other linter | its rule | invokelint | relation | together |",
         "|---|---|---|---|---|",
     ]
-    pairs = [(c, rule) for rule in all_rules() for c in rule.counterparts]
-    for c, rule in sorted(pairs, key=lambda pair: (pair[0].tool, pair[0].rule, pair[1].id)):
-        rows.append(
-            f"| {c.tool} | {c.rule} | [{rule.id}](../rules/{rule.id}.md) `{rule.name}` "
-            f"| {c.relation} | {c.note} |"
-        )
+    pairs = sorted(
+        ((c, rule) for rule in all_rules() for c in rule.counterparts),
+        key=lambda pair: (pair[0].tool, pair[0].rule, pair[1].id),
+    )
+    rows += [
+        f"| {c.tool} | {c.rule} | [{r.id}](../rules/{r.id}.md) `{r.name}` | {c.relation} "
+        f"| {c.note} |"
+        for c, r in pairs
+    ]
     return "\n".join(rows)
 
 
 def with_counterparts_table(page: str) -> str:
-    start, end = page.index(COUNTERPARTS_START), page.index(COUNTERPARTS_END)
-    head = page[: start + len(COUNTERPARTS_START)]
-    return head + "\n" + counterparts_table() + "\n" + page[end:]
+    return _between(page, COUNTERPARTS_START, COUNTERPARTS_END, counterparts_table())
 
 
 if __name__ == "__main__":  # python -m invokelint.rules.docs [rules/ [README.md]]
