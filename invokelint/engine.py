@@ -78,8 +78,9 @@ class Linter:
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
-        on_disk = [p for p in paths if p not in buffers]
-        for path in [*buffers, *discover(on_disk, self.config)]:
+        on_disk = discover([p for p in paths if p not in buffers], self.config)
+        named = {p.resolve() for p in buffers}
+        for path in [*buffers, *(p for p in on_disk if p.resolve() not in named)]:
             found.extend(self._lint_file(path, overlays, result, comments))
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)

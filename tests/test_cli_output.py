@@ -163,3 +163,20 @@ def test_stdin_filename_without_dash_is_a_usage_error(tmp_path):
     completed = run_cli("check", "--stdin-filename", "template.yaml", cwd=tmp_path)
     assert completed.returncode == 2
     assert completed.stderr == "invokelint: error: --stdin-filename needs - among the paths\n"
+
+
+def test_stdin_inside_a_walked_folder_is_linted_once(tmp_path):
+    write_project(tmp_path, {"template.yaml": "on disk: not yet a template\n"})
+    completed = run_cli(
+        "check",
+        ".",
+        "-",
+        "--stdin-filename",
+        "template.yaml",
+        "--no-code",
+        "--statistics",
+        cwd=tmp_path,
+        input=sqs_consumer(20),
+    )
+    assert "1\t-\ttemplates" in completed.stdout.splitlines()
+    assert "1\tIL103\tsqs-visibility-timeout" in completed.stdout.splitlines()
