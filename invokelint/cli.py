@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         if args.command == "check":
             return _check(args)
@@ -154,6 +154,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     parser.print_help(sys.stderr)
     return EXIT_ERROR
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Paths may follow options, as in ``check . --no-code -`` (argparse alone stops
+    collecting positionals at the first option)."""
+    args, extra = parser.parse_known_args(argv)
+    later = [e for e in extra if e == "-" or not e.startswith("-")]
+    unknown = [e for e in extra if e not in later]
+    if args.command != "check" or unknown:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
+    else:
+        args.paths.extend(Path(path) for path in later)
+    return args
 
 
 def _check(args: argparse.Namespace) -> int:

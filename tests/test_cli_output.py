@@ -118,16 +118,14 @@ def test_two_runs_print_the_same_bytes(cli, tmp_path, output):
 # ---------------------------------------------------------------------------- stdin
 
 
+def piped(cwd, text: str, name: str, *args: str):
+    """``invokelint check [args] - --stdin-filename name`` with ``text`` on standard input."""
+    return run_cli("check", *args, "-", "--stdin-filename", name, cwd=cwd, input=text)
+
+
 def test_stdin_is_linted_under_the_name_given(tmp_path):
     write_project(tmp_path, {"infra/template.yaml": "unsaved: the buffer is what counts\n"})
-    completed = run_cli(
-        "check",
-        "-",
-        "--stdin-filename",
-        "infra/template.yaml",
-        cwd=tmp_path,
-        input=sqs_consumer(20),
-    )
+    completed = piped(tmp_path, sqs_consumer(20), "infra/template.yaml")
     assert completed.returncode == 1, completed.stderr
     lines = completed.stdout.splitlines()
     assert [line.split(" ")[:2] for line in lines[:-1]] == [
@@ -147,7 +145,7 @@ def test_stdin_finds_handler_code_and_config_beside_its_name(tmp_path):
             "src/app.py": "def other(event, context):\n    pass\n",
         },
     )
-    completed = run_cli("check", "-", "--stdin-filename", "template.yaml", cwd=tmp_path, input=sam)
+    completed = piped(tmp_path, sam, "template.yaml")
     assert [line.split()[1] for line in completed.stdout.splitlines()[:-1]] == ["IL002"]
 
 
@@ -155,7 +153,7 @@ def test_stdin_without_a_name_is_judged_by_content(tmp_path):
     completed = run_cli("check", "-", "--no-code", cwd=tmp_path, input=sqs_consumer(20))
     assert completed.stdout.startswith("-:3:3: IL102 ")
     json_template = json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}})
-    named = run_cli("check", "-", "--stdin-filename", "t.json", cwd=tmp_path, input=json_template)
+    named = piped(tmp_path, json_template, "t.json")
     assert named.returncode == 0 and named.stdout == "No problems found in 1 file.\n"
 
 
@@ -167,16 +165,19 @@ def test_stdin_filename_without_dash_is_a_usage_error(tmp_path):
 
 def test_stdin_inside_a_walked_folder_is_linted_once(tmp_path):
     write_project(tmp_path, {"template.yaml": "on disk: not yet a template\n"})
-    completed = run_cli(
-        "check",
-        ".",
-        "-",
-        "--stdin-filename",
-        "template.yaml",
-        "--no-code",
-        "--statistics",
-        cwd=tmp_path,
-        input=sqs_consumer(20),
-    )
+    completed = piped(tmp_path, sqs_consumer(20), "template.yaml", ".", "--no-code", "--statistics")
     assert "1\t-\ttemplates" in completed.stdout.splitlines()
     assert "1\tIL103\tsqs-visibility-timeout" in completed.stdout.splitlines()
+
+
+def test_paths_may_follow_options_and_unknown_options_still_fail(tmp_path):
+    write_project(
+        tmp_path, {"a/template.yaml": sqs_consumer(20), "b/template.yaml": sqs_consumer(20)}
+    )
+    completed = run_cli("check", "a", "--no-code", "--select", "IL103", "b", cwd=tmp_path)
+    assert [line.split(":")[0] for line in completed.stdout.splitlines()[:-1]] == [
+        "a/template.yaml",
+        "b/template.yaml",
+    ]
+    wrong = run_cli("check", "a", "--no-such-option", "b", cwd=tmp_path)
+    assert wrong.returncode == 2 and "unrecognized arguments: --no-such-option" in wrong.stderr
