@@ -1,3 +1,3 @@
 """invokelint: catch AWS Lambda invocation mistakes before they ship."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

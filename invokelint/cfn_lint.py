@@ -1,6 +1,6 @@
 """invokelint's template rules inside a cfn-lint run.
 
-    cfn-lint --append-rules invokelint.cfn_lint template.yaml
+    cfn-lint --append-rules invokelint.cfn_lint -- template.yaml
 
 cfn-lint instantiates every ``CloudFormationLintRule`` subclass it finds in this module:
 one per invokelint rule of the IL1xx-IL3xx families (poll, asynchronous and synchronous
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,6 +32,7 @@ from typing import Any, ClassVar
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.reporters.sarif_report import full_description
 from invokelint.rules import all_rules
 from invokelint.rules.base import Rule
 
@@ -83,6 +85,13 @@ class InvokelintRule(CloudFormationLintRule):
     def severity(self) -> str:
         return self._severity or SEVERITIES[self.invokelint_rule.severity]
 
+    enabled = False  # as cfn-lint last asked (it asks before any rule runs)
+
+    def __init__(self) -> None:
+        super().__init__()
+        if self.id in SAME_PROBLEM:
+            self.child_rules = _NativeTwin(self, SAME_PROBLEM[self.id])
+
     def is_enabled(
         self,
         include_experimental: bool = False,
@@ -91,7 +100,10 @@ class InvokelintRule(CloudFormationLintRule):
         mandatory_rules: list[str] | None = None,
     ) -> bool:
         included = [*(include_rules or []), "IL"]
-        return super().is_enabled(include_experimental, ignore_rules, included, mandatory_rules)
+        self.enabled = super().is_enabled(
+            include_experimental, ignore_rules, included, mandatory_rules
+        )
+        return self.enabled
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         if not cfn.filename or cfn.filename == "-":
@@ -103,6 +115,18 @@ class InvokelintRule(CloudFormationLintRule):
                 return []  # say it once per template, not once per rule
             return [RuleMatch(["Resources"], f"invokelint configuration: {error}")]
         return [self._match(d) for d in found if d.code == self.id]
+
+    def reported_resources(self, cfn: Any) -> set[str]:
+        """Resources this rule reports in ``cfn``'s file (none when it is not enabled, or
+        when the resource's cfn-lint metadata ignores it)."""
+        if not self.enabled or not getattr(cfn, "filename", None):
+            return set()
+        try:
+            found = findings(cfn.filename)
+        except InvokelintConfigError:
+            return set()
+        ignored = set(cfn.get_directives().get(self.id, ()))
+        return {d.resource for d in found if d.code == self.id and d.resource} - ignored
 
     def _match(self, diagnostic: Diagnostic) -> RuleMatch:
         loc = diagnostic.location
@@ -123,6 +147,41 @@ class InvokelintRule(CloudFormationLintRule):
         return variant
 
 
+# A native cfn-lint rule that reports a case of an invokelint rule on the same line:
+# E3505 is IL103's error case (visibility timeout below the function timeout). Where both
+# fire, only invokelint's finding stays, since its message names the value to set.
+SAME_PROBLEM = {"IL103": "E3505"}
+
+
+class _NativeTwin(dict):  # type: ignore[type-arg]
+    """``child_rules`` of a rule with a native twin. cfn-lint stores the twin's instance
+    here before any rule runs; its findings on a resource that the invokelint rule
+    reports are then dropped (cfn-lint's own ``child_rules`` hand-over, nothing patched
+    globally). When the invokelint rule is off or ignored there, the twin reports."""
+
+    def __init__(self, owner: InvokelintRule, native: str) -> None:
+        super().__init__({native: None})
+        self.owner, self.native = owner, native
+
+    def __setitem__(self, key: str, rule: Any) -> None:
+        super().__setitem__(key, rule)
+        if key == self.native and rule is not None and not hasattr(rule, "_invokelint_twin"):
+            rule._invokelint_twin = self.owner
+            rule.validate = _without(rule.validate, self.owner)
+
+
+def _without(validate: Any, owner: InvokelintRule) -> Any:
+    def validate_where_not_reported(validator: Any, *args: Any) -> Any:
+        hidden = owner.reported_resources(getattr(validator, "cfn", None))
+        for error in validate(validator, *args):
+            path = list(getattr(error, "path_override", None) or ())
+            if len(path) >= 2 and path[0] == "Resources" and path[1] in hidden:
+                continue
+            yield error
+
+    return validate_where_not_reported
+
+
 def _rule_class(rule: type[Rule]) -> type[InvokelintRule]:
     return type(
         rule.id,
@@ -131,12 +190,17 @@ def _rule_class(rule: type[Rule]) -> type[InvokelintRule]:
             "__module__": __name__,
             "__doc__": rule.summary,
             "id": rule.id,
-            "shortdesc": rule.name,
-            "description": rule.summary,
+            # as cfn-lint's own rules: a sentence, then a line on what exactly is checked
+            "shortdesc": rule.summary.rstrip("."),
+            "description": f"{_first_sentence(full_description(rule))} (invokelint {rule.name})",
             "source_url": rule.docs_url(),
             "invokelint_rule": rule,
         },
     )
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
 
 
 _RULE_IDS = [rule.id for rule in all_rules() if rule.id.startswith(FAMILIES)]

@@ -10,10 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint import __version__
+
+if TYPE_CHECKING:
+    from invokelint.engine import LintResult
+    from invokelint.reporters import ReportContext
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,10 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint templates under the given paths")
     check.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: .); - reads a template from standard input",
     )
     check.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--stdin-filename",
+        type=Path,
+        metavar="NAME",
+        help="the path of the template read from standard input (-): names it in the "
+        "findings, tells YAML from JSON, and finds its handler code and configuration",
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text: full, with source lines, on a terminal; "
+        "concise, one line per finding, otherwise)",
     )
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument(
@@ -48,14 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="CODES",
-        help="only these rules: ids or prefixes, comma-separated (IL103,IL2)",
+        help="only these rules: ids, prefixes or names, comma-separated (IL103,IL2)",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="CODES",
-        help="skip these rules: ids or prefixes, comma-separated",
+        help="skip these rules: ids, prefixes or names, comma-separated",
     )
     check.add_argument(
         "--fail-on",
@@ -89,6 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="one Terraform variable, as terraform plan -var (repeatable)",
     )
     check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings that are not in FILE (made by --write-baseline)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's findings in FILE and exit 0; then use --baseline FILE",
+    )
+    check.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also lint files that .gitignore or .git/info/exclude name",
+    )
+    check.add_argument(
+        "--sarif-full-help",
+        action="store_true",
+        help="SARIF: every rule's page as help, not only the pages of rules with results",
+    )
+    check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics only, no summary"
     )
 
@@ -104,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         if args.command == "check":
             return _check(args)
@@ -132,30 +174,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Paths may follow options, as in ``check . --no-code -`` (argparse alone stops
+    collecting positionals at the first option)."""
+    args, extra = parser.parse_known_args(argv)
+    later = [e for e in extra if e == "-" or not e.startswith("-")]
+    unknown = [e for e in extra if e not in later]
+    if args.command != "check" or unknown:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
+    else:
+        args.paths.extend(Path(path) for path in later)
+    return args
+
+
 def _check(args: argparse.Namespace) -> int:
-    from invokelint.config import ConfigError, check_selectors, find_config, load_config
+    from invokelint.config import ConfigError, find_config, load_config, resolve_selectors
     from invokelint.diagnostics import Severity
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
-    from invokelint.reporters import ReportContext, get_reporter
+    from invokelint.reporters import ReportContext, get_reporter, repository_root, use_color
 
     paths = args.paths or [Path(".")]
+    overlays = {}
+    if Path("-") in paths:
+        stdin_path = args.stdin_filename or Path("-")
+        paths = [stdin_path if path == Path("-") else path for path in paths]
+        overlays[stdin_path] = _read_stdin()
+    elif args.stdin_filename is not None:
+        raise UsageError("--stdin-filename needs - among the paths")
     try:
         if args.config is not None and not args.config.is_file():
             raise UsageError(f"{args.config}: config file not found")
         config = load_config(args.config or find_config(paths[0]))
-        select = _codes(args.select)
-        ignore = _codes(args.ignore)
-        check_selectors(select, "--select", "command line")
-        check_selectors(ignore, "--ignore", "command line")
+        select = resolve_selectors(_codes(args.select), "--select", "command line")
+        ignore = resolve_selectors(_codes(args.ignore), "--ignore", "command line")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if select:
-        config.select = tuple(select)
+        config.select = select
     config.ignore = (*config.ignore, *ignore)
     if args.fail_on:
         config.fail_on = Severity(args.fail_on)
     config.analyse_code = not args.no_code
+    config.respect_gitignore = not args.no_respect_gitignore
 
     variables = {}
     for assignment in args.var:
@@ -166,13 +228,34 @@ def _check(args: argparse.Namespace) -> int:
     for var_file in args.var_file:
         if not var_file.is_file():
             raise UsageError(f"{var_file}: variable file not found")
+    linter = Linter(config, var_files=args.var_file, variables=variables)
     try:
-        linter = Linter(config, var_files=args.var_file, variables=variables)
-        result = linter.lint(paths)
+        result = linter.lint(paths, overlays)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
-    context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)
-    report = get_reporter(args.format)(result, context)
+    for warning in skipped_warnings(paths, result, linter.display_path):
+        print(f"invokelint: warning: {warning}", file=sys.stderr)
+    cwd = Path.cwd()
+    terminal = args.output is None and _is_terminal(sys.stdout)
+    context = ReportContext(
+        cwd=cwd,
+        quiet=args.quiet,
+        root=repository_root(cwd),
+        sarif_full_help=args.sarif_full_help,
+        source_context=args.format == "full" or (args.format == "text" and terminal),
+        color=args.format in ("text", "concise", "full") and use_color(terminal, os.environ),
+        sources={linter.display_path(path): text for path, text in overlays.items()},
+    )
+    if args.write_baseline is not None:
+        return _write_baseline(args.write_baseline, result, context)
+    if args.baseline is not None:
+        _apply_baseline(args.baseline, result, context)
+    if args.statistics:
+        from invokelint.reporters import statistics
+
+        report = statistics.render(result, as_json=args.format == "json")
+    else:
+        report = get_reporter(args.format)(result, context)
     if args.output is not None:
         try:
             args.output.write_text(report, encoding="utf-8")
@@ -189,6 +272,77 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
+def skipped_warnings(
+    paths: Sequence[Path], result: LintResult, display: Callable[[Path], str]
+) -> list[str]:
+    """What was not linted and why: a named file always, the rest when nothing was linted.
+
+    A green run must mean "linted and clean", never "found nothing to lint" unnoticed.
+    """
+    from invokelint.discovery import TEMPLATE_SUFFIXES
+
+    linted = {*result.checked, *result.failed}
+    warnings = []
+    for path in paths:
+        name = display(path)
+        if not path.is_dir() and name not in linted:
+            reads = ", ".join(TEMPLATE_SUFFIXES)
+            why = result.skipped.get(name, f"not a file invokelint reads ({reads})")
+            warnings.append(f"{name}: skipped, {why}")
+    if linted or warnings:
+        return warnings
+    where = " ".join(display(path) for path in paths)
+    if not result.skipped:
+        what = "no YAML, JSON or .template files outside excluded folders"
+        return [f"no templates found in {where}: {what}"]
+    shown = sorted(result.skipped)
+    listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+    reasons = sorted(set(result.skipped.values()))
+    return [f"no templates found in {where}: {len(shown)} skipped ({listed}): {'; '.join(reasons)}"]
+
+
+def _write_baseline(path: Path, result: LintResult, context: ReportContext) -> int:
+    from invokelint import baseline
+
+    text = baseline.render(result.diagnostics, context.source_path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write baseline: {exc.strerror}") from None
+    recorded = text.count('"fingerprint"')
+    print(f"invokelint: recorded {recorded} findings in {path}", file=sys.stderr)
+    return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _apply_baseline(path: Path, result: LintResult, context: ReportContext) -> None:
+    """Keep only the findings the baseline does not hold; count the rest."""
+    from invokelint import baseline
+
+    try:
+        known = baseline.read(path)
+    except baseline.BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    new = baseline.new_findings(result.diagnostics, known, context.source_path)
+    result.statistics["in baseline"] += len(result.diagnostics) - len(new)
+    result.diagnostics = new
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte {exc.start})") from None
+
+
 def _serve_lsp() -> int:
     try:
         from invokelint.lsp import serve
@@ -196,7 +350,7 @@ def _serve_lsp() -> int:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
         print(
-            "invokelint: the language server needs pygls: pip install 'invokelint[lsp]'",
+            "invokelint: the language server needs pygls: pip install 'invokelint-aws[lsp]'",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -205,7 +359,7 @@ def _serve_lsp() -> int:
 
 
 def _codes(values: Sequence[str]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
 def _list_rules(output: str) -> int:

@@ -54,6 +54,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     analyse_code: bool = True
+    respect_gitignore: bool = True  # skip files git ignores when walking a folder
 
     @property
     def root(self) -> Path:
@@ -154,11 +155,12 @@ def _read_table(path: Path) -> dict[str, Any]:
 
 def _from_table(table: Mapping[str, Any], path: Path) -> Config:
     config = Config(path=path)
+    where = str(path)
     if "select" in table:
-        config.select = tuple(code.upper() for code in table["select"])
-    config.ignore = tuple(code.upper() for code in table.get("ignore", ()))
+        config.select = resolve_selectors(table["select"], "select", where)
+    config.ignore = resolve_selectors(table.get("ignore", ()), "ignore", where)
     config.per_file_ignores = {
-        pattern: tuple(code.upper() for code in codes)
+        pattern: resolve_selectors(codes, "per-file-ignores", where)
         for pattern, codes in table.get("per-file-ignores", {}).items()
     }
     config.severity = {
@@ -176,7 +178,7 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Config:
 # --------------------------------------------------------------------------- validation
 
 
-RULE_SELECTOR = r"^(ALL|[Ii][Ll]\d{0,3})$"
+RULE_SELECTOR = r"^(ALL|[Ii][Ll]\d{0,3}|[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*)$"  # or a name
 
 
 def config_schema() -> dict[str, Any]:
@@ -243,7 +245,7 @@ def _describe(error: Any, path: Path) -> str:
     if "propertyNames" in error.schema_path:  # a key of ``severity``: one rule, no prefix
         return f"{section} {where}: {value!r} is not a rule id such as IL103"
     if error.validator == "pattern":
-        return f"{section} {where}: {value!r} is not a rule id or prefix (IL103, IL1, ALL)"
+        return f"{section} {where}: {value!r} is not a rule id, prefix or name (IL103, IL1, ALL)"
     return f"{section} {where}: {error.message}"
 
 
@@ -263,10 +265,47 @@ def _check_rule_codes(table: Mapping[str, Any], path: Path) -> None:
     for code in table.get("severity", {}):
         if code.upper() not in known:
             raise ConfigError(f"{path}: severity: unknown rule {code!r}")
-    check_selectors(table.get("select", ()), "select", str(path))
-    check_selectors(table.get("ignore", ()), "ignore", str(path))
+    resolve_selectors(table.get("select", ()), "select", str(path))
+    resolve_selectors(table.get("ignore", ()), "ignore", str(path))
     for codes in table.get("per-file-ignores", {}).values():
-        check_selectors(codes, "per-file-ignores", str(path))
+        resolve_selectors(codes, "per-file-ignores", str(path))
+
+
+def resolve_selectors(selectors: Iterable[str], option: str, where: str) -> tuple[str, ...]:
+    """Rule ids, id prefixes (``IL1``), ``ALL`` or rule names (``sqs-visibility-timeout``),
+    in any case, as upper-case ids and prefixes. An unknown one stops the run with the
+    closest spelling of the same kind: a typo must not quietly select or skip nothing."""
+    from invokelint.rules import all_rules
+
+    rules = all_rules()
+    ids = [rule.id for rule in rules]
+    names = {rule.name: rule.id for rule in rules}
+    resolved = []
+    for selector in selectors:
+        text = selector.strip()
+        if text.lower() in names:
+            resolved.append(names[text.lower()])
+        elif text.upper() == "ALL" or (text and any(i.startswith(text.upper()) for i in ids)):
+            resolved.append(text.upper())
+        else:
+            raise ConfigError(
+                f"{where}: {option}: unknown rule {selector!r}{_suggestion(text, ids, names)}"
+            )
+    return tuple(resolved)
+
+
+def _suggestion(typed: str, ids: Sequence[str], names: Iterable[str]) -> str:
+    """``; did you mean 'X'?`` in the form the user typed: a name for a name, else an id."""
+    import difflib
+    import re
+
+    if re.fullmatch(r"[A-Za-z]{2}\w*", typed) and typed[:2].upper() == "IL":
+        # the letters O, I and L typed for the digits 0 and 1 are the likeliest slips
+        digits = typed[2:].upper().translate(str.maketrans("OIL", "011"))
+        close = difflib.get_close_matches("IL" + digits, ids, n=1, cutoff=0.8)
+    else:
+        close = difflib.get_close_matches(typed.lower(), list(names), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def check_selectors(selectors: Sequence[str], option: str, where: str) -> None:

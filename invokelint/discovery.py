@@ -1,14 +1,15 @@
 """Which files to lint: templates and Terraform modules found under the given paths.
 
 A folder is walked (skipping ``.git``, ``node_modules``, ``.aws-sam``, ``.terraform``,
-virtual environments and the config's ``exclude`` globs, and never leaving the folder
-through a symbolic link); a file named on the command line is taken as it is. Whether
-a YAML/JSON file is a template is decided by its name (``template.yaml``, ``*.template``)
-or by its content (``Resources`` holding ``AWS::`` types), so unrelated YAML such as CI
-workflows is never reported. A folder holding Terraform files (``*.tf``, ``*.tofu``,
-``*.tf.json``) is one module, as Terraform reads it; Terraform files named on the command
-line form a module of just those files (plus the folder's ``.tfvars``), the way checkov's
-``-f`` reads them, so a pre-commit hook that passes changed files lints those files.
+virtual environments, git-ignored files (``gitignore.py``) and the config's ``exclude``
+globs, and never leaving the folder through a symbolic link); a file named on the command
+line is taken as it is. Whether a YAML/JSON file is a template is decided by its name
+(``template.yaml``, ``*.template``) or by its content (``Resources`` holding ``AWS::``
+types), so unrelated YAML such as CI workflows is never reported. A folder holding
+Terraform files (``*.tf``, ``*.tofu``, ``*.tf.json``) is one module, as Terraform reads
+it; Terraform files named on the command line form a module of just those files (plus
+the folder's ``.tfvars``), the way checkov's ``-f`` reads them, so a pre-commit hook that
+passes changed files lints those files.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
             elif is_candidate(path):
                 found[path] = None
         elif path.is_dir():
-            for candidate in _walk(path, config):
+            walked = list(_walk(path, config))
+            if config.respect_gitignore:
+                from invokelint.gitignore import ignored
+
+                keys = [u.directory if isinstance(u, TerraformModule) else u for u in walked]
+                skip = ignored(path, keys)
+                walked = [u for u, key in zip(walked, keys, strict=True) if key not in skip]
+            for candidate in walked:
                 if isinstance(candidate, TerraformModule):
                     modules[candidate.directory] = None
                 else:

@@ -46,6 +46,7 @@ class LintResult:
     statistics: Counter[str] = field(default_factory=Counter)  # e.g. "templates", "functions"
     models: list[InvocationModel] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that ran, IL001 included
+    skipped: dict[str, str] = field(default_factory=dict)  # display path -> why it was not linted
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -95,9 +96,14 @@ class Linter:
         found: list[Diagnostic] = []
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+        buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
+        on_disk = discover([p for p in paths if p not in buffers], self.config)
+        named = {p.resolve() for p in buffers}
+        units = [_buffer_unit(p) for p in buffers]
+        units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
-        for unit in discover(paths, self.config):
+        for unit in units:
             if isinstance(unit, TerraformModule):
                 if unit.directory.resolve() not in planned:
                     own = LintResult()
@@ -110,6 +116,9 @@ class Linter:
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
         reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        for path in result.failed:
+            if path not in reported:
+                result.skipped[path] = "cannot be parsed, and IL001 is ignored"
         result.failed = [path for path in result.failed if path in reported]
         return result
 
@@ -133,6 +142,7 @@ class Linter:
             # Unreadable: report it if it is meant to be a template (by name, or by what
             # could be decoded of a file that is not UTF-8); anything else is not ours to judge.
             if not named_as_template(path) and not (text is not None and may_be_template(text)):
+                result.skipped[display] = f"cannot be read ({error.message}) and is no template"
                 return []
             result.failed.append(display)
             return [self._parse_error(display, error)]
@@ -140,6 +150,7 @@ class Linter:
         if path.suffix == ".json" and _PLAN_KEYS.search(text) and _PLAN_FORMAT.search(text):
             return self._lint_plan(path, text, overlays, result, comments, planned)
         if not named_as_template(path) and not may_be_template(text):
+            result.skipped[display] = NOT_A_TEMPLATE
             return []
         try:
             document = _load(text, is_json=_is_json(path, text))
@@ -149,6 +160,7 @@ class Linter:
         from invokelint.frontends.cloudformation import build_model, is_template
 
         if not is_template(document.root):
+            result.skipped[display] = NOT_A_TEMPLATE
             return []
         result.checked.append(display)
         result.statistics["templates"] += 1
@@ -362,10 +374,18 @@ def _root_modules(
             continue
         result.checked.extend(own.checked)
         result.failed.extend(own.failed)
+        result.skipped.update(own.skipped)
         result.statistics.update(own.statistics)
         result.models.extend(own.models)
         found.extend(diagnostics)
     return found
+
+
+def _buffer_unit(path: Path) -> Path | TerraformModule:
+    """A buffer from standard input: a template, or a Terraform module of that file."""
+    from invokelint.discovery import is_terraform
+
+    return TerraformModule(path.parent, (path,)) if is_terraform(path) else path
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -373,6 +393,9 @@ def _files_in(folder: Path) -> list[Path]:
         return [entry for entry in folder.iterdir() if entry.is_file()]
     except OSError:
         return []
+
+
+NOT_A_TEMPLATE = "not a template: no top-level Resources holding AWS:: types"
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:

@@ -103,20 +103,78 @@ def test_cfn_lint_ignore_checks_take_invokelint_ids_and_prefixes(project):
     assert not {code for code in found if code == "IL103" or code.startswith("IL2")}
 
 
-def test_cfn_lint_lists_the_rules_with_their_pages(project):
+def test_cfn_lint_lists_every_rule_with_sentences_like_its_own(project):
+    from invokelint.rules import all_rules
+
     completed = cfn_lint("--list-rules", cwd=project)
     assert completed.returncode == 0, completed.stderr
-    assert "IL103: sqs-visibility-timeout" in completed.stdout
+    lines = completed.stdout.splitlines()
+    listed = [rule for rule in all_rules() if rule.id[:3] in ("IL1", "IL2", "IL3")]
+    for rule in listed:
+        title = f"{rule.id}: {rule.summary.rstrip('.')}"
+        assert title in lines, title
+        description = lines[lines.index(title) + 1]
+        sentence, _, name = description.rpartition(" (invokelint ")
+        assert name == f"{rule.name})" and sentence.endswith("."), description
+        assert ". " not in sentence and len(sentence) > 40  # one whole sentence
     assert "IL001" not in completed.stdout  # cfn-lint reports its own parse errors
     from invokelint.cfn_lint import FAMILIES  # every template rule, new ones included
     from invokelint.rules import all_rules
 
-    listed = {f"{rule.id}: {rule.name}" for rule in all_rules() if rule.id.startswith(FAMILIES)}
+    listed = {f"(invokelint {rule.name})" for rule in all_rules() if rule.id.startswith(FAMILIES)}
     assert {
-        "IL113: sqs-batch-without-partial-response",
-        "IL209: permission-without-source",
+        "(invokelint sqs-batch-without-partial-response)",
+        "(invokelint permission-without-source)",
     } <= listed
-    assert all(line in completed.stdout for line in listed)
+    assert all(name in completed.stdout for name in listed)
+
+
+# ---------------------------------------------------------------- E3505 and IL103
+
+
+def by_rule(completed: subprocess.CompletedProcess[str]) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in json.loads(completed.stdout):
+        start = m["Location"]["Start"]
+        found.setdefault(m["Rule"]["Id"], []).append((start["LineNumber"], start["ColumnNumber"]))
+    return found
+
+
+def test_il103_error_case_is_reported_once_instead_of_beside_e3505(tmp_path):
+    """cfn-lint's E3505 is IL103's error case on the same line: only IL103 (which names the
+    value to set) stays. Without the plugin, E3505 is there: the test shows a real overlap."""
+    from samples import CFN_BAD
+
+    write_project(tmp_path, {"template.yaml": CFN_BAD})
+    code = "import sys; from cfnlint.runner import main; sys.exit(main())"
+    plain = subprocess.run(
+        [sys.executable, "-c", code, "--format", "json", "--", "template.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert by_rule(plain)["E3505"] == [(5, 7)]
+    both = by_rule(cfn_lint("--format", "json", "--", "template.yaml", cwd=tmp_path))
+    assert both.get("IL103") == [(5, 7)] and "E3505" not in both
+
+
+def test_e3505_stays_when_il103_is_not_reported(tmp_path):
+    from samples import CFN_BAD
+
+    ignored_in_metadata = CFN_BAD.replace(
+        "    Type: AWS::SQS::Queue\n",
+        "    Type: AWS::SQS::Queue\n    Metadata:\n      cfn-lint:\n        config:\n"
+        "          ignore_checks: [IL103]\n",
+        1,
+    )
+    write_project(tmp_path, {"ignored.yaml": CFN_BAD, "metadata.yaml": ignored_in_metadata})
+    ignored = cfn_lint(
+        "--format", "json", "--ignore-checks", "IL103", "--", "ignored.yaml", cwd=tmp_path
+    )
+    assert "E3505" in by_rule(ignored) and "IL103" not in by_rule(ignored)
+    metadata = by_rule(cfn_lint("--format", "json", "--", "metadata.yaml", cwd=tmp_path))
+    assert "E3505" in metadata and "IL103" not in metadata
 
 
 def test_a_plain_run_imports_neither_cfn_lint_nor_the_language_server(project):

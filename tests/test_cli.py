@@ -118,7 +118,8 @@ def test_parse_errors_are_reported_whatever_is_selected(tmp_path):
 def test_ignoring_parse_errors_lets_the_run_pass(tmp_path):
     project(tmp_path, **{"template.yaml": BROKEN})
     result = run_cli("check", "--ignore", "IL001", cwd=tmp_path)
-    assert (result.returncode, result.stdout) == (0, "No problems found in 0 files.\n")
+    assert (result.returncode, result.stdout) == (0, "No templates found: nothing was linted.\n")
+    assert "template.yaml): cannot be parsed, and IL001 is ignored" in result.stderr
 
 
 def test_parse_errors_ignored_per_file_leave_the_other_findings(tmp_path):

@@ -307,12 +307,12 @@ def test_no_code_turns_analysis_off(tmp_path):
     assert completed.returncode == 0, completed.stdout
 
 
-def test_statistics_show_handler_counts_and_time(tmp_path):
+def test_statistics_show_handler_counts_but_no_time(tmp_path):
     project(tmp_path, {"template.yaml": sam(), "src/app.py": "def handler(event, context):\n"})
     (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    pass\n")
     completed = run_cli("check", ".", "--statistics", cwd=tmp_path)
     assert "1\t-\thandlers analysed" in completed.stdout
-    assert "\t-\tcode analysis (ms)" in completed.stdout
+    assert "(ms)" not in completed.stdout  # a timing is no count, and varies run to run
 
 
 # ------------------------------------------------------------------------ suppressions

@@ -64,7 +64,7 @@ def test_action_installs_its_own_checkout_unless_a_version_is_given():
     install = next(step for step in STEPS if step.get("id") == "install")
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert install["env"]["VERSION"] == "${{ inputs.version }}"
-    assert '"invokelint==$VERSION"' in install["run"]
+    assert '"invokelint-aws==$VERSION"' in install["run"]
 
 
 # --------------------------------------------------------------------- running the steps
@@ -98,11 +98,14 @@ class Runner:
         script.write_text(step["run"], encoding="utf-8")
         output = self.temp / f"{step_id}.output"
         output.write_text("", encoding="utf-8")
+        self.summary = self.temp / f"{step_id}.summary"
+        self.summary.write_text("", encoding="utf-8")
         env = {name: self.evaluate(value) for name, value in step.get("env", {}).items()}
         env = {
             **os.environ,
             **env,
             "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(self.summary),
             "RUNNER_TEMP": str(self.temp),
         }
         env.pop("PYTHONPATH", None)
@@ -201,3 +204,36 @@ def test_the_install_step_installs_the_action_checkout(runner):
     completed = action.run("check")
     assert completed.returncode == 1, completed.stderr
     assert sarif_results(action.workspace / "invokelint.sarif") == ["IL103"]
+
+
+def test_the_job_summary_counts_per_rule_and_lists_the_findings(runner):
+    action = runner({"infra/template.yaml": CFN_BAD, "ok/template.yaml": CFN_GOOD})
+    action.use_this_checkout()
+    assert action.run("check").returncode == 1
+    summary = action.summary.read_text(encoding="utf-8")
+    assert summary.startswith("## invokelint\n\nFound 1 problem (1 error) in 1 file.\n")
+    assert "| IL103 | `sqs-visibility-timeout` | 1 |" in summary
+    (row,) = [line for line in summary.splitlines() if line.startswith("| `infra/")]
+    assert row.startswith("| `infra/template.yaml` | 5 | IL103 | error | queue ")
+
+
+def test_a_clean_run_says_so_in_the_summary(runner):
+    action = runner({"template.yaml": CFN_GOOD})
+    action.use_this_checkout()
+    assert action.run("check").returncode == 0
+    assert action.summary.read_text(encoding="utf-8") == (
+        "## invokelint\n\nNo problems found in 1 file.\n"
+    )
+
+
+def test_a_stale_sarif_file_is_never_offered_for_upload_after_an_error(runner):
+    action = runner({"template.yaml": CFN_GOOD, ".invokelint.toml": "selekt = []\n"})
+    stale = action.workspace / "invokelint.sarif"
+    stale.write_text('{"from": "an earlier step"}', encoding="utf-8")
+    action.use_this_checkout()
+    completed = action.run("check")
+    assert completed.returncode == 2
+    assert "sarif-file" not in action.outputs["check"]
+    assert not stale.exists()
+    summary = action.summary.read_text(encoding="utf-8")
+    assert "**invokelint stopped with exit status 2**" in summary

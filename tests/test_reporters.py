@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,7 +21,18 @@ from invokelint.reporters import FORMATS, ReportContext, get_reporter
 from invokelint.rules import all_rules
 from invokelint.rules.docs import render_page
 
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "data/sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA_NAME = "sarif-schema-2.1.0.json"
+# The OASIS schema beside the repository (../shared/schemas, or INVOKELINT_SCHEMAS).
+SCHEMAS = [
+    Path(os.environ["INVOKELINT_SCHEMAS"]) if "INVOKELINT_SCHEMAS" in os.environ else None,
+    *(folder / "shared" / "schemas" for folder in REPO.parents),
+]
+SARIF_SCHEMA_FILE = next(
+    (f / SARIF_SCHEMA_NAME for f in SCHEMAS if f and (f / SARIF_SCHEMA_NAME).is_file()), None
+)
+needs_schema = pytest.mark.skipif(
+    SARIF_SCHEMA_FILE is None, reason="no shared/schemas beside the repository (INVOKELINT_SCHEMAS)"
+)
 
 CLEAN = """\
 Resources:
@@ -68,20 +81,15 @@ def test_every_format_is_accepted_by_the_command_line(project: Path):
 
 
 def sarif_validator():
-    """A validator for whole SARIF logs.
-
-    This copy of the schema keeps the log's own shape under ``definitions.Root`` and
-    nothing at its top level, so validating against it as it is accepts anything; point
-    the top level at ``Root`` (the test below proves that bad logs are then rejected).
-    """
-    cls = validator_for(SARIF_SCHEMA)
-    cls.check_schema(SARIF_SCHEMA)
-    schema = SARIF_SCHEMA
-    if "properties" not in schema and "Root" in schema.get("definitions", {}):
-        schema = {**schema, "$ref": "#/definitions/Root"}
+    """A validator for whole SARIF logs, from the OASIS schema (draft-04)."""
+    assert SARIF_SCHEMA_FILE is not None
+    schema = json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8"))
+    cls = validator_for(schema)
+    cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@needs_schema
 def test_sarif_validator_rejects_broken_logs():
     validator = sarif_validator()
     broken = {
@@ -97,15 +105,23 @@ def test_sarif_validator_rejects_broken_logs():
     assert list(validator.iter_errors({"runs": []}))
 
 
-def test_sarif_is_valid_against_the_official_schema(project: Path):
-    log = json.loads(render("sarif", lint(project, cwd=project), project))
+@needs_schema
+@pytest.mark.parametrize("full_help", [False, True])
+def test_sarif_is_valid_against_the_official_schema(project: Path, full_help: bool):
+    context = ReportContext(cwd=project, sarif_full_help=full_help)
+    log = json.loads(get_reporter("sarif")(lint(project, cwd=project), context))
     errors = sorted(sarif_validator().iter_errors(log), key=lambda e: e.json_path)
     assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors)
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
 
 
-def test_sarif_describes_every_rule_with_its_page(project: Path):
-    run = json.loads(render("sarif", lint(project, cwd=project), project))["runs"][0]
+@pytest.mark.parametrize("full_help", [False, True])
+def test_sarif_describes_every_rule_with_its_page_when_it_has_results(project, full_help):
+    result = lint(project, cwd=project)
+    context = ReportContext(cwd=project, sarif_full_help=full_help)
+    run = json.loads(get_reporter("sarif")(result, context))["runs"][0]
+    reported = {d.code for d in result.diagnostics}
+    assert reported == {"IL102", "IL103"}
     driver = run["tool"]["driver"]
     assert driver["name"] == "invokelint" and driver["version"] and driver["informationUri"]
     descriptors = {d["id"]: d for d in driver["rules"]}
@@ -116,7 +132,11 @@ def test_sarif_describes_every_rule_with_its_page(project: Path):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert 0 < len(descriptor["fullDescription"]["text"]) <= 1024
-        assert descriptor["help"]["markdown"] == render_page(rule)
+        if full_help or rule.id in reported:
+            assert descriptor["help"]["markdown"] == render_page(rule)
+        else:  # a link to the page, not the page: keeps the report small
+            assert rule.docs_url() in descriptor["help"]["markdown"]
+            assert len(descriptor["help"]["markdown"]) < 400
         assert descriptor["help"]["text"]
         assert descriptor["helpUri"] == rule.docs_url()
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]
@@ -327,3 +347,48 @@ def test_lsp_marks_info_as_severity_three():
     published = json.loads(render("lsp", result, REPO))
     [items] = published.values()
     assert items[0]["severity"] == 3
+
+
+# ---------------------------------------------------------------------- repository paths
+
+
+@pytest.fixture
+def monorepo(tmp_path: Path) -> Path:
+    """A repository (``.git`` marks its top) with a service two folders down."""
+    (tmp_path / ".git").mkdir()
+    return write_project(tmp_path, {"services/orders/template.yaml": SAM_QUEUE})
+
+
+def ci_report(fmt: str, cwd: Path, *paths: str) -> str:
+    completed = run_cli("check", *paths, "--format", fmt, cwd=cwd)
+    assert completed.returncode == 1, completed.stderr
+    return completed.stdout
+
+
+def test_sarif_from_a_subfolder_matches_a_run_at_the_repository_root(monorepo: Path):
+    at_top = json.loads(ci_report("sarif", monorepo, "services/orders"))["runs"][0]
+    inside = json.loads(ci_report("sarif", monorepo / "services" / "orders", "."))["runs"][0]
+    assert at_top["results"] == inside["results"]
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in at_top["results"]
+    }
+    assert uris == {"services/orders/template.yaml"}
+    for run in (at_top, inside):
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == monorepo.resolve().as_uri() + "/"
+
+
+def test_github_annotations_from_a_subfolder_name_repository_paths(monorepo: Path):
+    inside = ci_report("github", monorepo / "services" / "orders", ".")
+    assert inside == ci_report("github", monorepo, "services/orders")
+    assert all("file=services/orders/template.yaml," in line for line in inside.splitlines())
+
+
+def test_sarif_of_the_example_project_stays_small(tmp_path: Path):
+    """Full pages only for the rules with results: a typical report is a few dozen KiB."""
+    example = tmp_path / "examples"
+    shutil.copytree(REPO / "examples", example)
+    result = lint(example, cwd=example)
+    small = get_reporter("sarif")(result, ReportContext(cwd=example))
+    full = get_reporter("sarif")(result, ReportContext(cwd=example, sarif_full_help=True))
+    assert len(small.encode()) < len(full.encode()) < 1024 * 1024
+    assert json.loads(small)["runs"][0]["results"] == json.loads(full)["runs"][0]["results"]

@@ -191,4 +191,4 @@ def test_lsp_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.delitem(sys.modules, "invokelint.lsp", raising=False)
     assert main(["lsp"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["invokelint: the language server needs pygls: pip install 'invokelint[lsp]'"]
+    assert err == ["invokelint: the language server needs pygls: pip install 'invokelint-aws[lsp]'"]

@@ -1,6 +1,7 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding.
 
-GitHub turns each line into an annotation on the pull request's diff. Values are escaped
+GitHub turns each line into an annotation on the pull request's diff; paths are relative
+to the repository root, which is how GitHub finds the file. Values are escaped
 as the Actions toolkit escapes them (``%``, CR and LF everywhere; ``:`` and ``,`` too in
 properties), so a message or path can never end a command early.
 """
@@ -19,13 +20,14 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    return "".join(annotation(d) + "\n" for d in result.diagnostics)
+    return "".join(annotation(d, context.source_path(d.path)) + "\n" for d in result.diagnostics)
 
 
-def annotation(diagnostic: Diagnostic) -> str:
+def annotation(diagnostic: Diagnostic, path: str) -> str:
+    """One workflow command; ``path`` relative to the repository, as GitHub resolves it."""
     loc = diagnostic.location
     properties = {
-        "file": loc.path,
+        "file": path,
         "line": loc.line,
         "col": loc.column,
         "endLine": loc.end_line,

@@ -1,25 +1,27 @@
 """SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
-One run; ``tool.driver.rules`` lists every rule (not only those that fired) with the rule
-page as help, so a viewer can explain a result without fetching anything. Paths are
-relative to ``%SRCROOT%`` (the working folder), which is what code scanning expects when
-the command runs at the repository root. ``partialFingerprints`` hash the rule, file,
-resource and message but no line number, so a result keeps its identity when lines
-above it move.
+One run; ``tool.driver.rules`` lists every rule, and the rules that have results carry
+their whole page as help, so a viewer can explain a result without fetching anything
+(every rule's page with ``--sarif-full-help``; the others link to it, which keeps a
+typical report far below code scanning's limits). Paths are relative to ``%SRCROOT%``,
+the repository root (the git top level, else the working folder), so a job that runs
+in a subfolder gets the same URIs as one at the top. ``partialFingerprints`` hash the
+rule, repository path, resource and message but no line number, so a result keeps its
+identity when lines above it move.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fingerprints import numbered
 from invokelint.model import Location
 
 if TYPE_CHECKING:
@@ -40,12 +42,11 @@ def render(result: LintResult, context: ReportContext) -> str:
 
     rules = all_rules()
     index = {rule.id: number for number, rule in enumerate(rules)}
-    seen: Counter[str] = Counter()
-    results = []
-    for diagnostic in result.diagnostics:
-        fingerprint = _fingerprint(diagnostic)
-        seen[fingerprint] += 1  # identical findings stay distinct: 1st, 2nd, ...
-        results.append(_result(diagnostic, index, f"{fingerprint}:{seen[fingerprint]}"))
+    results = [
+        _result(diagnostic, index, fingerprint, context.source_path)
+        for diagnostic, fingerprint in numbered(result.diagnostics, context.source_path)
+    ]
+    reported = {d.code for d in result.diagnostics}
     run = {
         "tool": {
             "driver": {
@@ -53,10 +54,13 @@ def render(result: LintResult, context: ReportContext) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(rule) for rule in rules],
+                "rules": [
+                    _descriptor(rule, full_help=context.sarif_full_help or rule.id in reported)
+                    for rule in rules
+                ],
             }
         },
-        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(context.cwd)}},
+        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(context.source_root)}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
@@ -71,17 +75,22 @@ def level(severity: Severity) -> str:
 # ------------------------------------------------------------------------------ rules
 
 
-def _descriptor(rule: type[Rule]) -> dict[str, Any]:
+def _descriptor(rule: type[Rule], *, full_help: bool) -> dict[str, Any]:
     from invokelint.rules.docs import FAMILIES, render_page
 
-    page = render_page(rule)
+    if full_help:
+        page = render_page(rule)
+        help_ = {"text": page, "markdown": page}
+    else:
+        link = f"{rule.summary} See {rule.docs_url()}"
+        help_ = {"text": link, "markdown": f"{rule.summary} See [{rule.id}]({rule.docs_url()})."}
     family = FAMILIES.get(rule.id[:3])
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full_description(rule)},
-        "help": {"text": page, "markdown": page},
+        "help": help_,
         "helpUri": rule.docs_url(),
         "defaultConfiguration": {"level": level(rule.severity)},
         "properties": {"tags": ["aws-lambda", *([family] if family else [])]},
@@ -106,25 +115,30 @@ def _section(markdown: str, heading: str) -> str:
 # ---------------------------------------------------------------------------- results
 
 
-def _result(diagnostic: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+def _result(
+    diagnostic: Diagnostic,
+    index: dict[str, int],
+    fingerprint: str,
+    source_path: Callable[[str], str],
+) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": diagnostic.code}
     if diagnostic.code in index:
         result["ruleIndex"] = index[diagnostic.code]
     result["level"] = level(diagnostic.severity)
     result["message"] = {"text": diagnostic.message}
-    result["locations"] = [{"physicalLocation": _physical(diagnostic.location)}]
+    result["locations"] = [{"physicalLocation": _physical(diagnostic.location, source_path)}]
     if diagnostic.related:
         result["relatedLocations"] = [
-            {"id": number, "physicalLocation": _physical(location)}
+            {"id": number, "physicalLocation": _physical(location, source_path)}
             for number, location in enumerate(diagnostic.related, start=1)
         ]
     result["partialFingerprints"] = {FINGERPRINT: fingerprint}
     return result
 
 
-def _physical(location: Location) -> dict[str, Any]:
+def _physical(location: Location, source_path: Callable[[str], str]) -> dict[str, Any]:
     return {
-        "artifactLocation": _artifact(location.path),
+        "artifactLocation": _artifact(source_path(location.path)),
         "region": {
             "startLine": location.line,
             "startColumn": location.column,
@@ -144,10 +158,3 @@ def _artifact(path: str) -> dict[str, str]:
 def _directory_uri(folder: Path) -> str:
     uri = folder.resolve().as_uri()
     return uri if uri.endswith("/") else uri + "/"
-
-
-def _fingerprint(diagnostic: Diagnostic) -> str:
-    identity = "\0".join(
-        (diagnostic.code, diagnostic.path, diagnostic.resource or "", diagnostic.message)
-    )
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]

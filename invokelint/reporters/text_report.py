@@ -1,8 +1,15 @@
-"""``path:line:col: IL103 error: message [Resource]``, one line per diagnostic."""
+"""Text for people: ``path:line:col: IL103 error: message [Resource]`` per finding.
+
+Two layouts: concise (one line per finding: pipes, editors' error formats, ``--format
+concise``) and full (each finding followed by the offending line with a caret under the
+span, as ruff's ``full`` output: a terminal's default, ``--format full``). Colour is
+decided by the caller (``ReportContext.color``); the words are the same without it.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from invokelint.diagnostics import Diagnostic, Severity
@@ -11,27 +18,74 @@ if TYPE_CHECKING:
     from invokelint.engine import LintResult
     from invokelint.reporters import ReportContext
 
+RESET, BOLD = "\x1b[0m", "\x1b[1m"
+BLUE = "\x1b[34m"
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+
 
 def render(result: LintResult, context: ReportContext) -> str:
-    if context.statistics:
-        return _statistics(result)
-    lines = [line(d) for d in result.diagnostics]
+    paint = _Painter(context.color)
+    if context.source_context:
+        sources = _Sources(context)
+        blocks = [_full(d, paint, sources) for d in result.diagnostics]
+        lines = ["\n\n".join(blocks), ""] if blocks else []  # a blank line before the summary
+        if context.quiet and lines:
+            lines.pop()
+    else:
+        lines = [_line(d, paint) for d in result.diagnostics]
     if not context.quiet:
-        lines.append(_summary(result))
+        lines.append(paint(summary(result), BOLD))
     return "\n".join(lines) + "\n" if lines else ""
 
 
 def line(d: Diagnostic) -> str:
+    """The concise form, without colour (JUnit failure texts use it too)."""
+    return _line(d, _Painter(False))
+
+
+def _line(d: Diagnostic, paint: _Painter) -> str:
     loc = d.location
     suffix = f" [{d.resource}]" if d.resource else ""
-    return f"{loc.path}:{loc.line}:{loc.column}: {d.code} {d.severity}: {d.message}{suffix}"
+    where = paint(f"{loc.path}:{loc.line}:{loc.column}:", BOLD)
+    what = paint(f"{d.code} {d.severity}:", BOLD + COLORS[d.severity])
+    return f"{where} {what} {d.message}{suffix}"
 
 
-def _summary(result: LintResult) -> str:
+def _full(d: Diagnostic, paint: _Painter, sources: _Sources) -> str:
+    """The finding, then its line with a caret under the span (to the line's end when the
+    span goes on), gutter numbered; just the finding when the line cannot be shown."""
+    loc = d.location
+    text = sources.line(loc.path, loc.line)
+    if text is None:
+        return _line(d, paint)
+    number = str(loc.line)
+    gutter = " " * len(number)
+    start = min(loc.column - 1, len(text))
+    end = loc.end_column - 1 if loc.end_line == loc.line else len(text)
+    end = max(min(end, len(text)), start + 1)
+    # keep tabs where the line has them, so the caret stands under the right character
+    indent = "".join("\t" if char == "\t" else " " for char in text[:start])
+    caret = paint("^" * (end - start), BOLD + COLORS[d.severity])
+    bar = paint("|", BLUE)
+    return (
+        f"{_line(d, paint)}\n"
+        f"{paint(gutter, BLUE)} {bar}\n"
+        f"{paint(number, BLUE)} {bar} {text}\n"
+        f"{paint(gutter, BLUE)} {bar} {indent}{caret}"
+    )
+
+
+def summary(result: LintResult) -> str:
+    """One sentence: how many problems of each severity in how many files."""
     files = len(result.checked) + len(result.failed)
     noun = "file" if files == 1 else "files"
+    known = result.statistics.get("in baseline", 0)
+    baseline = f" ({known} more in the baseline)" if known else ""
+    if not files:
+        return "No templates found: nothing was linted."
     if not result.diagnostics:
-        return f"No problems found in {files} {noun}."
+        return f"No problems found in {files} {noun}{baseline}."
     counts = ", ".join(
         f"{result.count(severity)} {severity.value}{'' if result.count(severity) == 1 else 's'}"
         for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -41,16 +95,39 @@ def _summary(result: LintResult) -> str:
     # Findings can sit in handler code as well as templates: count the files they are in.
     with_findings = len({d.location.path for d in result.diagnostics})
     noun = "file" if with_findings == 1 else "files"
-    return f"Found {total} problem{'' if total == 1 else 's'} ({counts}) in {with_findings} {noun}."
+    problems = f"problem{'' if total == 1 else 's'}"
+    return f"Found {total} {problems} ({counts}) in {with_findings} {noun}{baseline}."
 
 
-def _statistics(result: LintResult) -> str:
-    """``count<TAB>code<TAB>name``, most frequent first (as ruff prints it)."""
-    names = {d.code: d.name for d in result.diagnostics}
-    counts = Counter(d.code for d in result.diagnostics)
-    lines = [
-        f"{count}\t{code}\t{names[code]}"
-        for code, count in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    ]
-    lines.extend(f"{count}\t-\t{key}" for key, count in sorted(result.statistics.items()))
-    return "\n".join(lines) + "\n" if lines else ""
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"{style}{text}{RESET}" if self.enabled and text else text
+
+
+class _Sources:
+    """Each file's lines, read once per report (unsaved text first, e.g. stdin)."""
+
+    def __init__(self, context: ReportContext) -> None:
+        self.context = context
+        self.cache: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self.cache:
+            self.cache[path] = self._read(path)
+        lines = self.cache[path]
+        if lines is None or not 0 < number <= len(lines):
+            return None
+        # a control character could drive the terminal: show it as a replacement character
+        return _CONTROL.sub("\ufffd", lines[number - 1].rstrip("\r\n"))
+
+    def _read(self, path: str) -> list[str] | None:
+        text = self.context.sources.get(path)
+        if text is None:
+            try:
+                text = (Path(self.context.cwd) / path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return None
+        return text.splitlines()

@@ -63,6 +63,21 @@ class Option:
     description: str
 
 
+@dataclass(frozen=True)
+class Counterpart:
+    """A rule of another linter that reports the same problem, part of it, or the opposite.
+
+    Rendered on the rule page and in ``docs/coming-from.md``, so teams that run cfn-lint,
+    cfn-lint-serverless or checkov beside invokelint know which findings meet and how to
+    configure the tools together.
+    """
+
+    tool: str  # "cfn-lint", "cfn-lint-serverless", "checkov"
+    rule: str  # its id: "E3505", "ES1001", "CKV_AWS_116"
+    relation: str  # "overlaps" or "contradicts"
+    note: str  # what the other rule checks, and what to configure
+
+
 class Rule:
     """Base class: subclasses set the metadata and implement ``check``."""
 
@@ -73,6 +88,7 @@ class Rule:
     examples: ClassVar[tuple[Example, ...]] = ()
     options: ClassVar[Mapping[str, Option]] = {}
     references: ClassVar[tuple[str, ...]] = ()
+    counterparts: ClassVar[tuple[Counterpart, ...]] = ()  # the same check in other linters
     uses_code: ClassVar[bool] = False  # reads handler code facts (skipped with --no-code)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:

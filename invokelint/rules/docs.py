@@ -60,6 +60,15 @@ def render_page(rule: type[Rule]) -> str:
         f"Add `# invokelint: ignore[{rule.id}]` on the reported line or the resource's first line, "
         f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on the resource."
     )
+    if rule.counterparts:
+        parts.append(
+            "## Counterparts in other linters\n\n"
+            + "\n".join(
+                f"- {c.tool} **{c.rule}** ({c.relation}): {c.note}" for c in rule.counterparts
+            )
+            + "\n\nSee [coming from cfn-lint, cfn-lint-serverless and checkov]"
+            "(../docs/coming-from.md)."
+        )
     if rule.references:
         parts.append("## References\n\n" + "\n".join(f"- <{url}>" for url in rule.references))
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
@@ -139,8 +148,43 @@ def rules_table() -> str:
 
 def with_rules_table(readme: str) -> str:
     """``readme`` with the text between the table markers replaced by ``rules_table()``."""
-    start, end = readme.index(TABLE_START), readme.index(TABLE_END)
-    return readme[: start + len(TABLE_START)] + "\n" + rules_table() + "\n" + readme[end:]
+    return _between(readme, TABLE_START, TABLE_END, rules_table())
+
+
+def _between(text: str, start_marker: str, end_marker: str, body: str) -> str:
+    start, end = text.index(start_marker), text.index(end_marker)
+    return text[: start + len(start_marker)] + "\n" + body + "\n" + text[end:]
+
+
+COUNTERPARTS_START = (
+    "<!-- counterparts-table:start (generated: python -m invokelint.rules.docs) -->"
+)
+COUNTERPARTS_END = "<!-- counterparts-table:end -->"
+COMING_FROM = Path("docs") / "coming-from.md"
+
+
+def counterparts_table() -> str:
+    """Every rule of another linter that meets an invokelint rule, from the rules' metadata."""
+    from invokelint.rules import all_rules
+
+    rows = [
+        "| other linter | its rule | invokelint | relation | together |",
+        "|---|---|---|---|---|",
+    ]
+    pairs = sorted(
+        ((c, rule) for rule in all_rules() for c in rule.counterparts),
+        key=lambda pair: (pair[0].tool, pair[0].rule, pair[1].id),
+    )
+    rows += [
+        f"| {c.tool} | {c.rule} | [{r.id}](../rules/{r.id}.md) `{r.name}` | {c.relation} "
+        f"| {c.note} |"
+        for c, r in pairs
+    ]
+    return "\n".join(rows)
+
+
+def with_counterparts_table(page: str) -> str:
+    return _between(page, COUNTERPARTS_START, COUNTERPARTS_END, counterparts_table())
 
 
 if __name__ == "__main__":  # python -m invokelint.rules.docs [rules/ [README.md]]
@@ -150,3 +194,8 @@ if __name__ == "__main__":  # python -m invokelint.rules.docs [rules/ [README.md
     if readme.is_file():
         readme.write_text(with_rules_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
         print(readme)
+    coming_from = readme.parent / COMING_FROM
+    if coming_from.is_file():
+        text = with_counterparts_table(coming_from.read_text(encoding="utf-8"))
+        coming_from.write_text(text, encoding="utf-8")
+        print(coming_from)

@@ -12,7 +12,7 @@ from invokelint.model import (
     Queue,
     Redrive,
 )
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import describe
 from invokelint.rules.sources import label
 
@@ -155,6 +155,18 @@ class FunctionDlqOnPollSource(Rule):
                         Bucket: !Ref Uploads
                         Events: s3:ObjectCreated:*
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "checkov",
+            "CKV_AWS_116",
+            "contradicts",
+            "CKV_AWS_116 asks every function for a dead-letter queue; on a function that only "
+            "event source mappings invoke, that queue never receives anything, which is what "
+            "IL101 reports. Skip CKV_AWS_116 for such functions: `checkov --skip-check "
+            "CKV_AWS_116`, or on the function `Metadata: {checkov: {skip: [{id: CKV_AWS_116, "
+            "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
     references = (

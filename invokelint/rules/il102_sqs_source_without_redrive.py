@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import InvocationModel
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.sources import consumers, duration, polled_queues
 
 
@@ -108,6 +108,16 @@ class SqsSourceWithoutRedrive(Rule):
                       Properties:
                         Queue: !GetAtt OrdersDLQ.Arn
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES6000",
+            "overlaps",
+            "ES6000 asks every queue that is not a dead-letter queue for a RedrivePolicy; "
+            "IL102 asks it only of queues that a Lambda event source mapping reads. Where "
+            "both report, they agree; keep ES6000 if every queue should have one.",
         ),
     )
     references = (

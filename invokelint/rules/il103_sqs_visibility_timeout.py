@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import Function, InvocationModel, Queue, Setting
-from invokelint.rules.base import Option, Rule, bad, good
+from invokelint.rules.base import Counterpart, Option, Rule, bad, good
 
 
 class SqsVisibilityTimeout(Rule):
@@ -141,6 +141,18 @@ class SqsVisibilityTimeout(Rule):
                   FunctionName: !Ref Worker
                   EventSourceArn: !GetAtt Orders.Arn
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint",
+            "E3505",
+            "overlaps",
+            "E3505 reports IL103's error case (a visibility timeout below the function "
+            "timeout) on the same line; IL103 also warns below the six-times recommendation "
+            "and names the value to set. With `--append-rules invokelint.cfn_lint` cfn-lint "
+            "reports that line once, as IL103; run separately, keep both or `--ignore-checks "
+            "E3505`.",
         ),
     )
     references = (

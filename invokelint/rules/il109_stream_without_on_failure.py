@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import InvocationModel
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import (
     KINDS_WITH_DESTINATIONS,
     about,
@@ -120,6 +120,17 @@ class StreamWithoutOnFailure(Rule):
                   FunctionName: !Ref Counter
                   EventSourceArn: !Ref SourceArn
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES1001",
+            "overlaps",
+            "ES1001 asks every AWS::Lambda::EventSourceMapping for "
+            "DestinationConfig.OnFailure; for stream and Kafka mappings IL109 asks the "
+            "same, SAM events included. Keep both, or ignore ES1001 on SQS mappings "
+            "(see IL110).",
         ),
     )
     references = (

@@ -16,7 +16,7 @@ from invokelint.model import (
     Stream,
     Topic,
 )
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import (
     KINDS_WITH_DESTINATIONS,
     about,
@@ -189,6 +189,18 @@ class EsmDestinationInvalid(Rule):
                     OnFailure:
                       Destination: !Ref FailedArn
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES1001",
+            "contradicts",
+            "ES1001 asks every event source mapping, SQS ones included, for an on-failure "
+            "destination, but Lambda does not support one on an SQS mapping: adding it is "
+            "what IL110 reports. Failed SQS messages belong in the queue's RedrivePolicy "
+            "(IL102). Ignore ES1001 on SQS mappings (`Metadata: {cfn-lint: {config: "
+            "{ignore_checks: [ES1001]}}}`), or everywhere and rely on IL109 for streams.",
         ),
     )
     references = (

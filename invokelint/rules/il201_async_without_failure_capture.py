@@ -17,7 +17,7 @@ from invokelint.model import (
     is_known,
 )
 from invokelint.rules.async_invocation import describe_trigger
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 
 _NAMED = 3  # triggers named in a message before "and N more"
 
@@ -157,6 +157,18 @@ class AsyncWithoutFailureCapture(Rule):
                       Properties:
                         Schedule: rate(1 day)
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES1007",
+            "overlaps",
+            "ES1007 asks a function that a service invokes asynchronously (by its "
+            "AWS::Lambda::Permission) for an EventInvokeConfig on-failure destination; IL201 "
+            "asks the same of every asynchronously invoked function and also accepts a "
+            "dead-letter queue. Where a function keeps a DeadLetterConfig, ignore ES1007 on "
+            "it.",
         ),
     )
     references = (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import FailureTarget, Function, InvocationModel, Location, is_known
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.sync_invocation import describe
 
 _NAMED = 3  # triggers named in a message before "and N more"
@@ -169,6 +169,18 @@ class FailureConfigWithoutAsyncTrigger(Rule):
                 Export:
                   Name: orders-function
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "checkov",
+            "CKV_AWS_116",
+            "contradicts",
+            "CKV_AWS_116 asks every function for a dead-letter queue; on a function that is "
+            "only invoked synchronously, that queue never receives anything, which is what "
+            "IL203 reports. Skip CKV_AWS_116 for such functions: `checkov --skip-check "
+            "CKV_AWS_116`, or on the function `Metadata: {checkov: {skip: [{id: CKV_AWS_116, "
+            "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
     references = (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import InvocationModel, SnsTrigger, Topic
 from invokelint.rules.async_invocation import describe_function
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 
 
 class SnsSubscriptionWithoutRedrive(Rule):
@@ -96,6 +96,18 @@ class SnsSubscriptionWithoutRedrive(Rule):
                         Topic: !Ref Orders
                         SqsSubscription: true
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES7000",
+            "overlaps",
+            "ES7000 (an error) asks every SNS subscription for a RedrivePolicy; IL207 "
+            "(info) asks it only of subscriptions that deliver to functions, where it "
+            "keeps the messages SNS could not hand to Lambda. Where both run, they agree "
+            "on Lambda subscriptions: keep both, or ignore IL207 and let ES7000 cover all "
+            "subscriptions.",
         ),
     )
     references = (

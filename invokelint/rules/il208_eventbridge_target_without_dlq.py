@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import EventBridgeTrigger, InvocationModel
 from invokelint.rules.async_invocation import describe_function, describe_trigger
-from invokelint.rules.base import Rule, bad, good
+from invokelint.rules.base import Counterpart, Rule, bad, good
 
 
 class EventBridgeTargetWithoutDlq(Rule):
@@ -74,6 +74,18 @@ class EventBridgeTargetWithoutDlq(Rule):
                         DeadLetterConfig:
                           Type: SQS
             """,
+        ),
+    )
+    counterparts = (
+        Counterpart(
+            "cfn-lint-serverless",
+            "ES4000",
+            "overlaps",
+            "ES4000 (an error) asks every EventBridge rule target for a DeadLetterConfig; "
+            "IL208 (info) asks it only of targets that are functions, where it keeps the "
+            "events EventBridge could not hand to Lambda. Where both run, they agree on "
+            "function targets: keep both, or ignore IL208 and let ES4000 cover all "
+            "targets.",
         ),
     )
     references = (

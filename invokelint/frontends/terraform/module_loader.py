@@ -277,10 +277,10 @@ class _Loader:
             if name.endswith(".tf.json") and name[:-8] + ".tofu.json" in present:
                 continue
             kept.append(name)
-        paths = [folder / name for name in kept]
         if self.only is not None and folder == self.folder:
-            paths = [path for path in paths if Path(os.path.realpath(path)) in self.only]
-        return paths
+            # the named files, also when only an editor or standard input holds them
+            return sorted(path for path in self.only if path.name.endswith(_SUFFIXES))
+        return [folder / name for name in kept]
 
     # -- one module
     def _read(
