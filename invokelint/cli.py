@@ -12,8 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint import __version__
+
+if TYPE_CHECKING:
+    from invokelint.config import Config
+    from invokelint.engine import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -23,6 +28,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from invokelint.graph import FORMATS as GRAPH_FORMATS
     from invokelint.reporters import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -33,27 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="lint templates under the given paths")
-    check.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)"
-    )
+    _add_project_arguments(check)
     check.add_argument(
         "--format", choices=FORMATS, default="text", help="output format (default: text)"
     )
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
-    check.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="only these rules: ids or prefixes, comma-separated (IL103,IL2)",
-    )
-    check.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="skip these rules: ids or prefixes, comma-separated",
-    )
     check.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
@@ -63,13 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-zero", action="store_true", help="exit 0 even when problems are found"
     )
     check.add_argument("--statistics", action="store_true", help="print counts per rule instead")
-    check.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file (default: nearest .invokelint.toml or pyproject.toml)",
-    )
-    check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
     check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics only, no summary"
     )
@@ -81,7 +64,48 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code", metavar="CODE", help="a rule id or name, e.g. IL103")
 
     commands.add_parser("lsp", help="run the language server on stdin/stdout")
+
+    # invokelint graph: the invocation topology with its findings (invokelint/graph/)
+    graph = commands.add_parser("graph", help="draw functions, triggers and failure paths")
+    _add_project_arguments(graph)
+    graph.add_argument(
+        "--format", choices=GRAPH_FORMATS, default="mermaid", help="(default: mermaid)"
+    )
+    graph.add_argument("--output", type=Path, metavar="FILE", help="write the graph to FILE")
+    graph.add_argument(
+        "--findings-only",
+        action="store_true",
+        help="only the functions with findings and their neighbours",
+    )
     return parser
+
+
+def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to read and which rules to run: shared by ``check`` and ``graph``."""
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these rules: ids or prefixes, comma-separated (IL103,IL2)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rules: ids or prefixes, comma-separated",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest .invokelint.toml or pyproject.toml)",
+    )
+    parser.add_argument("--no-code", action="store_true", help="do not analyse handler code")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain_rule(args.code)
         if args.command == "lsp":
             return _serve_lsp()
+        if args.command == "graph":
+            return _graph(args)
     except UsageError as exc:
         print(f"invokelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -115,11 +141,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from invokelint.config import ConfigError, check_selectors, find_config, load_config
     from invokelint.diagnostics import Severity
-    from invokelint.discovery import PathNotFound
-    from invokelint.engine import Linter
     from invokelint.reporters import ReportContext, get_reporter
+
+    paths, config = _project(args)
+    if args.fail_on:
+        config.fail_on = Severity(args.fail_on)
+    result = _lint(paths, config)
+    context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)
+    report = get_reporter(args.format)(result, context)
+    _emit(report, args.output)
+
+    if result.failed:
+        return EXIT_ERROR
+    worst = result.worst()
+    if args.exit_zero or worst is None or worst.rank < config.fail_on.rank:
+        return EXIT_OK
+    return EXIT_FINDINGS
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from invokelint.graph import render
+
+    paths, config = _project(args)
+    result = _lint(paths, config)
+    _emit(render(result, args.format, findings_only=args.findings_only), args.output)
+    return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _project(args: argparse.Namespace) -> tuple[list[Path], Config]:
+    """The paths and the configuration: config file, then ``--select``, ``--ignore``, ..."""
+    from invokelint.config import ConfigError, check_selectors, find_config, load_config
 
     paths = args.paths or [Path(".")]
     try:
@@ -135,30 +187,29 @@ def _check(args: argparse.Namespace) -> int:
     if select:
         config.select = tuple(select)
     config.ignore = (*config.ignore, *ignore)
-    if args.fail_on:
-        config.fail_on = Severity(args.fail_on)
     config.analyse_code = not args.no_code
+    return paths, config
+
+
+def _lint(paths: list[Path], config: Config) -> LintResult:
+    from invokelint.discovery import PathNotFound
+    from invokelint.engine import Linter
 
     try:
-        result = Linter(config).lint(paths)
+        return Linter(config).lint(paths)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
-    context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)
-    report = get_reporter(args.format)(result, context)
-    if args.output is not None:
-        try:
-            args.output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write report: {exc.strerror}") from None
-    else:
-        _write(report)
 
-    if result.failed:
-        return EXIT_ERROR
-    worst = result.worst()
-    if args.exit_zero or worst is None or worst.rank < config.fail_on.rank:
-        return EXIT_OK
-    return EXIT_FINDINGS
+
+def _emit(text: str, output: Path | None) -> None:
+    """``--output FILE``, else standard output."""
+    if output is None:
+        _write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write report: {exc.strerror}") from None
 
 
 def _serve_lsp() -> int:
