@@ -154,7 +154,7 @@ class _Builder:
                 )
                 self.nodes[target.arn] = node
             return node
-        node_id = f"?{where.path}:{where.line}:{where.column}:{role}"
+        node_id = f"?{where.path}:{where.line}:{where.column}:{role.replace(' ', '-')}"
         node = self.nodes.get(node_id)
         if node is None:
             node = Node(node_id, "unknown", f"unknown {role}", where.path, where.line)
