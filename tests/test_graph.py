@@ -143,7 +143,7 @@ def test_findings_only_keeps_flagged_functions_and_their_neighbourhood():
         "OrderWorker",
         "Orders",
         "OrdersDeadLetters",
-        "unknown sqs source",
+        "unknown SQS queue",
     ]
     assert sorted(e.kind for e in focused.edges) == ["poll", "poll", "redrive"]
 
@@ -162,7 +162,7 @@ def test_findings_only_keeps_a_flagged_node_far_from_any_function():
 def test_layout_puts_sources_functions_and_failure_targets_in_columns():
     graph = graph_of(FIXTURES / "sam")
     column = {n.label: c for n, c in columns(graph).items()}
-    assert column["Orders"] == column["Clicks"] == column["unknown sqs source"] == 0
+    assert column["Orders"] == column["Clicks"] == column["unknown SQS queue"] == 0
     assert column["OrderWorker"] == column["Thumbnailer"] == 1
     assert column["ClickFailures"] == column["Failures"] == 2
     cfn = {n.label: c for n, c in columns(graph_of(FIXTURES / "cfn")).items()}
@@ -425,3 +425,78 @@ def test_default_format_is_mermaid_and_findings_only_narrows_it():
 def _diagnostic(code: str, message: str = "message") -> Diagnostic:
     location = Location("main.tf", 1, 1, 1, 2)
     return Diagnostic(code, "name", Severity.ERROR, message, location)
+
+
+# ------------------------------------------------------------------ GitHub Action summary
+
+
+def run_summary_step(tmp_path: Path, monkeypatch, files: dict[str, str], **inputs: str) -> str:
+    """The action's graph step as a runner runs it; returns what it wrote to the summary."""
+    from test_github_action import Runner
+
+    workspace = write_project(tmp_path / "workspace", files)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    action = Runner(workspace, temp, inputs)
+    action.use_this_checkout()
+    completed = action.run("graph-summary")
+    assert completed.returncode == 0, completed.stderr
+    return summary.read_text(encoding="utf-8")
+
+
+def test_action_writes_the_graph_of_functions_with_findings_to_the_job_summary(
+    tmp_path, monkeypatch
+):
+    template = (FIXTURES / "sam" / "template.yaml").read_text()
+    text = run_summary_step(
+        tmp_path,
+        monkeypatch,
+        {"template.yaml": template},
+        args="--no-code --fail-on error --exit-zero",  # check-only options are left out
+    )
+    block = re.search(r"```mermaid\n(.*?)```\n", text, re.DOTALL)
+    assert block, text
+    declared, _ = mermaid_structure(block.group(1))
+    assert "n_OrderWorker" in declared and "n_Thumbnailer" not in declared
+    # the options graph shares with check reach it: without IL107 nothing is left to show
+    quiet = run_summary_step(
+        tmp_path / "again", monkeypatch, {"template.yaml": template}, args="--ignore IL107"
+    )
+    assert "No function has findings." in quiet and "```mermaid" not in quiet
+
+
+def test_action_graph_step_is_separate_and_never_fails_the_job():
+    from test_github_action import STEPS
+
+    step = next(s for s in STEPS if s.get("id") == "graph-summary")
+    assert step["if"].startswith("always()") and "inputs.graph-summary == 'true'" in step["if"]
+    assert "--format mermaid --findings-only" in step["run"] and "|| true" in step["run"]
+
+
+# ------------------------------------------------------------- the README's picture
+
+REGENERATE = (
+    "python -m invokelint graph examples/ --format dot --output docs/examples-graph.dot "
+    "&& dot -Tsvg docs/examples-graph.dot -o docs/examples-graph.svg"
+)
+
+
+def test_readme_picture_of_examples_is_current():
+    completed = run_cli("graph", "examples/", "--format", "dot", cwd=REPO)
+    assert completed.returncode == 0, completed.stderr
+    committed = (REPO / "docs" / "examples-graph.dot").read_text(encoding="utf-8")
+    assert completed.stdout == committed, f"stale: run {REGENERATE}"
+    assert REGENERATE in (REPO / "README.md").read_text(encoding="utf-8")
+    assert "(docs/examples-graph.svg)" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_picture_is_drawn_from_the_committed_dot():
+    """Graphviz titles every node by id and every edge ``source->target``."""
+    declared, edges = dot_structure((REPO / "docs" / "examples-graph.dot").read_text())
+    unquote = lambda text: json.loads(text)  # noqa: E731  DOT and JSON quote alike here
+    expected = {unquote(n) for n in declared} | {f"{unquote(a)}->{unquote(b)}" for a, b in edges}
+    svg = ElementTree.parse(REPO / "docs" / "examples-graph.svg").getroot()
+    titles = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")}
+    assert titles - {"invokelint", "legend"} == expected, f"stale: run {REGENERATE}"

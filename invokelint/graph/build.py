@@ -200,8 +200,8 @@ class _Builder:
         self.add_redrives(model)
 
     def add_mapping(self, mapping: EventSourceMapping) -> None:
-        kind = mapping.source_kind if mapping.source_kind is not UNKNOWN else "poll"
-        source = self.node(mapping.source, mapping.location, f"{kind} source")
+        role = _POLL_SOURCES.get(mapping.source_kind, "event source")  # type: ignore[arg-type]
+        source = self.node(mapping.source, mapping.location, role)
         function = self.node(mapping.function, mapping.location, "function")
         settings = _mapping_settings(mapping)
         owned = [s.location for s in _mapping_setting_objects(mapping) if s.explicit]
@@ -221,7 +221,7 @@ class _Builder:
                 Node(f"{loc.path}#{trigger.id}", "url", "function URL", loc.path, loc.line),
             )
         else:
-            source = self.node(trigger.source, trigger.location, f"{trigger.service} source")
+            source = self.node(trigger.source, trigger.location, _invoker_name(trigger))
         function = self.node(trigger.function, trigger.location, "function")
         kind: EdgeKind = "sync" if trigger in self.current.sync else "async"
         settings, owned = _trigger_settings(trigger)
@@ -330,6 +330,36 @@ class _ModelIndex:
 
     def alias(self, name: str, element: Element) -> None:
         self.names.setdefault(name, []).append(element)
+
+
+# ------------------------------------------------------------------------- names
+
+_POLL_SOURCES = {
+    "sqs": "SQS queue",
+    "kinesis": "Kinesis stream",
+    "dynamodb": "DynamoDB stream",
+    "kafka": "Kafka topic",
+    "mq": "MQ broker",
+    "documentdb": "DocumentDB stream",
+}
+_SERVICES = {
+    "apigateway": "API",
+    "events": "EventBridge rule",
+    "scheduler": "EventBridge schedule",
+    "sns": "SNS topic",
+    "s3": "S3 bucket",
+    "elasticloadbalancing": "load balancer",
+    "cloudfront": "CloudFront distribution",
+    "states": "state machine",
+    "lambda": "function",
+}
+
+
+def _invoker_name(trigger: Trigger) -> str:
+    """What an unresolved trigger source is, as far as the trigger tells."""
+    if isinstance(trigger, ApiTrigger) and isinstance(trigger.api, str):
+        return {"rest": "REST API", "http": "HTTP API", "websocket": "WebSocket API"}[trigger.api]
+    return _SERVICES.get(trigger.service, f"{trigger.service} source")
 
 
 # ------------------------------------------------------------------------- settings
