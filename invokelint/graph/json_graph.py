@@ -6,10 +6,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from invokelint.diagnostics import Diagnostic
 from invokelint.graph.build import Graph
+from invokelint.reporters.json_report import diagnostic as finding
 
 VERSION = 1
 
@@ -45,17 +44,3 @@ def render(graph: Graph) -> str:
         "findings": [finding(d) for d in graph.findings],
     }
     return json.dumps(document, indent=2) + "\n"
-
-
-def finding(d: Diagnostic) -> dict[str, Any]:
-    """The keys of ``invokelint check --format json``, minus the end of the span."""
-    return {
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.value,
-        "message": d.message,
-        "path": d.location.path,
-        "line": d.location.line,
-        "column": d.location.column,
-        "resource": d.resource,
-    }
