@@ -118,6 +118,15 @@ def test_findings_land_on_the_edge_or_node_they_concern():
     assert not node(cfn, "Worker").findings and not node(cfn, "Alerts").findings
 
 
+def test_a_finding_in_shared_globals_lands_on_the_function_it_names():
+    """SAM Globals write one FunctionUrlConfig for every function: the finding names one."""
+    graph = graph_of(REPO / "fixtures" / "sam" / "IL302-globals-url-config.fail.yaml")
+    flagged = {(e.target.label, d.code) for e in graph.edges for d in e.findings}
+    names = {d.resource for e in graph.edges for d in e.findings}
+    assert flagged == {(name, "IL302") for name in names} and len(names) >= 1
+    assert not any(n.findings for n in graph.nodes if n.kind == "url")
+
+
 def test_a_finding_on_a_resource_lands_on_its_node(tmp_path):
     from samples import CFN_BAD
 

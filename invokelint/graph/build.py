@@ -86,6 +86,7 @@ class Edge:
     line: int
     settings: dict[str, Any] = field(default_factory=dict)
     findings: list[Diagnostic] = field(default_factory=list)
+    resource: str | None = None  # what a diagnostic about this edge names (not in JSON)
 
     @property
     def is_failure_path(self) -> bool:
@@ -171,10 +172,17 @@ class _Builder:
         location: Location,
         settings: dict[str, Any],
         owned: Iterable[Location] = (),
+        *,
+        resource: str | None = None,
+        own_location: bool = True,
     ) -> Edge:
+        """An edge written at ``location``; a diagnostic pointing there or at an ``owned``
+        setting is about it. ``own_location=False`` when ``location`` is only a stand-in
+        (the resource of an unknown dead-letter target), which other findings point at too."""
         edge = Edge(source, target, kind, element_id, location.path, location.line, settings)
+        edge.resource = resource or element_id
         self.edges.append(edge)
-        for where in (location, *owned):
+        for where in (location, *owned) if own_location else owned:
             self.index(where, edge)
         return edge
 
@@ -208,10 +216,21 @@ class _Builder:
         owned += [loc for loc in (mapping.destination_config, mapping.filters_location) if loc]
         if isinstance(mapping.filters, tuple):
             owned += [p.location for p in mapping.filters]
-        edge = self.edge(source, function, "poll", mapping.id, mapping.location, settings, owned)
+        edge = self.edge(
+            source,
+            function,
+            "poll",
+            mapping.id,
+            mapping.location,
+            settings,
+            owned,
+            resource=mapping.resource,
+        )
         self.current.alias(mapping.resource, edge)
         if mapping.on_failure is not None:
-            self.failure(function, mapping.on_failure, "on-failure", mapping.id)
+            self.failure(
+                function, mapping.on_failure, "on-failure", mapping.id, resource=mapping.resource
+            )
 
     def add_trigger(self, trigger: Trigger) -> None:
         if isinstance(trigger, UrlTrigger) and not isinstance(trigger.source, Resource):
@@ -225,12 +244,21 @@ class _Builder:
         function = self.node(trigger.function, trigger.location, "function")
         kind: EdgeKind = "sync" if trigger in self.current.sync else "async"
         settings, owned = _trigger_settings(trigger)
-        edge = self.edge(source, function, kind, trigger.id, trigger.location, settings, owned)
+        edge = self.edge(
+            source,
+            function,
+            kind,
+            trigger.id,
+            trigger.location,
+            settings,
+            owned,
+            resource=trigger.resource,
+        )
         self.current.alias(trigger.resource, edge)
         if isinstance(trigger, EventBridgeTrigger) and isinstance(
             trigger.dead_letter, FailureTarget
         ):
-            self.failure(source, trigger.dead_letter, "dlq", trigger.id)
+            self.failure(source, trigger.dead_letter, "dlq", trigger.id, resource=trigger.resource)
 
     def add_function_failures(self, model: InvocationModel, function: Function) -> None:
         node = self.resource_node(function)
@@ -242,7 +270,7 @@ class _Builder:
             self.failure(node, dead_letter, "dlq", function.id)
         elif dead_letter is UNKNOWN:
             target = self.node(UNKNOWN, function.location, "dead-letter queue")
-            self.edge(node, target, "dlq", function.id, function.location, {})
+            self.edge(node, target, "dlq", function.id, function.location, {}, own_location=False)
 
     def add_invoke_config(self, config: EventInvokeConfig) -> None:
         function = self.node(config.function, config.location, "function")
@@ -276,10 +304,17 @@ class _Builder:
                     pending.append(redrive.dead_letter)
             elif redrive is UNKNOWN:
                 target = self.node(UNKNOWN, queue.location, "dead-letter queue")
-                self.edge(source, target, "redrive", queue.id, queue.location, {})
+                location = queue.location
+                self.edge(source, target, "redrive", queue.id, location, {}, own_location=False)
 
     def failure(
-        self, source: Node, failure: FailureTarget, kind: EdgeKind, owner: str, **extra: object
+        self,
+        source: Node,
+        failure: FailureTarget,
+        kind: EdgeKind,
+        owner: str,
+        resource: str | None = None,
+        **extra: object,
     ) -> None:
         role = "dead-letter queue" if failure.role == "dlq" else f"{failure.role} destination"
         target = self.node(failure.target, failure.location, role)
@@ -291,12 +326,12 @@ class _Builder:
         for name, value in extra.items():
             if value is not None:
                 settings[name] = _plain(value)
-        self.edge(source, target, kind, owner, failure.location, settings)
+        self.edge(source, target, kind, owner, failure.location, settings, resource=resource)
 
     # -- findings
     def attach(self, diagnostic: Diagnostic) -> bool:
         """Put ``diagnostic`` on the elements it concerns; False when nothing drawn is."""
-        elements = self.at.get(_key(diagnostic.location))
+        elements = _closest(self.at.get(_key(diagnostic.location), []), diagnostic.resource)
         if not elements and diagnostic.resource is not None:
             where = diagnostic.resource_location or diagnostic.location
             index = self.models_by_path.get(where.path)
@@ -318,6 +353,21 @@ class _Builder:
         if name in index.names:
             return index.names[name]
         return [self.resource_node(resource)] if resource is not None else []
+
+
+def _closest(elements: list[Element], resource: str | None) -> list[Element]:
+    """Of the elements written at one place (Globals shared by functions, a resource that
+    is also a trigger), those the diagnostic names, and edges before nodes."""
+    named = [e for e in elements if _names(e) == resource]
+    elements = named or elements
+    edges = [e for e in elements if isinstance(e, Edge)]
+    return edges or elements
+
+
+def _names(element: Element) -> str | None:
+    if isinstance(element, Edge):
+        return element.resource
+    return element.label if element.kind not in ("unknown", "external", "url") else None
 
 
 class _ModelIndex:
