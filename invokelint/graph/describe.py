@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.graph.build import Edge, Node, worst
+from invokelint.graph.build import Edge, Graph, Node, worst
 
 SEVERITY_COLOURS = {
     Severity.ERROR: "#cf222e",
@@ -121,3 +121,16 @@ def colour(element: Node | Edge) -> str | None:
 
 def edge_colour(edge: Edge) -> str:
     return colour(edge) or (FAILURE_COLOUR if edge.is_failure_path else PLAIN_COLOUR)
+
+
+UNKNOWN_MEANING = "not resolved statically: a parameter, an import, another stack, ..."
+
+
+def legend_entries(graph: Graph) -> tuple[list[str], list[Severity], bool]:
+    """What a legend explains: the edge kinds drawn, the severities found (worst first),
+    and whether any unresolved node is drawn."""
+    kinds = [kind for kind in EDGE_MEANINGS if any(e.kind == kind for e in graph.edges)]
+    found = {worst(element.findings) for element in (*graph.nodes, *graph.edges)}
+    severities = [s for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if s in found]
+    unknown = any(node.kind == "unknown" for node in graph.nodes)
+    return kinds, severities, unknown

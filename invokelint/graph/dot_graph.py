@@ -7,17 +7,19 @@ as ``\\n``; a node's tooltip lists its findings' messages, so the SVG shows them
 from __future__ import annotations
 
 from invokelint.diagnostics import Diagnostic
-from invokelint.graph.build import FAILURE_KINDS, Graph, Node, worst
+from invokelint.graph.build import FAILURE_KINDS, Graph, Node
 from invokelint.graph.describe import (
     EDGE_MEANINGS,
     FAILURE_COLOUR,
     KIND_FILLS,
     PLAIN_COLOUR,
     SEVERITY_COLOURS,
+    UNKNOWN_MEANING,
     colour,
     edge_colour,
     edge_text,
     finding_lines,
+    legend_entries,
     node_lines,
 )
 
@@ -96,10 +98,8 @@ def _join(attributes: dict[str, str]) -> str:
 
 def _legend(graph: Graph) -> list[str]:
     """One small table: a line per edge kind drawn, a box per severity found."""
-    kinds = [kind for kind in EDGE_MEANINGS if any(e.kind == kind for e in graph.edges)]
-    found = {worst(e.findings) for e in (*graph.nodes, *graph.edges)}
-    severities = [s for s in SEVERITY_COLOURS if s in found]
-    if not kinds and not severities:
+    kinds, severities, unknown = legend_entries(graph)
+    if not kinds and not severities and not unknown:
         return []
     rows = []
     for kind in kinds:
@@ -114,6 +114,8 @@ def _legend(graph: Graph) -> list[str]:
             f'<tr><td border="1" color="{hue}"><font color="{hue}">finding</font></td>'
             f"<td>{severity.value}</td></tr>"
         )
+    if unknown:
+        rows.append(f"<tr><td>◇ unknown</td><td>{UNKNOWN_MEANING}</td></tr>")
     table = '<table border="0" cellborder="0" cellspacing="2">'
     table += '<tr><td colspan="2"><b>Legend</b></td></tr>' + "".join(rows) + "</table>"
     return [f'  legend [shape=plaintext, style="", fontsize=9, label=<{table}>];']

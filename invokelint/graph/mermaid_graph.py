@@ -19,8 +19,10 @@ from invokelint.graph.describe import (
     KIND_FILLS,
     PLAIN_COLOUR,
     SEVERITY_COLOURS,
+    UNKNOWN_MEANING,
     edge_colour,
     edge_text,
+    legend_entries,
     node_lines,
 )
 
@@ -91,9 +93,8 @@ def _link_style(colour: str, failure: bool, findings: bool) -> str:
 
 def _legend(graph: Graph, links: list[str]) -> list[str]:
     """One sample edge per kind drawn, one sample node per severity found."""
-    kinds = [kind for kind in EDGE_MEANINGS if any(e.kind == kind for e in graph.edges)]
-    severities = _severities(graph)
-    if not kinds and not severities:
+    kinds, severities, unknown = legend_entries(graph)
+    if not kinds and not severities and not unknown:
         return []
     lines = ['  subgraph legend["Legend"]', "    direction LR"]
     for number, kind in enumerate(kinds):
@@ -105,13 +106,10 @@ def _legend(graph: Graph, links: list[str]) -> list[str]:
     for severity in severities:
         name = _severity_class(severity)
         lines.append(f'    lg_{severity.value}["finding: {severity.value}"]:::{name}')
+    if unknown:
+        lines.append(f'    lg_unknown{{"unknown: {escape(UNKNOWN_MEANING)}"}}:::k_unknown')
     lines.append("  end")
     return lines
-
-
-def _severities(graph: Graph) -> list[Severity]:
-    found = {worst(e.findings) for e in (*graph.nodes, *graph.edges)}
-    return [s for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if s in found]
 
 
 def _node_styles(graph: Graph, ids: dict[Node, str]) -> list[str]:
