@@ -509,3 +509,104 @@ def test_readme_picture_is_drawn_from_the_committed_dot():
     svg = ElementTree.parse(REPO / "docs" / "examples-graph.svg").getroot()
     titles = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")}
     assert titles - {"invokelint", "legend"} == expected, f"stale: run {REGENERATE}"
+
+
+# ------------------------------------------------------- any frontend: the model only
+
+
+def test_a_model_from_another_frontend_draws_alike():
+    """A Terraform-shaped model (addresses as ids, resources in several files) needs
+    nothing but ``invokelint.model``: nodes by file and address, findings by the file of
+    the resource they name."""
+    from invokelint.model import (
+        CodeSource,
+        EventSourceMapping,
+        Function,
+        InvocationModel,
+        Queue,
+        Redrive,
+        Setting,
+    )
+
+    def at(path: str, line: int) -> Location:
+        return Location(path, line, 1, line, 10)
+
+    queue_file, function_file = "queues.tf", "functions.tf"
+    dead = Queue(
+        id='aws_sqs_queue.dlq["orders"]',
+        type="aws_sqs_queue",
+        location=at(queue_file, 9),
+        fifo=Setting(False, at(queue_file, 9)),
+        visibility_timeout=Setting(30, at(queue_file, 9)),
+        retention_period=Setting(1209600, at(queue_file, 9)),
+    )
+    queue = Queue(
+        id="aws_sqs_queue.orders",
+        type="aws_sqs_queue",
+        location=at(queue_file, 1),
+        fifo=Setting(False, at(queue_file, 1)),
+        visibility_timeout=Setting(30, at(queue_file, 3)),
+        retention_period=Setting(345600, at(queue_file, 1)),
+        redrive=Redrive(
+            dead_letter=dead,
+            max_receive_count=Setting(5, at(queue_file, 5)),
+            location=at(queue_file, 4),
+        ),
+    )
+    function = Function(
+        id="aws_lambda_function.worker",
+        type="aws_lambda_function",
+        location=at(function_file, 1),
+        runtime=Setting("python3.12", at(function_file, 2)),
+        handler=Setting("app.handler", at(function_file, 3)),
+        timeout=Setting(60, at(function_file, 4)),
+        memory_size=Setting(128, at(function_file, 1)),
+        reserved_concurrency=Setting(None, at(function_file, 1)),
+        code=CodeSource(kind="unknown", location=at(function_file, 1)),
+    )
+    model = InvocationModel(paths=[queue_file, function_file])
+    for resource in (queue, dead, function):
+        model.add(resource)
+    mapping_at = at(function_file, 20)
+    model.mappings.append(
+        EventSourceMapping(
+            id="aws_lambda_event_source_mapping.orders",
+            resource="aws_lambda_event_source_mapping.orders",
+            location=mapping_at,
+            function=function,
+            source=queue,
+            source_kind="sqs",
+            batch_size=Setting(10, mapping_at, explicit=False),
+            batching_window=Setting(None, mapping_at, explicit=False),
+            maximum_retry_attempts=Setting(-1, mapping_at, explicit=False),
+            maximum_record_age=Setting(-1, mapping_at, explicit=False),
+            bisect_on_error=Setting(False, mapping_at, explicit=False),
+            function_response_types=Setting((), mapping_at, explicit=False),
+            maximum_concurrency=Setting(None, mapping_at, explicit=False),
+            enabled=Setting(True, mapping_at, explicit=False),
+        )
+    )
+    model.finalize()
+    # reported at the function's timeout (functions.tf) about the queue (queues.tf)
+    finding = Diagnostic(
+        "IL103",
+        "sqs-visibility-timeout",
+        Severity.ERROR,
+        "too short",
+        at(function_file, 4),
+        resource="aws_sqs_queue.orders",
+        resource_location=at(queue_file, 1),
+    )
+    graph = build([model], [finding])
+    assert [n.id for n in graph.nodes] == [
+        "functions.tf#aws_lambda_function.worker",
+        'queues.tf#aws_sqs_queue.dlq["orders"]',
+        "queues.tf#aws_sqs_queue.orders",
+    ]
+    assert [(e.kind, e.source.label, e.target.label) for e in graph.edges] == [
+        ("poll", "aws_sqs_queue.orders", "aws_lambda_function.worker"),
+        ("redrive", "aws_sqs_queue.orders", 'aws_sqs_queue.dlq["orders"]'),
+    ]
+    assert node(graph, "aws_sqs_queue.orders").findings == [finding]
+    mermaid_structure(mermaid_graph.render(graph))
+    dot_structure(dot_graph.render(graph))
