@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph = commands.add_parser("graph", help="draw functions, triggers and failure paths")
     _add_project_arguments(graph)
     graph.add_argument(
-        "--format", choices=GRAPH_FORMATS, default="mermaid", help="(default: mermaid)"
+        "--format", choices=GRAPH_FORMATS, default="mermaid", help="graph format (default: mermaid)"
     )
     graph.add_argument("--output", type=Path, metavar="FILE", help="write the graph to FILE")
     graph.add_argument(

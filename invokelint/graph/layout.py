@@ -1,10 +1,12 @@
 """A deterministic layered layout: sources, then functions, then where failures go.
 
-No Graphviz needed: columns by role (what invokes: 0, functions: 1, failure targets: 2
-and on along redrive chains), rows ordered by the mean row of each node's neighbours in
-the columns already placed (the barycentre heuristic, one sweep each way), so a queue sits
-beside its consumer and a dead-letter queue beside its function. Linear in the graph's
-size apart from sorting.
+No Graphviz needed. Columns by role: what invokes in 0, functions in 1, a failure target
+one column right of where the failure happens (a function's DLQ in 2, a polled queue's
+dead-letter queue in 1, and on along redrive chains). Rows are ordered by the mean row of
+each node's neighbours in the columns already placed (the barycentre heuristic, one sweep
+each way), then each node moves down level with its neighbours where there is room, so a
+queue sits beside its consumer and a dead-letter queue beside its function. Linear in the
+graph's size apart from sorting.
 """
 
 from __future__ import annotations
@@ -35,17 +37,18 @@ class Box:
 
 def columns(graph: Graph) -> dict[Node, int]:
     column: dict[Node, int] = {node: 1 for node in graph.nodes if node.kind == "function"}
-    for edge in graph.edges:
-        if edge.kind in INVOCATION_KINDS and edge.source not in column:
-            column[edge.source] = 0
-    failures = [e for e in graph.edges if e.is_failure_path]
+    invocations = [e for e in graph.edges if e.kind in INVOCATION_KINDS]
+    for edge in invocations:  # what is invoked is a function, even one known by ARN only
+        column[edge.target] = 1
+    for edge in invocations:
+        column.setdefault(edge.source, 0)
+    fixed = set(column)  # what invokes and what is invoked stay in their columns
+    failures = [e for e in graph.edges if e.is_failure_path and e.target not in fixed]
     for _ in range(len(graph.nodes)):  # a redrive chain moves one column per pass
         moved = False
         for edge in failures:
             target = edge.target
-            if target.kind == "function" or column.get(target) == 0:
-                continue
-            wanted = max(2, column.get(edge.source, 0) + 1)
+            wanted = column.get(edge.source, 0) + 1
             if column.get(target, 0) < wanted and wanted <= len(graph.nodes) + 1:
                 column[target] = wanted
                 moved = True
@@ -72,12 +75,15 @@ def layout(graph: Graph, lines: dict[Node, int]) -> dict[Node, Box]:
         for number in order:
             groups[number] = _by_barycentre(groups[number], neighbours, rank)
             rank.update((node, float(i)) for i, node in enumerate(groups[number]))
-    boxes = {}
-    for number, group in enumerate(groups):
+    boxes: dict[Node, Box] = {}
+    for number in _with_functions_first(count):  # functions stacked; others beside them
         y = MARGIN
         x = MARGIN + number * (NODE_WIDTH + COLUMN_GAP)
-        for node in group:
+        for node in groups[number]:
             height = lines[node] * LINE_HEIGHT + 2 * PADDING
+            placed = [boxes[n].middle for n in neighbours[node] if n in boxes and n is not node]
+            if placed:  # level with its neighbours when there is room
+                y = max(y, sum(placed) / len(placed) - height / 2)
             boxes[node] = Box(x, y, NODE_WIDTH, height)
             y += height + ROW_GAP
     return boxes

@@ -18,9 +18,18 @@ from invokelint.graph.describe import (
     finding_lines,
     node_lines,
 )
-from invokelint.graph.layout import COLUMN_GAP, LINE_HEIGHT, MARGIN, PADDING, Box, layout
+from invokelint.graph.layout import (
+    COLUMN_GAP,
+    LINE_HEIGHT,
+    MARGIN,
+    NODE_WIDTH,
+    PADDING,
+    Box,
+    layout,
+)
 
 _MAX_CHARACTERS = 34
+_COLUMN = NODE_WIDTH + COLUMN_GAP
 _DASHES = {"async": "6 4", "unknown": "2 3"}
 
 
@@ -38,8 +47,11 @@ def render_svg(graph: Graph) -> str:
         *(_marker(hue) for hue in colours),
         "</defs>",
     ]
-    parts.extend(_edge(edge, boxes) for edge in graph.edges)
+    # an edge that skips a column would pass behind the boxes there: draw it on top
+    skips = [e for e in graph.edges if boxes[e.target].x - boxes[e.source].x > _COLUMN]
+    parts.extend(_edge(edge, boxes) for edge in graph.edges if edge not in skips)
     parts.extend(_node(node, boxes[node], texts[node]) for node in graph.nodes)
+    parts.extend(_edge(edge, boxes) for edge in skips)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
