@@ -174,9 +174,12 @@ def test_layout_puts_sources_functions_and_failure_targets_in_columns():
     assert column["Orders"] == column["Clicks"] == column["unknown SQS queue"] == 0
     assert column["OrderWorker"] == column["Thumbnailer"] == 1
     assert column["ClickFailures"] == column["Failures"] == 2
+    assert column["OrdersDeadLetters"] == 1  # one right of its queue, below the consumer
     cfn = {n.label: c for n, c in columns(graph_of(FIXTURES / "cfn")).items()}
-    # Undelivered is Worker's DLQ (column 2); its own redrive target is one further on
+    # Undelivered is Worker's DLQ (column 2) as well as the rule's (1): the further wins;
+    # its own redrive target is one further on
     assert cfn["Undelivered"] == 2 and cfn["unknown dead-letter queue"] == 3
+    assert cfn["function:legacy"] == 1  # invoked, though known by its ARN only
 
 
 # ---------------------------------------------------------------------------- Mermaid
