@@ -30,7 +30,10 @@ from invokelint.model import Location
 
 FIXTURES = REPO / "fixtures" / "graph"
 MERMAID_CHECK = REPO / "tests" / "mermaid" / "check.mjs"
-MERMAID_INSTALLED = (REPO / "tests" / "mermaid" / "node_modules" / "mermaid").is_dir()
+MERMAID_INSTALLED = all(
+    (REPO / "tests" / "mermaid" / "node_modules" / package).is_dir()
+    for package in ("mermaid", "jsdom")
+)
 DOT = shutil.which("dot")
 
 
