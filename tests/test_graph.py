@@ -108,6 +108,23 @@ def test_settings_that_matter_are_on_the_edges_and_nodes():
     assert stream["maximum_retry_attempts"] == 3
 
 
+def test_an_image_function_says_image_rather_than_an_unknown_runtime(tmp_path):
+    template = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Resizer:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+      ImageUri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/resizer:1
+      Timeout: 90
+"""
+    graph = graph_of(write_project(tmp_path, {"template.yaml": template}))
+    resizer = node(graph, "Resizer")
+    assert resizer.settings == {"runtime": None, "timeout": 90, "package_type": "Image"}
+    assert "Resizer<br>image · 90 s" in mermaid_graph.render(graph)
+
+
 # --------------------------------------------------------------------------- findings
 
 

@@ -433,6 +433,8 @@ def _describe(resource: Resource) -> tuple[str, dict[str, Any]]:
         settings = {"runtime": _value(resource.runtime), "timeout": _value(resource.timeout)}
         if isinstance(resource.name, str) and resource.name != resource.id:
             settings["name"] = resource.name
+        if resource.package_type == "Image":  # no runtime: null would say "unknown"
+            settings["package_type"] = "Image"
         return "function", settings
     if isinstance(resource, Queue):
         return "queue", {

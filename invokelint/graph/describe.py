@@ -66,7 +66,8 @@ def node_lines(node: Node) -> list[str]:
     """The node's name, what it is, then the codes of its findings."""
     settings = node.settings
     if node.kind == "function":
-        detail = f"{show(settings['runtime'])} · {show(settings['timeout'])} s"
+        runtime = "image" if settings.get("package_type") == "Image" else settings["runtime"]
+        detail = f"{show(runtime)} · {show(settings['timeout'])} s"
     elif node.kind == "queue":
         fifo = "FIFO " if settings["fifo"] else ""
         detail = f"{fifo}SQS queue · visibility {show(settings['visibility_timeout'])} s"
