@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from invokelint import __version__
 
 if TYPE_CHECKING:
-    from invokelint.engine import LintResult
+    from invokelint.config import Config
+    from invokelint.engine import Linter, LintResult
     from invokelint.reporters import ReportContext
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -28,6 +29,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from invokelint.graph import FORMATS as GRAPH_FORMATS
     from invokelint.reporters import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -41,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="lint templates under the given paths")
-    check.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="files or folders (default: .); - reads a template from standard input",
-    )
+    _add_project_arguments(check)
     check.add_argument(
         "--stdin-filename",
         type=Path,
@@ -64,20 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="only these rules: ids, prefixes or names, comma-separated (IL103,IL2)",
-    )
-    check.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODES",
-        help="skip these rules: ids, prefixes or names, comma-separated",
-    )
-    check.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
         help="lowest severity that fails the run (default: warning)",
@@ -86,28 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-zero", action="store_true", help="exit 0 even when problems are found"
     )
     check.add_argument("--statistics", action="store_true", help="print counts per rule instead")
-    check.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file (default: nearest .invokelint.toml or pyproject.toml)",
-    )
-    check.add_argument("--no-code", action="store_true", help="do not analyse handler code")
-    check.add_argument(
-        "--var-file",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="Terraform variable values, as terraform plan -var-file (repeatable)",
-    )
-    check.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="one Terraform variable, as terraform plan -var (repeatable)",
-    )
     check.add_argument(
         "--baseline",
         type=Path,
@@ -119,11 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="record today's findings in FILE and exit 0; then use --baseline FILE",
-    )
-    check.add_argument(
-        "--no-respect-gitignore",
-        action="store_true",
-        help="also lint files that .gitignore or .git/info/exclude name",
     )
     check.add_argument(
         "--sarif-full-help",
@@ -141,7 +96,72 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code", metavar="CODE", help="a rule id or name, e.g. IL103")
 
     commands.add_parser("lsp", help="run the language server on stdin/stdout")
+
+    # invokelint graph: the invocation topology with its findings (invokelint/graph/)
+    graph = commands.add_parser("graph", help="draw functions, triggers and failure paths")
+    _add_project_arguments(graph)
+    graph.add_argument(
+        "--format", choices=GRAPH_FORMATS, default="mermaid", help="graph format (default: mermaid)"
+    )
+    graph.add_argument("--output", type=Path, metavar="FILE", help="write the graph to FILE")
+    graph.add_argument(
+        "--findings-only",
+        action="store_true",
+        help="only the functions with findings and their neighbours",
+    )
     return parser
+
+
+def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to read and which rules to run: shared by ``check`` and ``graph``."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: .); - reads a template from standard input",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these rules: ids, prefixes or names, comma-separated (IL103,IL2)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rules: ids, prefixes or names, comma-separated",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest .invokelint.toml or pyproject.toml)",
+    )
+    parser.add_argument("--no-code", action="store_true", help="do not analyse handler code")
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="Terraform variable values, as terraform plan -var-file (repeatable)",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one Terraform variable, as terraform plan -var (repeatable)",
+    )
+    parser.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also lint files that .gitignore or .git/info/exclude name",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules(args.format)
         if args.command == "rule":
             return _explain_rule(args.code)
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "lsp":
             return _serve_lsp()
     except UsageError as exc:
@@ -189,50 +211,13 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 
 def _check(args: argparse.Namespace) -> int:
-    from invokelint.config import ConfigError, find_config, load_config, resolve_selectors
     from invokelint.diagnostics import Severity
-    from invokelint.discovery import PathNotFound
-    from invokelint.engine import Linter
     from invokelint.reporters import ReportContext, get_reporter, repository_root, use_color
 
-    paths = args.paths or [Path(".")]
-    overlays = {}
-    if Path("-") in paths:
-        stdin_path = args.stdin_filename or Path("-")
-        paths = [stdin_path if path == Path("-") else path for path in paths]
-        overlays[stdin_path] = _read_stdin()
-    elif args.stdin_filename is not None:
-        raise UsageError("--stdin-filename needs - among the paths")
-    try:
-        if args.config is not None and not args.config.is_file():
-            raise UsageError(f"{args.config}: config file not found")
-        config = load_config(args.config or find_config(paths[0]))
-        select = resolve_selectors(_codes(args.select), "--select", "command line")
-        ignore = resolve_selectors(_codes(args.ignore), "--ignore", "command line")
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    if select:
-        config.select = select
-    config.ignore = (*config.ignore, *ignore)
+    paths, overlays, config = _project(args)
     if args.fail_on:
         config.fail_on = Severity(args.fail_on)
-    config.analyse_code = not args.no_code
-    config.respect_gitignore = not args.no_respect_gitignore
-
-    variables = {}
-    for assignment in args.var:
-        name, equals, value = assignment.partition("=")
-        if not equals or not name.strip():
-            raise UsageError(f"--var {assignment!r}: expected NAME=VALUE")
-        variables[name.strip()] = value
-    for var_file in args.var_file:
-        if not var_file.is_file():
-            raise UsageError(f"{var_file}: variable file not found")
-    linter = Linter(config, var_files=args.var_file, variables=variables)
-    try:
-        result = linter.lint(paths, overlays)
-    except PathNotFound as exc:
-        raise UsageError(str(exc)) from None
+    linter, result = _lint(args, paths, overlays, config)
     for warning in skipped_warnings(paths, result, linter.display_path):
         print(f"invokelint: warning: {warning}", file=sys.stderr)
     cwd = Path.cwd()
@@ -256,13 +241,7 @@ def _check(args: argparse.Namespace) -> int:
         report = statistics.render(result, as_json=args.format == "json")
     else:
         report = get_reporter(args.format)(result, context)
-    if args.output is not None:
-        try:
-            args.output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write report: {exc.strerror}") from None
-    else:
-        _write(report)
+    _emit(report, args.output)
 
     if result.failed:
         return EXIT_ERROR
@@ -270,6 +249,80 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero or worst is None or worst.rank < config.fail_on.rank:
         return EXIT_OK
     return EXIT_FINDINGS
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from invokelint.graph import render
+
+    paths, overlays, config = _project(args)
+    _, result = _lint(args, paths, overlays, config)
+    _emit(render(result, args.format, findings_only=args.findings_only), args.output)
+    return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _project(args: argparse.Namespace) -> tuple[list[Path], dict[Path, str], Config]:
+    """The paths, standard input's text, and the configuration: the config file, then
+    ``--select``, ``--ignore`` and the other options that say what to read."""
+    from invokelint.config import ConfigError, find_config, load_config, resolve_selectors
+
+    paths = args.paths or [Path(".")]
+    overlays = {}
+    stdin_filename = getattr(args, "stdin_filename", None)
+    if Path("-") in paths:
+        stdin_path = stdin_filename or Path("-")
+        paths = [stdin_path if path == Path("-") else path for path in paths]
+        overlays[stdin_path] = _read_stdin()
+    elif stdin_filename is not None:
+        raise UsageError("--stdin-filename needs - among the paths")
+    try:
+        if args.config is not None and not args.config.is_file():
+            raise UsageError(f"{args.config}: config file not found")
+        config = load_config(args.config or find_config(paths[0]))
+        select = resolve_selectors(_codes(args.select), "--select", "command line")
+        ignore = resolve_selectors(_codes(args.ignore), "--ignore", "command line")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if select:
+        config.select = select
+    config.ignore = (*config.ignore, *ignore)
+    config.analyse_code = not args.no_code
+    config.respect_gitignore = not args.no_respect_gitignore
+
+    return paths, overlays, config
+
+
+def _lint(
+    args: argparse.Namespace, paths: list[Path], overlays: dict[Path, str], config: Config
+) -> tuple[Linter, LintResult]:
+    """Lint ``paths`` with Terraform's ``--var-file``/``--var``; a missing path is a usage error."""
+    from invokelint.discovery import PathNotFound
+    from invokelint.engine import Linter
+
+    variables = {}
+    for assignment in args.var:
+        name, equals, value = assignment.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"--var {assignment!r}: expected NAME=VALUE")
+        variables[name.strip()] = value
+    for var_file in args.var_file:
+        if not var_file.is_file():
+            raise UsageError(f"{var_file}: variable file not found")
+    linter = Linter(config, var_files=args.var_file, variables=variables)
+    try:
+        return linter, linter.lint(paths, overlays)
+    except PathNotFound as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """``--output FILE``, else standard output."""
+    if output is None:
+        _write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write report: {exc.strerror}") from None
 
 
 def skipped_warnings(

@@ -55,7 +55,17 @@ def test_hooks_manifest_is_valid_for_pre_commit():
 
 
 # What a build never needs; CI's copy of the tree is no git checkout, so no git ls-files.
-NOT_SOURCE = (".git", ".venv", "venv", "__pycache__", "*.egg-info", ".*_cache", "build", "dist")
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "*.egg-info",
+    ".*_cache",
+    "build",
+    "dist",
+    "node_modules",
+)
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,7 @@ def test_every_documented_command_is_run_by_a_test():
         if not NEEDS_REGISTRY.match(line) and line not in RECURSIVE
     }
     runnable |= {line for line in gitlab_job()["script"] if not NEEDS_REGISTRY.match(line)}
-    tested = {*CFN_LINT_LINES, *CONTRIBUTING_LINES, *GITLAB_LINES, *BASELINE_LINES}
+    tested = {*CFN_LINT_LINES, *CONTRIBUTING_LINES, *GITLAB_LINES, *BASELINE_LINES, *GRAPH_LINES}
     assert runnable == tested
 
 
@@ -120,6 +120,25 @@ def test_baseline_recipe_runs_as_written(tmp_path: Path):
     assert (project / "invokelint-baseline.json").is_file()
     completed = shell(check, project)
     assert completed.returncode == 0, completed.stdout  # today's findings are known
+
+
+# ------------------------------------------------------------------------- graph picture
+
+(GRAPH_BLOCK,) = [b for b in blocks(README, "sh") if "invokelint graph examples/" in b]
+GRAPH_LINES = command_lines(GRAPH_BLOCK)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_graph_picture_recipe_runs_as_written(tmp_path: Path):
+    """The README's regenerate line redraws exactly the committed picture."""
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    (tmp_path / "docs").mkdir()
+    (line,) = GRAPH_LINES
+    completed = shell(line.replace("python ", f"{sys.executable} ", 1), tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    for name in ("examples-graph.dot", "examples-graph.svg"):
+        made = (tmp_path / "docs" / name).read_text(encoding="utf-8")
+        assert made == (REPO / "docs" / name).read_text(encoding="utf-8"), name
 
 
 # ------------------------------------------------------------------------------ GitLab

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from invokelint.diagnostics import Diagnostic
     from invokelint.engine import LintResult
     from invokelint.reporters import ReportContext
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    items = [
-        {
-            "code": d.code,
-            "name": d.name,
-            "severity": d.severity.value,
-            "message": d.message,
-            "path": d.location.path,
-            "line": d.location.line,
-            "column": d.location.column,
-            "end_line": d.location.end_line,
-            "end_column": d.location.end_column,
-            "resource": d.resource,
-        }
-        for d in result.diagnostics
-    ]
-    return json.dumps(items, indent=2) + "\n"
+    return json.dumps([diagnostic(d) for d in result.diagnostics], indent=2) + "\n"
+
+
+def diagnostic(d: Diagnostic) -> dict[str, Any]:
+    """One finding as an object with a fixed set of keys (the graph's JSON uses it too)."""
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.value,
+        "message": d.message,
+        "path": d.location.path,
+        "line": d.location.line,
+        "column": d.location.column,
+        "end_line": d.location.end_line,
+        "end_column": d.location.end_column,
+        "resource": d.resource,
+    }
