@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from invokelint.config import Config
+from invokelint.regular_files import Refused, check_regular, kind_of, outside_message, within
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
@@ -26,42 +27,52 @@ class PathNotFound(Exception):
     pass
 
 
-def discover(paths: Iterable[Path], config: Config) -> list[Path]:
-    """Candidate template files under ``paths``, each once, in a stable order."""
+def discover(
+    paths: Iterable[Path], config: Config, warnings: list[str] | None = None
+) -> list[Path]:
+    """Candidate template files under ``paths``, each once, in a stable order.
+
+    Candidates skipped on the walk (a FIFO, a device, a link out of the folder) are
+    named in ``warnings``.
+    """
     found: dict[Path, None] = {}
+    skipped = warnings if warnings is not None else []
     for path in paths:
         if path.is_file():
             if is_candidate(path):
                 found[path] = None
         elif path.is_dir():
-            for candidate in _walk(path, config):
+            for candidate in _walk(path, config, skipped):
                 found[candidate] = None
         elif path.exists():
-            raise PathNotFound(f"{path}: not a regular file or directory")
+            raise PathNotFound(f"{path}: not read: it is {kind_of(path.stat().st_mode)}")
         else:
             raise PathNotFound(f"{path}: no such file or directory")
     return list(found)
 
 
-def _walk(root: Path, config: Config) -> Iterable[Path]:
+def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Path]:
     """Regular files only (a FIFO named ``template.yaml`` would block the read forever);
     symbolic links only when they stay inside ``root``; folders are never followed
-    through links (``os.walk``'s default)."""
-    inside = os.path.realpath(root)
+    through links (``os.walk``'s default). Skipped candidates are named in ``skipped``."""
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
         for name in sorted(files):
             path = base / name
-            if not is_candidate(path) or config.excluded(path) or not path.is_file():
+            if not is_candidate(path) or config.excluded(path):
                 continue
-            if path.is_symlink() and not _within(os.path.realpath(path), inside):
+            if path.is_symlink() and not within(path, root):
+                skipped.append(f"{path}: {outside_message(path, root)}")
+                continue
+            try:
+                check_regular(path)
+            except Refused as refused:
+                skipped.append(f"{path}: {refused.message}")
+                continue
+            except OSError:  # a dangling link, a file gone since the listing
                 continue
             yield path
-
-
-def _within(path: str, folder: str) -> bool:
-    return os.path.commonpath((path, folder)) == folder
 
 
 def is_candidate(path: Path) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.discovery import discover, may_be_template, named_as_template
@@ -37,6 +38,7 @@ class LintResult:
     statistics: Counter[str] = field(default_factory=Counter)  # e.g. "templates", "functions"
     models: list[InvocationModel] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that ran, IL001 included
+    warnings: list[str] = field(default_factory=list)  # files skipped, budgets spent
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -76,8 +78,10 @@ class Linter:
         found: list[Diagnostic] = []
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
-        for path in discover(paths, self.config):
+        self.budget = CodeBudget()  # handler code read by this run, all templates together
+        for path in discover(paths, self.config, result.warnings):
             found.extend(self._lint_file(path, overlays, result, comments))
+        result.warnings.extend(self.budget.warnings())
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
@@ -151,9 +155,10 @@ class Linter:
 
         root = self.code_root(path)
         project = Project(root, text, self.display_path(path), self.display_path, overlays)
-        report = analyse_model(model, project)
+        report = analyse_model(model, project, self.budget)
         model.handlers = report.handlers
         result.statistics.update(report.statistics)
+        result.warnings.extend(report.warnings)
         for display, source in report.sources.items():
             comments[display] = inline_suppressions(source, self.names)
         problems = []

@@ -21,3 +21,21 @@ MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions' own limit on a definition
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
 MAX_ZIP_ENTRIES = 100_000  # entries listed in a deployment package
 MAX_SCANNED_ENTRIES = 5_000  # folder entries looked at when searching for any .py file
+
+# ---------------------------------------------------------------------------------------
+# Budgets of one run (hardening, part 2): past a budget, values become unknown and
+# modules are not analysed; each overrun is a counted note (--statistics) and a warning.
+
+# -- values the handler-code interpreter builds
+MAX_TEXT_CHARS = 64 * 1024  # a string built from pieces (f-strings, +, %, format)
+MAX_COLLECTION_ITEMS = 1_000  # items of a dict, list, tuple or set display
+MAX_EXPRESSION_DEPTH = 100  # expressions evaluated inside one another (a['b']['c']...)
+MAX_STEPS_PER_HANDLER = 200_000  # expressions evaluated while reading one handler
+
+# -- handler code of one run (a CLI run, or one re-lint in the editor)
+MAX_PROJECT_CODE_BYTES = 8 * 1024 * 1024  # Python source read, each file counted once
+MAX_PROJECT_MODULES = 1_000  # Python modules followed
+MAX_CODE_SECONDS = 60.0  # wall time spent reading handler code
+
+# -- other inputs
+MAX_CONFIG_BYTES = 1024 * 1024  # .invokelint.toml / pyproject.toml
