@@ -8,6 +8,8 @@ on stderr, never a traceback (set ``INVOKELINT_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -97,17 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             return _serve_lsp()
     except UsageError as exc:
-        print(f"invokelint: error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: one line, not a traceback, unless asked
         if os.environ.get("INVOKELINT_DEBUG"):
             raise
-        print(
-            f"invokelint: internal error: {type(exc).__name__}: {exc} "
-            "(please report it; INVOKELINT_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
+        _error(
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(please report it; INVOKELINT_DEBUG=1 shows the traceback)"
         )
         return EXIT_ERROR
     parser.print_help(sys.stderr)
@@ -123,7 +124,7 @@ def _check(args: argparse.Namespace) -> int:
 
     paths = args.paths or [Path(".")]
     try:
-        if args.config is not None and not args.config.is_file():
+        if args.config is not None and not args.config.exists():
             raise UsageError(f"{args.config}: config file not found")
         config = load_config(args.config or find_config(paths[0]))
         select = _codes(args.select)
@@ -143,11 +144,14 @@ def _check(args: argparse.Namespace) -> int:
         result = Linter(config).lint(paths)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
+    if not args.quiet:
+        for warning in result.warnings:
+            _error(f"warning: {warning}")
     context = ReportContext(cwd=Path.cwd(), statistics=args.statistics, quiet=args.quiet)
-    report = get_reporter(args.format)(result, context)
+    report = _encode(get_reporter(args.format)(result, context), args.format)
     if args.output is not None:
         try:
-            args.output.write_text(report, encoding="utf-8")
+            args.output.write_bytes(report)
         except OSError as exc:
             raise UsageError(f"{args.output}: cannot write report: {exc.strerror}") from None
     else:
@@ -217,11 +221,75 @@ def _explain_rule(code: str) -> int:
     return EXIT_OK
 
 
-def _write(text: str) -> None:
-    """Standard output; a reader that stops early (``| head``) is not an error."""
+def _write(text: str | bytes) -> None:
+    """Standard output; a reader that stops early (``| head``) is not an error, but a
+    closed or full output is (one line on stderr, exit status 2)."""
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed
+        raise UsageError("cannot write the report: standard output is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+        else:
+            stream.write(text)
+        stream.flush()
     except BrokenPipeError:
-        # Python flushes standard output again at exit: let that go nowhere, quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence(stream)
+    except (OSError, ValueError) as exc:  # ENOSPC, EBADF; ValueError: a closed file
+        _silence(stream)
+        reason = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"cannot write the report to standard output: {reason}") from None
+
+
+def _silence(stream: object) -> None:
+    """Python flushes standard output again at exit: let that go nowhere, quietly."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # type: ignore[attr-defined]
+
+
+# Formats read by programs must be valid UTF-8; text is for people and their tools
+# (grep, an editor's "go to file"), which want a file name byte for byte.
+_BYTE_EXACT_FORMATS = ("text",)
+
+
+def _encode(report: str, output_format: str) -> bytes:
+    """The report as bytes. A file name that is not UTF-8 comes back from the file system
+    as lone surrogates, which no strict encoder accepts: text keeps its original bytes,
+    other formats replace them with U+FFFD (their URIs already name them exactly)."""
+    data = report.encode("utf-8", "invokelint-surrogates")
+    if output_format in _BYTE_EXACT_FORMATS:
+        return data
+    return data.decode("utf-8", "replace").encode("utf-8")
+
+
+def _surrogates(error: UnicodeError) -> tuple[bytes, int]:
+    """``surrogateescape`` for file-name bytes, ``\\udXXX`` for any other lone surrogate."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    out = b"".join(
+        bytes([ord(c) - 0xDC00]) if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}".encode()
+        for c in chunk
+    )
+    return out, error.end
+
+
+codecs.register_error("invokelint-surrogates", _surrogates)
+
+
+def _error(message: str) -> None:
+    """One line on stderr (which may itself be closed or full)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"invokelint: {message}", file=sys.stderr)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one short line, even when ``str()`` fails (libcst nodes
+    whose ``repr`` recurses without end)."""
+    try:
+        text = str(exc)
+    except Exception:  # RecursionError included
+        return "(no message)"
+    line = " ".join(text.split())
+    return line if len(line) <= 300 else line[:299] + "…"

@@ -145,8 +145,11 @@ class DirectoryRoot(CodeRoot):
     def has_compiled(self, dotted: str) -> bool:
         parent, _, stem = dotted.replace(".", "/").rpartition("/")
         folder = self.folder / parent
-        if not folder.is_dir() or not inside(folder, self.project_root):
-            return False  # a folder linked from elsewhere is not listed
+        if not folder.is_dir():
+            return False
+        if not inside(folder, self.project_root):  # never listed: say so, not "missing"
+            where = self.display(folder)
+            raise Refused(f"{where}: {outside_message(folder, self.project_root)}")
         return any(
             entry.name.startswith(stem + ".") and entry.name.endswith(_BINARY_SUFFIXES)
             for entry in os.scandir(folder)
