@@ -26,4 +26,4 @@ def render(result: LintResult, context: ReportContext) -> str:
         }
         for d in result.diagnostics
     ]
-    return json.dumps(items, indent=2) + "\n"
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"  # UTF-8, as the others
