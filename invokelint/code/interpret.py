@@ -147,7 +147,8 @@ class Loader:
         if text is None:
             self.budget.notes[budgets.TOO_LARGE] += 1
             return None
-        if not self.budget.admit((self.root.key, file), len(text)):
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if not self.budget.admit((self.root.key, file), size):
             return None
         if not isinstance(self.root, InlineRoot):  # inline code is in the template already
             self.sources[line_map.path] = text
