@@ -33,9 +33,9 @@ MAX_EXPRESSION_DEPTH = 100  # expressions evaluated inside one another (a['b']['
 MAX_STEPS_PER_HANDLER = 200_000  # expressions evaluated while reading one handler
 
 # -- handler code of one run (a CLI run, or one re-lint in the editor)
-MAX_PROJECT_CODE_BYTES = 8 * 1024 * 1024  # Python source read, each file counted once
+MAX_PROJECT_CODE_BYTES = 4 * 1024 * 1024  # Python source read, each file counted once
 MAX_PROJECT_MODULES = 1_000  # Python modules followed
-MAX_CODE_SECONDS = 60.0  # wall time spent reading handler code
+MAX_CODE_SECONDS = 30.0  # wall time spent reading handler code
 
 # -- other inputs
 MAX_CONFIG_BYTES = 1024 * 1024  # .invokelint.toml / pyproject.toml

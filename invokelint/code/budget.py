@@ -17,7 +17,7 @@ from invokelint import limits
 
 BYTES = "modules not analysed: the run's handler code exceeds its byte budget"
 MODULES = "modules not analysed: the run follows too many modules"
-TIME = "handlers not fully analysed: the run's time budget for handler code is spent"
+TIME = "modules or handlers not analysed: the run's time for handler code is spent"
 STEPS = "handlers not fully analysed: too many expressions to evaluate"
 TOO_DEEP = "modules not analysed: expressions nested too deeply for the parser"
 TOO_LARGE = "modules not analysed: larger than the size limit"

@@ -22,7 +22,6 @@ from typing import Literal as TypingLiteral
 
 from invokelint.code import budget as budgets
 from invokelint.code import ir
-from invokelint.code.budget import CodeBudget
 from invokelint.code.facts import (
     BroadExcept,
     CallTarget,
@@ -117,9 +116,9 @@ class Loader:
     ``warnings`` the files refused (a FIFO, a link out of the project).
     """
 
-    def __init__(self, root: CodeRoot, budget: CodeBudget | None = None) -> None:
+    def __init__(self, root: CodeRoot, budget: budgets.CodeBudget | None = None) -> None:
         self.root = root
-        self.budget = budget if budget is not None else CodeBudget()
+        self.budget = budget if budget is not None else budgets.CodeBudget()
         self.modules: dict[str, LoadedModule | None] = {}
         self.problems: list[tuple[Location, str]] = []
         self.sources: dict[str, str] = {}
@@ -165,7 +164,7 @@ class Loader:
         return loaded
 
 
-def _summary(text: str, budget: CodeBudget) -> ir.Module | ir.SyntaxProblem | None:
+def _summary(text: str, budget: budgets.CodeBudget) -> ir.Module | ir.SyntaxProblem | None:
     """The module's summary; None when its expressions nest deeper than libcst's
     recursive walkers go (``x = event['a']['a']...`` 400 times): libcst turns the
     ``RecursionError`` into a ``KeyError`` on its way out, so it is recognised by cause."""
