@@ -71,6 +71,16 @@ def test_chained_subscripts_are_a_counted_note_not_a_traceback(tmp_path: Path):
     assert f"1\t-\t{budgets.TOO_DEEP}" in result.stdout.splitlines()
 
 
+def test_chained_subscripts_do_not_stop_the_editor_from_linting(tmp_path: Path):
+    from invokelint.workspace import Projects
+
+    chain = "x = event" + "['a']" * 600
+    code = f"def handler(event, context):\n    {chain}\n    return x\n"
+    root = worker(tmp_path, {"app.py": code})
+    project = Projects([root]).lint(root, {})
+    assert "IL102" in {d.code for d in project.files[root / "template.yaml"]}
+
+
 def test_f_string_doubling_stays_small(tmp_path: Path):
     lines = [f"    a{i} = f'{{a{i - 1}}}{{a{i - 1}}}'" for i in range(1, 40)]
     code = FRESH_WRITE.replace(
