@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 from invokelint.limits import MAX_SCANNED_ENTRIES, MAX_SOURCE_BYTES, MAX_ZIP_ENTRIES
 from invokelint.model import Location
-from invokelint.regular_files import Refused, check_regular, open_regular, outside_message
+from invokelint.regular_files import (
+    Refused,
+    check_regular,
+    open_regular,
+    outside_message,
+    within,
+)
 
 if TYPE_CHECKING:
     import zipfile
@@ -359,8 +365,4 @@ def decode(data: bytes) -> str:
 
 def inside(path: Path, root: Path) -> bool:
     """``path`` (symlinks resolved) lies within ``root``."""
-    try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
-    except ValueError:
-        return False
-    return True
+    return within(path, root)
