@@ -8,6 +8,8 @@ on stderr, never a traceback (set ``INVOKELINT_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -179,17 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             return _serve_lsp()
     except UsageError as exc:
-        print(f"invokelint: error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: one line, not a traceback, unless asked
         if os.environ.get("INVOKELINT_DEBUG"):
             raise
-        print(
-            f"invokelint: internal error: {type(exc).__name__}: {exc} "
-            "(please report it; INVOKELINT_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
+        _error(
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(please report it; INVOKELINT_DEBUG=1 shows the traceback)"
         )
         return EXIT_ERROR
     parser.print_help(sys.stderr)
@@ -218,8 +219,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.fail_on:
         config.fail_on = Severity(args.fail_on)
     linter, result = _lint(args, paths, overlays, config)
-    for warning in skipped_warnings(paths, result, linter.display_path):
-        print(f"invokelint: warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        for warning in [*result.warnings, *skipped_warnings(paths, result, linter.display_path)]:
+            _error(f"warning: {warning}")
     cwd = Path.cwd()
     terminal = args.output is None and _is_terminal(sys.stdout)
     context = ReportContext(
@@ -241,7 +243,7 @@ def _check(args: argparse.Namespace) -> int:
         report = statistics.render(result, as_json=args.format == "json")
     else:
         report = get_reporter(args.format)(result, context)
-    _emit(report, args.output)
+    _emit(_encode(report, args.format), args.output)
 
     if result.failed:
         return EXIT_ERROR
@@ -256,7 +258,10 @@ def _graph(args: argparse.Namespace) -> int:
 
     paths, overlays, config = _project(args)
     _, result = _lint(args, paths, overlays, config)
-    _emit(render(result, args.format, findings_only=args.findings_only), args.output)
+    for warning in result.warnings:
+        _error(f"warning: {warning}")
+    graph = render(result, args.format, findings_only=args.findings_only)
+    _emit(_encode(graph, args.format), args.output)
     return EXIT_ERROR if result.failed else EXIT_OK
 
 
@@ -275,7 +280,7 @@ def _project(args: argparse.Namespace) -> tuple[list[Path], dict[Path, str], Con
     elif stdin_filename is not None:
         raise UsageError("--stdin-filename needs - among the paths")
     try:
-        if args.config is not None and not args.config.is_file():
+        if args.config is not None and not args.config.exists():
             raise UsageError(f"{args.config}: config file not found")
         config = load_config(args.config or find_config(paths[0]))
         select = resolve_selectors(_codes(args.select), "--select", "command line")
@@ -314,13 +319,13 @@ def _lint(
         raise UsageError(str(exc)) from None
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(report: bytes, output: Path | None) -> None:
     """``--output FILE``, else standard output."""
     if output is None:
-        _write(text)
+        _write(report)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(report)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write report: {exc.strerror}") from None
 
@@ -452,11 +457,75 @@ def _explain_rule(code: str) -> int:
     return EXIT_OK
 
 
-def _write(text: str) -> None:
-    """Standard output; a reader that stops early (``| head``) is not an error."""
+def _write(text: str | bytes) -> None:
+    """Standard output; a reader that stops early (``| head``) is not an error, but a
+    closed or full output is (one line on stderr, exit status 2)."""
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed
+        raise UsageError("cannot write the report: standard output is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+        else:
+            stream.write(text)
+        stream.flush()
     except BrokenPipeError:
-        # Python flushes standard output again at exit: let that go nowhere, quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence(stream)
+    except (OSError, ValueError) as exc:  # ENOSPC, EBADF; ValueError: a closed file
+        _silence(stream)
+        reason = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"cannot write the report to standard output: {reason}") from None
+
+
+def _silence(stream: object) -> None:
+    """Python flushes standard output again at exit: let that go nowhere, quietly."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # type: ignore[attr-defined]
+
+
+# Formats read by programs must be valid UTF-8; text is for people and their tools
+# (grep, an editor's "go to file"), which want a file name byte for byte.
+_BYTE_EXACT_FORMATS = ("text",)
+
+
+def _encode(report: str, output_format: str) -> bytes:
+    """The report as bytes. A file name that is not UTF-8 comes back from the file system
+    as lone surrogates, which no strict encoder accepts: text keeps its original bytes,
+    other formats replace them with U+FFFD (their URIs already name them exactly)."""
+    data = report.encode("utf-8", "invokelint-surrogates")
+    if output_format in _BYTE_EXACT_FORMATS:
+        return data
+    return data.decode("utf-8", "replace").encode("utf-8")
+
+
+def _surrogates(error: UnicodeError) -> tuple[bytes, int]:
+    """``surrogateescape`` for file-name bytes, ``\\udXXX`` for any other lone surrogate."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    out = b"".join(
+        bytes([ord(c) - 0xDC00]) if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}".encode()
+        for c in chunk
+    )
+    return out, error.end
+
+
+codecs.register_error("invokelint-surrogates", _surrogates)
+
+
+def _error(message: str) -> None:
+    """One line on stderr (which may itself be closed or full)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"invokelint: {message}", file=sys.stderr)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one short line, even when ``str()`` fails (libcst nodes
+    whose ``repr`` recurses without end)."""
+    try:
+        text = str(exc)
+    except Exception:  # RecursionError included
+        return "(no message)"
+    line = " ".join(text.split())
+    return line if len(line) <= 300 else line[:299] + "…"

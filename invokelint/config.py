@@ -2,7 +2,9 @@
 
 The file is validated against a JSON Schema assembled from the rules' own options, so a
 misspelt key or a wrong value stops the run with the key named (exit status 2) instead
-of being silently ignored.
+of being silently ignored. The table is found however TOML spells it (``[tool.invokelint]``,
+``[tool]`` with ``invokelint = {...}``, dotted keys); whatever a file holds, reading it
+ends in a ``Config`` or one ``ConfigError`` line, and files are size-bounded.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from invokelint.diagnostics import Severity
+from invokelint.limits import MAX_CONFIG_BYTES
+from invokelint.regular_files import Refused, read_regular
 
 CONFIG_FILES = (".invokelint.toml", "pyproject.toml")
 DEFAULT_EXCLUDE = (
@@ -120,10 +124,34 @@ def find_config(start: Path) -> Path | None:
             candidate = folder / name
             if not candidate.is_file():
                 continue
-            if name == "pyproject.toml" and b"[tool.invokelint" not in candidate.read_bytes():
+            if name == "pyproject.toml" and not _configures_invokelint(candidate):
                 continue
             return candidate
     return None
+
+
+def _configures_invokelint(pyproject: Path) -> bool:
+    """The file holds ``tool.invokelint`` in any TOML spelling. A file that cannot be
+    read or parsed counts when it mentions invokelint, so that its error is reported."""
+    try:
+        data = read_regular(pyproject, MAX_CONFIG_BYTES)
+    except (OSError, Refused):
+        return False
+    if data is None or b"invokelint" not in data:
+        return False
+    try:
+        tool = _toml().loads(data.decode("utf-8")).get("tool")
+    except (ValueError, RecursionError):  # TOMLDecodeError and UnicodeDecodeError too
+        return True
+    return isinstance(tool, dict) and "invokelint" in tool
+
+
+def _toml() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 
 def load_config(path: Path | None) -> Config:
@@ -131,26 +159,39 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     table = _read_table(path)
-    _validate(table, path)
+    try:
+        _validate(table, path)
+    except RecursionError:
+        raise ConfigError(f"{path}: config values are nested too deeply") from None
     return _from_table(table, path)
 
 
 def _read_table(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
+    tomllib = _toml()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_regular(path, MAX_CONFIG_BYTES)
+        if data is None:
+            limit = MAX_CONFIG_BYTES // 1024
+            raise ConfigError(f"{path}: config file is larger than {limit} KiB")
+        document = tomllib.loads(data.decode("utf-8"))
+    except Refused as refused:
+        raise ConfigError(f"{path}: {refused.message}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        return document.get("tool", {}).get("invokelint", {})
-    return document
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: values nested too deeply") from None
+    if path.name != "pyproject.toml":
+        return document
+    tool = document.get("tool", {})
+    table = tool.get("invokelint", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        shape = "an array of tables" if isinstance(table, list) else "a value"
+        raise ConfigError(f"{path}: [tool.invokelint] must be a table, not {shape}")
+    return table
 
 
 def _from_table(table: Mapping[str, Any], path: Path) -> Config:
@@ -226,7 +267,7 @@ def _validate(table: Mapping[str, Any], path: Path) -> None:
         iter(sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))), None
     )
     if error is not None:
-        raise ConfigError(f"{path}: {_describe(error, path)}")
+        raise ConfigError(f"{path}: {_shortened(_describe(error, path))}")
     _check_rule_codes(table, path)
 
 
@@ -247,6 +288,12 @@ def _describe(error: Any, path: Path) -> str:
     if error.validator == "pattern":
         return f"{section} {where}: {value!r} is not a rule id, prefix or name (IL103, IL1, ALL)"
     return f"{section} {where}: {error.message}"
+
+
+def _shortened(message: str, limit: int = 300) -> str:
+    """One line of reasonable length, whatever value the message quotes."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _rule_table_problem(code: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from invokelint.config import Config
+from invokelint.regular_files import Refused, check_regular, kind_of, outside_message, within
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tofu", ".tf.json", ".tofu.json")
@@ -44,10 +45,17 @@ class TerraformModule:
 Unit = Path | TerraformModule  # a candidate template (or plan JSON) file, or a module
 
 
-def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
+def discover(
+    paths: Iterable[Path], config: Config, warnings: list[str] | None = None
+) -> list[Unit]:
     """Candidate template files and Terraform modules under ``paths``, each once, in a
-    stable order: files first, then modules (a plan JSON stands for the module beside it)."""
+    stable order: files first, then modules (a plan JSON stands for the module beside it).
+
+    Candidates skipped on the walk (a FIFO, a device, a link out of the folder) are
+    named in ``warnings``.
+    """
     found: dict[Path, None] = {}
+    skipped = warnings if warnings is not None else []
     modules: dict[Path, None] = {}
     named: dict[Path, list[Path]] = {}
     for path in paths:
@@ -59,7 +67,7 @@ def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
             elif is_candidate(path):
                 found[path] = None
         elif path.is_dir():
-            walked = list(_walk(path, config))
+            walked = list(_walk(path, config, skipped))
             if config.respect_gitignore:
                 from invokelint.gitignore import ignored
 
@@ -72,7 +80,7 @@ def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
                 else:
                     found[candidate] = None
         elif path.exists():
-            raise PathNotFound(f"{path}: not a regular file or directory")
+            raise PathNotFound(f"{path}: not read: it is {kind_of(path.stat().st_mode)}")
         else:
             raise PathNotFound(f"{path}: no such file or directory")
     units: list[Unit] = list(found)
@@ -85,11 +93,11 @@ def discover(paths: Iterable[Path], config: Config) -> list[Unit]:
     return units
 
 
-def _walk(root: Path, config: Config) -> Iterable[Unit]:
+def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Unit]:
     """Regular files only (a FIFO named ``template.yaml`` would block the read forever);
     symbolic links only when they stay inside ``root``; folders are never followed
-    through links (``os.walk``'s default). A folder with Terraform files is a module."""
-    inside = os.path.realpath(root)
+    through links (``os.walk``'s default). Skipped candidates are named in ``skipped``.
+    A folder with Terraform files is a module."""
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
@@ -99,9 +107,15 @@ def _walk(root: Path, config: Config) -> Iterable[Unit]:
             terraform = is_terraform(path)
             if not (terraform or is_candidate(path)) or config.excluded(path):
                 continue
-            if not path.is_file():
+            if path.is_symlink() and not within(path, root):
+                skipped.append(f"{path}: {outside_message(path, root)}")
                 continue
-            if path.is_symlink() and not _within(os.path.realpath(path), inside):
+            try:
+                check_regular(path)
+            except Refused as refused:
+                skipped.append(f"{path}: {refused.message}")
+                continue
+            except OSError:  # a dangling link, a file gone since the listing
                 continue
             if terraform:
                 module = True
@@ -109,10 +123,6 @@ def _walk(root: Path, config: Config) -> Iterable[Unit]:
                 yield path
         if module:
             yield TerraformModule(base)
-
-
-def _within(path: str, folder: str) -> bool:
-    return os.path.commonpath((path, folder)) == folder
 
 
 def is_candidate(path: Path) -> bool:

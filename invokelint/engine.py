@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
 from invokelint.discovery import (
@@ -47,6 +48,7 @@ class LintResult:
     models: list[InvocationModel] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that ran, IL001 included
     skipped: dict[str, str] = field(default_factory=dict)  # display path -> why it was not linted
+    warnings: list[str] = field(default_factory=list)  # files skipped, budgets spent
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -96,8 +98,9 @@ class Linter:
         found: list[Diagnostic] = []
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+        self.budget = CodeBudget()  # handler code read by this run, all templates together
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
-        on_disk = discover([p for p in paths if p not in buffers], self.config)
+        on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
         named = {p.resolve() for p in buffers}
         units = [_buffer_unit(p) for p in buffers]
         units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
@@ -112,6 +115,7 @@ class Linter:
             else:
                 found.extend(self._lint_file(unit, overlays, result, comments, planned))
         found.extend(_root_modules(modules, result))
+        result.warnings.extend(self.budget.warnings())
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
         # A read or parse failure fails the run only while its IL001 is still reported.
@@ -285,9 +289,10 @@ class Linter:
 
         root = self.code_root(path)
         project = Project(root, text, self.display_path(path), self.display_path, overlays)
-        report = analyse_model(model, project)
+        report = analyse_model(model, project, self.budget)
         model.handlers = report.handlers
         result.statistics.update(report.statistics)
+        result.warnings.extend(report.warnings)
         for display, source in report.sources.items():
             comments[display] = inline_suppressions(source, self.names)
         problems = []
@@ -375,6 +380,7 @@ def _root_modules(
         result.checked.extend(own.checked)
         result.failed.extend(own.failed)
         result.skipped.update(own.skipped)
+        result.warnings.extend(own.warnings)
         result.statistics.update(own.statistics)
         result.models.extend(own.models)
         found.extend(diagnostics)

@@ -17,7 +17,8 @@ from invokelint.diagnostics import Diagnostic
 def fingerprint(diagnostic: Diagnostic, path: str) -> str:
     """32 hex digits; ``path`` is the repository-relative path of the finding's file."""
     identity = "\0".join((diagnostic.code, path, diagnostic.resource or "", diagnostic.message))
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    data = identity.encode("utf-8", "surrogatepass")  # a file name need not be UTF-8
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def numbered(

@@ -34,9 +34,9 @@ def _ask_git(root: Path, names: list[str]) -> set[str] | None:
         completed = subprocess.run(
             ["git", "check-ignore", "--stdin", "-z"],
             cwd=root,
-            input="\0".join(names) + "\0",
+            # bytes, as the file system has them: a name need not be UTF-8
+            input=os.fsencode("\0".join(names) + "\0"),
             capture_output=True,
-            text=True,
             timeout=30,
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         )
@@ -44,7 +44,7 @@ def _ask_git(root: Path, names: list[str]) -> set[str] | None:
         return None
     if completed.returncode not in (0, 1):  # 1: nothing ignored; 128: not a repository
         return None
-    return {name for name in completed.stdout.split("\0") if name}
+    return {os.fsdecode(name) for name in completed.stdout.split(b"\0") if name}
 
 
 class _Reader:

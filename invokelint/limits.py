@@ -31,3 +31,21 @@ MAX_EVALUATION_STEPS = 500_000  # expressions evaluated per root module (1,000 c
 MAX_STRING_LENGTH = 1024 * 1024  # characters in an evaluated string; longer is unknown
 MAX_COLLECTION_SIZE = 100_000  # values inside an evaluated list or object; larger is unknown
 MAX_EXPANDED_INSTANCES = 64  # count/for_each instances compared to find what they share
+
+# ---------------------------------------------------------------------------------------
+# Budgets of one run (hardening, part 2): past a budget, values become unknown and
+# modules are not analysed; each overrun is a counted note (--statistics) and a warning.
+
+# -- values the handler-code interpreter builds
+MAX_TEXT_CHARS = 64 * 1024  # a string built from pieces (f-strings, +, %, format)
+MAX_COLLECTION_ITEMS = 1_000  # items of a dict, list, tuple or set display
+MAX_EXPRESSION_DEPTH = 100  # expressions evaluated inside one another (a['b']['c']...)
+MAX_STEPS_PER_HANDLER = 200_000  # expressions evaluated while reading one handler
+
+# -- handler code of one run (a CLI run, or one re-lint in the editor)
+MAX_PROJECT_CODE_BYTES = 4 * 1024 * 1024  # Python source read, each file counted once
+MAX_PROJECT_MODULES = 1_000  # Python modules followed
+MAX_CODE_SECONDS = 30.0  # wall time spent reading handler code
+
+# -- other inputs
+MAX_CONFIG_BYTES = 1024 * 1024  # .invokelint.toml / pyproject.toml

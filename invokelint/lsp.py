@@ -36,7 +36,7 @@ from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
 from invokelint.quickfix import ignore_edit
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
-from invokelint.workspace import ProjectLint, Projects, Settings
+from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
 
 SECTION = "invokelint"
 _converter = get_converter()
@@ -216,7 +216,11 @@ class InvokelintServer(LanguageServer):
         """The uri the client uses for ``path`` if it has the file open."""
         key = _key(path)
         for document in self.workspace.text_documents.values():
-            if document.path and _key(Path(document.path)) == key:
+            if (
+                document.path
+                and valid_path(Path(document.path))
+                and _key(Path(document.path)) == key
+            ):
                 return document.uri
         return from_fs_path(str(path)) or path.as_uri()
 

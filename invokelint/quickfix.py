@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from invokelint.diagnostics import Diagnostic
-from invokelint.suppressions import COMMENT
+from invokelint.suppressions import ignore_comments
 
 _YAML = (".yaml", ".yml")
 _HASH_COMMENTS = (*_YAML, ".py", ".tf", ".hcl")
@@ -54,12 +54,11 @@ def ignore_edit(diagnostic: Diagnostic, text: str) -> LineEdit | None:
 
 def _add_code(index: int, line: str, code: str) -> LineEdit:
     """Extend the line's ignore comment, or append one."""
-    existing = list(COMMENT.finditer(line))
+    existing = list(ignore_comments(line))
     if existing:
         last = existing[-1]
-        listed = [item.strip() for item in last.group(1).split(",") if item.strip()]
-        closing = last.end() - 1
-        return LineEdit(index, closing, closing, f", {code}" if listed else code)
+        closing = last.end - 1
+        return LineEdit(index, closing, closing, f", {code}" if last.codes else code)
     kept = len(line.rstrip())
     return LineEdit(index, kept, len(line), f"  # invokelint: ignore[{code}]")
 

@@ -4,6 +4,12 @@ The language server re-lints a whole project after an edit, because a template's
 findings depend on the handler code it names and the other way round. That stays cheap:
 the engine caches parsed documents (and handler code facts) by content hash, so only
 the edited buffer is parsed again. Nothing here imports pygls, so it is tested directly.
+
+A document outside every workspace folder (a file under ``/``, a stray download) is a
+project of its own: it is linted alone, with the handler code its template names next
+to it (read within the code reader's bounds), and no folder is ever walked for it. A
+document whose path the file system cannot hold (a ``%00`` in its URI) is not linted,
+and never stops the other documents from being linted.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ from invokelint.engine import Linter
 
 # Files whose edits can change findings: templates, Terraform and handler code.
 LINTED_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf", ".tofu", ".tfvars", ".py")
-PROJECT_MARKERS = ("template.yaml", "template.yml", "samconfig.toml")
 DEBOUNCE = 0.3
 
 
@@ -93,35 +98,41 @@ class Projects:
     @staticmethod
     def lints(path: Path) -> bool:
         """An edit of ``path`` may change findings (a config file counts once saved)."""
+        if not valid_path(path):
+            return False
         return path.name.endswith(LINTED_SUFFIXES) or path.name in CONFIG_FILES
 
     def root_of(self, path: Path) -> Path:
-        """The folder of the nearest config file; else the workspace folder holding the
-        file; else the nearest folder with a template (or ``samconfig.toml``) above it."""
+        """Inside a workspace folder: the folder of the nearest config file within it,
+        else the innermost workspace folder holding the file. Outside every workspace
+        folder: the file itself, linted alone."""
         path = Path(os.path.abspath(path))
-        config = find_config(path)
-        if config is not None:
-            return config.parent
         holding = [folder for folder in self.folders if path.is_relative_to(folder)]
-        if holding:
-            return max(holding, key=lambda folder: len(folder.parts))
-        for folder in path.parents:
-            if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
-                return folder
-        return path.parent
+        if not holding:
+            return path
+        workspace = max(holding, key=lambda folder: len(folder.parts))
+        config = find_config(path)
+        if config is not None and config.parent.is_relative_to(workspace.resolve()):
+            return config.parent
+        return workspace
 
     def lint(self, root: Path, overlays: Mapping[Path, str]) -> ProjectLint:
-        """Lint every file under ``root``, reading open buffers from ``overlays``."""
-        linter, error = self._linter(root)
-        result = linter.lint([root], overlays=overlays)
-        project = ProjectLint(root, config_error=error)
+        """Lint every file under ``root`` (or the file ``root`` alone), reading open
+        buffers from ``overlays``."""
+        folder = root if root.is_dir() else root.parent
+        project = ProjectLint(root)
+        if folder is not root and not root.is_file():
+            return project  # a loose document that is not on disk (yet): nothing to read
+        linter, project.config_error = self._linter(root, folder)
+        usable = {path: text for path, text in overlays.items() if valid_path(path)}
+        result = linter.lint([root], overlays=usable)
         for display in [*result.checked, *result.failed]:
-            project.files.setdefault(self._absolute(root, display), [])
+            project.files.setdefault(self._absolute(folder, display), [])
         for diagnostic in result.diagnostics:
-            project.files.setdefault(self._absolute(root, diagnostic.path), []).append(diagnostic)
+            project.files.setdefault(self._absolute(folder, diagnostic.path), []).append(diagnostic)
         return project
 
-    def _linter(self, root: Path) -> tuple[Linter, str | None]:
+    def _linter(self, root: Path, folder: Path) -> tuple[Linter, str | None]:
         """The project's linter, rebuilt when its config file or the settings change."""
         path = find_config(root)
         stamp = (path, _mtime(path), self.settings.select, self.settings.ignore)
@@ -136,13 +147,28 @@ class Projects:
         if self.settings.select:
             config.select = self.settings.select
         config.ignore = (*config.ignore, *self.settings.ignore)
-        linter = Linter(config, cwd=root)
+        linter = Linter(config, cwd=folder)
         self._linters[root] = (stamp, linter, error)
         return linter, error
 
     @staticmethod
     def _absolute(root: Path, display: str) -> Path:
         return Path(os.path.abspath(root / display))
+
+
+def valid_path(path: Path) -> bool:
+    """A path the file system can hold: no NUL byte, encodable, not absurdly long."""
+    text = str(path)
+    if "\0" in text or len(text) > _MAX_PATH:
+        return False
+    try:
+        os.fsencode(text)
+    except UnicodeError:
+        return False
+    return True
+
+
+_MAX_PATH = 4096  # PATH_MAX on Linux
 
 
 def _mtime(path: Path | None) -> int | None:

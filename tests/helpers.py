@@ -97,3 +97,20 @@ def run_cli(*args: str, cwd: Path, **options: Any) -> subprocess.CompletedProces
         text=True,
         **options,
     )
+
+
+GIB = 1024 * 1024 * 1024
+
+
+def run_cli_bounded(
+    *args: str, cwd: Path, seconds: float = 20, memory: int = 2 * GIB, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` in a child limited to ``seconds`` of wall time and ``memory`` bytes of
+    address space: an input that regresses into minutes or gigabytes fails the test fast
+    (``subprocess.TimeoutExpired``, or a ``MemoryError`` exit) instead of hanging CI."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return run_cli(*args, cwd=cwd, timeout=seconds, preexec_fn=limit, **options)

@@ -485,9 +485,10 @@ def test_fifo_named_like_a_template_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.template")
     result = run_cli("check", cwd=tmp_path, timeout=30)
     assert (result.returncode, result.stdout) == (0, "No problems found in 1 file.\n")
+    assert result.stderr == "invokelint: warning: pipe.template: not read: it is a FIFO\n"
     named = run_cli("check", "pipe.template", cwd=tmp_path, timeout=30)
     assert named.returncode == 2
-    assert named.stderr == "invokelint: error: pipe.template: not a regular file or directory\n"
+    assert named.stderr == "invokelint: error: pipe.template: not read: it is a FIFO\n"
 
 
 def test_unreadable_template_in_process(tmp_path, monkeypatch, capsys):

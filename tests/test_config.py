@@ -267,3 +267,105 @@ def test_exclude_globs_match_folders_at_any_depth_and_file_names(tmp_path, monke
     )
     _, items, _ = check(tmp_path, monkeypatch, capsys)
     assert {item["path"] for item in items} == {"template.yaml"}
+
+
+# -- every TOML spelling of the table; hostile values; size
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.invokelint]\nselect = ["IL103"]\n',
+        '[tool]\ninvokelint = { select = ["IL103"] }\n',
+        '[tool]\ninvokelint.select = ["IL103"]\n',
+        'tool.invokelint.select = ["IL103"]\n',
+        '["tool" . "invokelint"]\nselect = ["IL103"]\n',
+        '[project]\nname = "x"\n[tool.black]\nline-length = 99\n'
+        '[ tool . invokelint ]\nselect = ["IL103"]\n',
+    ],
+)
+def test_every_toml_spelling_of_the_section_is_read(tmp_path, text):
+    write_project(tmp_path, {"pyproject.toml": text, "sub/t.yaml": ""})
+    found = find_config(tmp_path / "sub")
+    assert found == tmp_path / "pyproject.toml"
+    assert load_config(found).select == ("IL103",)
+
+
+def test_a_pyproject_that_mentions_invokelint_elsewhere_is_passed_over(tmp_path):
+    write_project(tmp_path, {"pyproject.toml": '[project]\ndependencies = ["invokelint"]\n'})
+    assert find_config(tmp_path) is None
+
+
+HOSTILE_PYPROJECT = [
+    ('[[tool.invokelint]]\nselect = ["IL1"]\n', "must be a table, not an array of tables"),
+    ('tool.invokelint = "IL1"\n', "must be a table, not a value"),
+    ("[tool.invokelint\n", "invalid TOML"),
+]
+HOSTILE_TABLE = [
+    'select = "IL1"\n',
+    "select = [1, 2]\n",
+    'per-file-ignores = { "a" = [ { x = 1 } ] }\n',
+    "[[rules]]\nx = 1\n",
+    "[[severity]]\nIL103 = 'error'\n",
+    "severity = { IL103 = [1] }\n",
+    "fail-on = 1979-05-27T07:32:00Z\n",
+    'exclude = [[["deep"]]]\n',
+    "rules = { IL103 = 1 }\n",
+    'rules = { "" = {} }\n',
+    "[rules.IL103]\nx = { y = { z = [1, { w = 2 }] } }\n",
+    'per-file-ignores = { "' + "x" * 100_000 + '" = ["IL9"] }\n',
+    "select = [" + "[" * 5_000 + "]" * 5_000 + "]\n",
+    "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+]
+
+
+def _one_line_error(path: Path) -> str:
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert "\n" not in message and len(message) < 500, message[:200]
+    return message
+
+
+@pytest.mark.parametrize(("text", "message"), HOSTILE_PYPROJECT)
+def test_hostile_pyproject_tables_are_one_config_error(tmp_path, text, message):
+    write_project(tmp_path, {"pyproject.toml": text})
+    assert find_config(tmp_path) == tmp_path / "pyproject.toml"
+    assert message in _one_line_error(tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize("text", HOSTILE_TABLE)
+@pytest.mark.parametrize("name", [".invokelint.toml", "pyproject.toml"])
+def test_hostile_values_are_one_config_error(tmp_path, text, name):
+    if name == "pyproject.toml":  # the same values under [tool.invokelint]
+        text = "[tool.invokelint]\n" + text.replace("[rules", "[tool.invokelint.rules").replace(
+            "[[rules", "[[tool.invokelint.rules"
+        ).replace("[[severity", "[[tool.invokelint.severity")
+    write_project(tmp_path, {name: text})
+    _one_line_error(tmp_path / name)
+
+
+def test_hostile_values_end_the_cli_with_exit_2_and_one_line(tmp_path):
+    write_project(tmp_path, {"pyproject.toml": HOSTILE_PYPROJECT[0][0], "t.yaml": ""})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+
+
+def test_a_config_file_past_the_size_bound_is_not_read(tmp_path, monkeypatch):
+    from invokelint import config
+
+    write_project(tmp_path, {".invokelint.toml": "# padding\n" * 200})
+    load_config(tmp_path / ".invokelint.toml")
+    monkeypatch.setattr(config, "MAX_CONFIG_BYTES", 1_000)
+    assert "larger than" in _one_line_error(tmp_path / ".invokelint.toml")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs")
+def test_a_config_that_is_a_fifo_is_refused_not_opened(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / ".invokelint.toml")
+    result = run_cli("check", "--config", ".invokelint.toml", cwd=tmp_path, timeout=20)
+    assert result.returncode == 2
+    assert result.stderr == "invokelint: error: .invokelint.toml: not read: it is a FIFO\n"

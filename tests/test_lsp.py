@@ -380,3 +380,19 @@ async def test_handler_edits_update_the_template_and_back(vscode, project):
     await until(lambda: "IL002" in codes(client, template), "IL002 after the handler edit")
     replace_all(client, template, 2, SAM_QUEUE.replace("app.handler", "app.other"))
     await until(lambda: "IL002" not in codes(client, template), "IL002 to clear")
+
+
+async def test_a_document_uri_with_a_nul_is_refused_alone(vscode, project):
+    """``%00`` in one document's URI must not stop linting for every other document."""
+    client = vscode
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=project.as_uri() + "/bad%00name.yaml",
+                language_id="yaml",
+                version=1,
+                text=SAM_QUEUE,
+            )
+        )
+    )
+    await open_template(client, project)

@@ -72,3 +72,12 @@ def _check_options() -> set[str]:
 @pytest.mark.parametrize("option", sorted(_check_options()))
 def test_every_check_option_is_documented(option):
     assert re.search(rf"`{re.escape(option)}[ `]", README), f"README does not document {option}"
+
+
+def test_every_budget_of_the_second_hardening_is_listed_in_the_readme():
+    text = (REPO / "invokelint" / "limits.py").read_text(encoding="utf-8")
+    section = text.split("Budgets of one run (hardening, part 2)", 1)[1]
+    names = re.findall(r"^(MAX_[A-Z_]+) =", section, re.MULTILINE)
+    assert names, "the section of limits.py was renamed"
+    missing = [name for name in names if f"`{name}`" not in README]
+    assert not missing, f"limits missing from the README: {missing}"

@@ -147,3 +147,35 @@ def test_resource_metadata_in_a_json_template(tmp_path):
     del resources["Orders"]["Metadata"]
     write_project(tmp_path, {"stack.json": json.dumps({"Resources": resources}, indent=2)})
     assert codes(lint(tmp_path, select=["IL103"])) == ["IL103"]
+
+
+# -- linear time: a 1 MiB comment line took minutes with a backtracking pattern
+
+
+def test_a_one_mebibyte_comment_line_is_read_in_linear_time(tmp_path):
+    hostile = "#invokelint:ignore[" * (1024 * 1024 // len("#invokelint:ignore["))
+    text = sqs_consumer(20, queue_comment=f"  # invokelint: ignore[IL102] {hostile}")
+    write_project(tmp_path, {"template.yaml": text})
+    from helpers import run_cli_bounded
+
+    result = run_cli_bounded("check", "--select", "IL102,IL103", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert " IL103 " in result.stdout  # the file was linted ...
+    assert " IL102 " not in result.stdout  # ... and the comment before the noise counts
+
+
+def test_the_comment_scanner_agrees_with_the_documented_pattern():
+    """``#``, spaces, ``invokelint:``, spaces, ``ignore[``, anything but ``]``, ``]``:
+    the scanner finds what that pattern finds, on every line of a random sample."""
+    import random
+    import re
+
+    from invokelint.suppressions import ignore_comments
+
+    pattern = re.compile(r"#\s*invokelint:\s*ignore\[([^\]]*)\]")
+    pieces = ["#", " ", "\t", "invokelint:", "ignore[", "]", "IL101", ",", "x", "["]
+    generator = random.Random(16)
+    for _ in range(20_000):
+        line = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 12)))
+        expected = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(line)]
+        assert [(c.start, c.end, c.listed) for c in ignore_comments(line)] == expected, line

@@ -81,7 +81,7 @@ def test_a_project_is_its_config_folder_then_its_workspace_folder(tmp_path: Path
     assert projects.root_of(tmp_path / "ws/svc/src/app.py") == tmp_path / "ws/svc"
     assert projects.root_of(tmp_path / "ws/other/src/app.py") == tmp_path / "ws"
     outside = tmp_path / "loose/stack/src/handlers/app.py"
-    assert projects.root_of(outside) == tmp_path / "loose/stack"  # nearest template above
+    assert projects.root_of(outside) == outside  # outside every workspace folder: alone
 
 
 def test_editor_settings_apply_on_top_of_the_config_file(tmp_path: Path):
@@ -192,3 +192,41 @@ def test_lsp_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
     assert main(["lsp"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["invokelint: the language server needs pygls: pip install 'invokelint-aws[lsp]'"]
+
+
+# -- documents outside every workspace folder, and paths no file system can hold
+
+
+def test_a_document_outside_every_workspace_folder_is_linted_alone(tmp_path: Path):
+    write_project(
+        tmp_path,
+        {
+            "ws/template.yaml": SAM_QUEUE,
+            "loose/template.yaml": SAM_QUEUE,
+            "loose/src/app.py": "",
+            "loose/sibling/template.yaml": SAM_QUEUE,  # never walked to
+        },
+    )
+    projects = Projects([tmp_path / "ws"])
+    document = tmp_path / "loose/template.yaml"
+    root = projects.root_of(document)
+    assert root == document
+    project = projects.lint(root, {})
+    assert list(project.files) == [document]
+    assert "IL103" in codes_of(project, document)
+
+
+def test_a_document_under_the_filesystem_root_is_never_a_folder_to_walk(tmp_path: Path):
+    stray = Path("/invokelint-stray-document.yaml")
+    assert Projects([tmp_path]).root_of(stray) == stray
+    assert Projects([]).root_of(stray) == stray  # no workspace folder at all
+    assert Projects([tmp_path]).lint(stray, {}).files == {}  # not on disk: nothing read
+
+
+def test_paths_with_a_nul_are_refused_per_document(tmp_path: Path):
+    root = write_project(tmp_path, {"template.yaml": SAM_QUEUE})
+    bad = root / "bad\0name.yaml"
+    assert not Projects.lints(bad)
+    assert Projects.lints(root / "template.yaml")
+    project = Projects([root]).lint(root, {bad: SAM_QUEUE})  # an open buffer with that path
+    assert "IL103" in codes_of(project, root / "template.yaml")

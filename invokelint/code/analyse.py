@@ -7,6 +7,9 @@ every module read is returned so that inline suppressions in ``.py`` files work.
 
 The interpreter (and libcst, on the first parse) is imported only once some function's
 code is actually on disk: a template whose handlers are elsewhere pays for neither.
+
+Files that exist but are refused (a FIFO or device, a link out of the project) are
+warnings, not a missing handler; the run's ``CodeBudget`` bounds how much code is read.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from invokelint.code.budget import TIME, CodeBudget
 from invokelint.code.resolve import Missing, Project, is_python3, resolve
 from invokelint.code.roots import InlineRoot
 from invokelint.model import Function, InvocationModel, Location
+from invokelint.regular_files import Refused
 
 if TYPE_CHECKING:
     from invokelint.code.facts import Handler
@@ -32,17 +37,29 @@ class CodeReport:
     problems: list[tuple[Location, str]] = field(default_factory=list)  # IL001 in code
     sources: dict[str, str] = field(default_factory=dict)  # display path -> module text
     statistics: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)  # files refused, for the user to see
 
 
-def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
+def analyse_model(
+    model: InvocationModel, project: Project, budget: CodeBudget | None = None
+) -> CodeReport:
+    """``budget`` is shared by every template of a run; without one, this model gets its own."""
     started, parsed = time.perf_counter(), _parsed()
+    budget = budget if budget is not None else CodeBudget()
+    budget.start()
+    notes_before = Counter(budget.notes)
     report = CodeReport()
     loaders: dict[object, Loader] = {}
     for function in model.functions:
         if not is_python3(function):
             report.statistics["handlers skipped (not python3)"] += 1
             continue
-        resolved = resolve(function, project)
+        try:
+            resolved = resolve(function, project)
+        except Refused as refused:  # the module exists but may not be read
+            report.warnings.append(refused.message)
+            report.statistics["handlers whose code was refused"] += 1
+            continue
         if resolved is None:
             report.statistics["handlers without local code"] += 1
             continue
@@ -54,7 +71,7 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
             continue
         loader = loaders.get(resolved.root.key)
         if loader is None:
-            loader = loaders[resolved.root.key] = Loader(resolved.root)
+            loader = loaders[resolved.root.key] = Loader(resolved.root, budget)
         module = loader.load(resolved.module)
         if module is None:  # unreadable or a syntax error: reported as IL001
             continue
@@ -71,6 +88,9 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
                 f"{where} has no top-level function '{resolved.name}'{hint}"
             )
             continue
+        if budget.expired():
+            budget.notes[TIME] += 1
+            continue
         try:
             facts = handler_facts(loader, module, resolved.name, function.environment)
         except RecursionError:  # pathological code: no facts rather than no lint
@@ -81,6 +101,8 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
     for loader in loaders.values():
         report.problems.extend(loader.problems)
         report.sources.update(loader.sources)
+        report.warnings.extend(loader.warnings)
+    report.statistics.update(budget.notes - notes_before)  # this model's share of overruns
     report.statistics["python files parsed"] += _parsed() - parsed
     report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
     return report

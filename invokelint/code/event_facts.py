@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from invokelint.code import ir
 from invokelint.code.values import AwsClient, AwsObject, AwsResource, Event, LocalFunction, Qual
+from invokelint.limits import MAX_EXPRESSION_DEPTH
 
 if TYPE_CHECKING:
     from invokelint.code.interpret import Frame
@@ -82,8 +83,15 @@ def _expressions(function: ir.Function) -> Iterator[tuple[ir.Expr, ir.Pos | None
         yield ir.Other((loop,)), None
 
 
-def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True) -> Iterator[str]:
-    """``"first"`` per ``[0]`` read of the records, ``"other"`` per other use."""
+def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True, depth: int = 0) -> Iterator[str]:
+    """``"first"`` per ``[0]`` read of the records, ``"other"`` per other use.
+
+    Past ``MAX_EXPRESSION_DEPTH`` nested expressions the use is taken as "other": code
+    too deep to read keeps the rule silent, never the process down.
+    """
+    if depth >= MAX_EXPRESSION_DEPTH:
+        yield "other"
+        return
     if isinstance(expr, ir.Subscript) and _is_zero(expr.index) and _is_records(expr.value, frame):
         yield "first"
         return
@@ -91,7 +99,7 @@ def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True) -> Iterator[str]
         if _passes_event_on(expr, frame):
             yield "other"
         for part in ir.children(expr):
-            yield from _record_uses(part, frame, top=False)
+            yield from _record_uses(part, frame, top=False, depth=depth + 1)
         return
     if not top and _is_records(expr, frame):
         yield "other"
@@ -99,7 +107,7 @@ def _record_uses(expr: ir.Expr, frame: Frame, top: bool = True) -> Iterator[str]
     if top and _is_records(expr, frame):
         return  # ``records = event["Records"]``: an alias
     for part in ir.children(expr):
-        yield from _record_uses(part, frame, top=False)
+        yield from _record_uses(part, frame, top=False, depth=depth + 1)
 
 
 def _is_zero(expr: ir.Expr) -> bool:

@@ -10,6 +10,10 @@ top-level classes of the code root are followed too: calling the class runs ``__
 ``obj.method()`` the method with ``self`` bound, and ``self.x`` is what the methods assign
 to it. Anything it cannot follow (a library it does not know, ``getattr``, inheritance)
 is ``Opaque`` and contributes no facts, so rules stay silent about it.
+
+Everything is bounded (``invokelint.limits``): expressions inside one another, steps per
+handler, the size of strings and collections, and the run's ``CodeBudget``. Past a bound
+a value is ``Opaque``, which is what the code would be to a reader who gave up.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
+from invokelint.code import budget as budgets
 from invokelint.code import ir
 from invokelint.code.facts import (
     BroadExcept,
@@ -47,7 +52,9 @@ from invokelint.code.values import (
     merge,
     opaque,
 )
+from invokelint.limits import MAX_COLLECTION_ITEMS, MAX_EXPRESSION_DEPTH, MAX_STEPS_PER_HANDLER
 from invokelint.model import UNKNOWN, Location, Setting, Unknown
+from invokelint.regular_files import Refused
 
 MAX_DEPTH = 5  # handler -> helper -> ... : how many calls deep code is followed
 MAX_NESTING = 40  # names and calls resolved inside one another (a -> b -> c ...)
@@ -109,14 +116,17 @@ class Loader:
     """The modules of one code root, loaded on first use and kept for the template.
 
     ``problems`` collects files that exist but do not parse (IL001); ``sources`` the
-    text of every module file read, so ``# invokelint: ignore[...]`` comments in it work.
+    text of every module file read, so ``# invokelint: ignore[...]`` comments in it work;
+    ``warnings`` the files refused (a FIFO, a link out of the project).
     """
 
-    def __init__(self, root: CodeRoot) -> None:
+    def __init__(self, root: CodeRoot, budget: budgets.CodeBudget | None = None) -> None:
         self.root = root
+        self.budget = budget if budget is not None else budgets.CodeBudget()
         self.modules: dict[str, LoadedModule | None] = {}
         self.problems: list[tuple[Location, str]] = []
         self.sources: dict[str, str] = {}
+        self.warnings: list[str] = []
 
     def load(self, dotted: str) -> LoadedModule | None:
         if dotted in self.modules:
@@ -124,23 +134,28 @@ class Loader:
         self.modules[dotted] = None
         if not dotted:
             return None
-        file = self.root.module_file(dotted)
-        if file is None:
-            return None
-        line_map = self.root.line_map(file)
         try:
+            file = self.root.module_file(dotted)
+            if file is None:
+                return None
+            line_map = self.root.line_map(file)
             text = self.root.read(file)
+        except Refused as refused:
+            self.warnings.append(refused.message)
+            return None
         except SourceProblem as problem:
             start = line_map.location(problem.line, problem.column, problem.line, problem.column)
             self.problems.append((start, problem.message))
             return None
         if text is None:
+            self.budget.notes[budgets.TOO_LARGE] += 1
+            return None
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if not self.budget.admit((self.root.key, file), size):
             return None
         if not isinstance(self.root, InlineRoot):  # inline code is in the template already
             self.sources[line_map.path] = text
-        from invokelint.code.parse import summarise
-
-        summary = summarise(text)
+        summary = _summary(text, self.budget)
         if isinstance(summary, ir.SyntaxProblem):
             line, column = summary.line, summary.column
             start = line_map.location(line, column, line, column + 1)
@@ -153,6 +168,30 @@ class Loader:
         return loaded
 
 
+def _summary(text: str, budget: budgets.CodeBudget) -> ir.Module | ir.SyntaxProblem | None:
+    """The module's summary; None when its expressions nest deeper than libcst's
+    recursive walkers go (``x = event['a']['a']...`` 400 times): libcst turns the
+    ``RecursionError`` into a ``KeyError`` on its way out, so it is recognised by cause."""
+    from invokelint.code.parse import summarise
+
+    try:
+        return summarise(text)
+    except Exception as error:
+        if not _caused_by_recursion(error):
+            raise
+        budget.notes[budgets.TOO_DEEP] += 1
+        return None
+
+
+def _caused_by_recursion(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 100:
+        if isinstance(error, RecursionError):
+            return True
+        error, seen = error.__context__, seen + 1
+    return False
+
+
 class Analysis:
     """One handler of one function: the function's environment gives code its targets."""
 
@@ -163,6 +202,22 @@ class Analysis:
         self._returning: set[int] = set()  # ids of functions whose result is being read
         self.reading_attributes: set[tuple[int, str]] = set()  # (class, name) being read
         self.nesting = 0  # how deep value resolution is right now; bounded by MAX_NESTING
+        self.depth = 0  # expressions being evaluated inside one another
+        self.steps = 0  # expressions evaluated so far
+        self.stopped = False  # out of steps or out of time: every value is now unknown
+
+    def step(self) -> bool:
+        """Count one evaluation; False once the handler's step or time budget is spent."""
+        if self.stopped:
+            return False
+        self.steps += 1
+        if self.steps > MAX_STEPS_PER_HANDLER:
+            self.stopped = True
+            self.loader.budget.notes[budgets.STEPS] += 1
+        elif self.steps % 1024 == 0 and self.loader.budget.expired():
+            self.stopped = True
+            self.loader.budget.notes[budgets.TIME] += 1
+        return not self.stopped
 
     def module_frame(self, module: LoadedModule) -> Frame:
         frame = self._module_frames.get(id(module))
@@ -344,6 +399,17 @@ class Frame:
 
     # -- expressions
     def value_of(self, expr: ir.Expr) -> Value:
+        """What ``expr`` may hold; ``Opaque`` past the depth, step and time bounds."""
+        analysis = self.analysis
+        if analysis.depth >= MAX_EXPRESSION_DEPTH or not analysis.step():
+            return OPAQUE
+        analysis.depth += 1
+        try:
+            return self._value_of(expr)
+        finally:
+            analysis.depth -= 1
+
+    def _value_of(self, expr: ir.Expr) -> Value:
         if isinstance(expr, ir.Name):
             return self.lookup(expr.id)
         if isinstance(expr, ir.Const):
@@ -358,6 +424,8 @@ class Frame:
         if isinstance(expr, ir.Joined):
             return joined(p if isinstance(p, str) else self.value_of(p) for p in expr.parts)
         if isinstance(expr, (ir.Dict, ir.Sequence)):
+            if len(expr.items) > MAX_COLLECTION_ITEMS:
+                return OPAQUE  # a data table, not a message being built
             return Collection(expr, self)
         if isinstance(expr, ir.Iterate):
             return _item_of(self.value_of(expr.iterable))
@@ -633,7 +701,7 @@ def _shape(
         return [_mapping(expr, frame, location)]
     function = frame.function
     if isinstance(expr, ir.Name) and function is not None and expr.id in function.assigns:
-        if expr.id in names:
+        if expr.id in names or len(names) >= MAX_NESTING:  # a cycle, or a long chain
             return [ReturnShape("unknown", location)]
         names = names | {expr.id}
         shapes = []

@@ -4,7 +4,9 @@ A ``CodeRoot`` answers "which file is module ``pkg.mod``?" and "what does it say
 one code location, the way Lambda's import system sees the deployment package: the
 package root is on ``sys.path``. Nothing is ever extracted or executed; a folder is read
 only inside the project root, so a ``CodeUri`` (or a symlink) pointing elsewhere is
-never followed.
+never followed, and only regular files are opened. A module that exists but is refused
+(a link out of the project, a FIFO) raises ``Refused`` so that callers can say so
+instead of calling the handler missing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from typing import TYPE_CHECKING
 
 from invokelint.limits import MAX_SCANNED_ENTRIES, MAX_SOURCE_BYTES, MAX_ZIP_ENTRIES
 from invokelint.model import Location
+from invokelint.regular_files import (
+    Refused,
+    check_regular,
+    open_regular,
+    outside_message,
+    within,
+)
 
 if TYPE_CHECKING:
     import zipfile
@@ -125,14 +134,28 @@ class DirectoryRoot(CodeRoot):
         return ("folder", self.folder)
 
     def _is_file(self, relative: str) -> bool:
+        """A module file here; raises ``Refused`` when one exists but may not be read."""
         path = self.folder / relative
-        return path.is_file() and inside(path, self.project_root)
+        if not path.exists() or path.is_dir():
+            return False
+        if not inside(path, self.project_root):
+            raise Refused(f"{self.display(path)}: {outside_message(path, self.project_root)}")
+        try:
+            check_regular(path)
+        except Refused as refused:
+            raise Refused(f"{self.display(path)}: {refused.message}") from None
+        except OSError:
+            return False
+        return True
 
     def has_compiled(self, dotted: str) -> bool:
         parent, _, stem = dotted.replace(".", "/").rpartition("/")
         folder = self.folder / parent
         if not folder.is_dir():
             return False
+        if not inside(folder, self.project_root):  # never listed: say so, not "missing"
+            where = self.display(folder)
+            raise Refused(f"{where}: {outside_message(folder, self.project_root)}")
         return any(
             entry.name.startswith(stem + ".") and entry.name.endswith(_BINARY_SUFFIXES)
             for entry in os.scandir(folder)
@@ -158,11 +181,13 @@ class DirectoryRoot(CodeRoot):
         if overlay is not None:
             return overlay
         try:
-            if path.stat().st_size > MAX_SOURCE_BYTES:
-                return None
-            return decode(path.read_bytes())
+            with open_regular(path) as handle:
+                data = handle.read(MAX_SOURCE_BYTES + 1)
+        except Refused as refused:
+            raise Refused(f"{self.display(path)}: {refused.message}") from None
         except OSError as error:
             raise SourceProblem(f"cannot read file: {error.strerror or error}") from None
+        return decode(data) if len(data) <= MAX_SOURCE_BYTES else None
 
     def line_map(self, relative: str) -> LineMap:
         return LineMap(self.display(self.folder / relative))
@@ -205,12 +230,16 @@ class ZipRoot(CodeRoot):
 
     @classmethod
     def open(cls, path: Path, display_path: str) -> ZipRoot | None:
+        """The archive's listing; None when it is not a readable zip. Raises ``Refused``
+        for a FIFO or device (never opened: reading one blocks or never ends)."""
         import zipfile
 
         try:
-            with zipfile.ZipFile(path) as archive:
+            with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
                 infos = archive.infolist()
-        except (OSError, zipfile.BadZipFile):
+        except Refused as refused:
+            raise Refused(f"{display_path}: {refused.message}") from None
+        except _zip_errors():
             return None
         if len(infos) > MAX_ZIP_ENTRIES:
             return None
@@ -238,10 +267,17 @@ class ZipRoot(CodeRoot):
         import zipfile
 
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                return decode(archive.read(info))
-        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+            with (
+                open_regular(self.path) as handle,
+                zipfile.ZipFile(handle) as archive,
+                archive.open(info) as member,
+            ):
+                data = member.read(MAX_SOURCE_BYTES + 1)
+        except Refused as refused:
+            raise Refused(f"{self.display_path}: {refused.message}") from None
+        except _zip_errors() as error:
             raise SourceProblem(f"cannot read from the archive: {error}") from None
+        return decode(data) if len(data) <= MAX_SOURCE_BYTES else None
 
     def line_map(self, relative: str) -> LineMap:
         return LineMap(f"{self.display_path}/{relative}")
@@ -261,6 +297,8 @@ class InlineRoot(CodeRoot):
         return relative == f"{self.MODULE}.py"
 
     def read(self, relative: str) -> str | None:
+        if len(self.text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+            return None  # the same bound as a module file: libcst needs ~1 KB per byte
         return self.text
 
     def line_map(self, relative: str) -> LineMap:
@@ -285,6 +323,27 @@ def inline_line_map(template_text: str, path: str, location: Location) -> LineMa
     return LineMap(path, location.line + 1, 0)
 
 
+def _zip_errors() -> tuple[type[BaseException], ...]:
+    """What a damaged or hostile archive raises while being read: a corrupt deflate
+    stream (``zlib.error``), a truncated one (``EOFError``), bad headers, encryption,
+    unknown compression methods."""
+    import struct
+    import zipfile
+    import zlib
+
+    return (
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        struct.error,
+        zlib.error,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+    )
+
+
 def decode(data: bytes) -> str:
     """Source bytes as text: UTF-8, or the encoding a PEP 263 comment declares."""
     try:
@@ -306,8 +365,4 @@ def decode(data: bytes) -> str:
 
 def inside(path: Path, root: Path) -> bool:
     """``path`` (symlinks resolved) lies within ``root``."""
-    try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
-    except ValueError:
-        return False
-    return True
+    return within(path, root)

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from invokelint.code import ir
     from invokelint.code.interpret import Frame, LoadedModule
 
+from invokelint.limits import MAX_TEXT_CHARS
+
 
 class Value:
     __slots__ = ()
@@ -286,9 +288,17 @@ def merge(values: Iterable[Value]) -> Value:
     return opaque(*found)
 
 
-def joined(parts: Iterable[Value | str]) -> Text:
-    """A string built from literal pieces and values (f-string, ``+``, ``%``)."""
+def joined(parts: Iterable[Value | str]) -> Text | Opaque:
+    """A string built from literal pieces and values (f-string, ``+``, ``%``).
+
+    Longer than ``MAX_TEXT_CHARS`` it is unknown: ``a2 = f"{a1}{a1}"`` doubles per line,
+    and no bucket name, key or expression a rule reads is that long. The size is
+    worked out before any piece is copied.
+    """
     items = list(parts)
+    size = sum(len(p) if isinstance(p, str) else len(_literal_text(p)) for p in items)
+    if size > MAX_TEXT_CHARS:
+        return opaque(*(p for p in items if not isinstance(p, str)))
     pieces = "".join(p if isinstance(p, str) else _literal_text(p) for p in items)
     prefix = ""
     for part in items:

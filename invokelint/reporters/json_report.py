@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    return json.dumps([diagnostic(d) for d in result.diagnostics], indent=2) + "\n"
+    items = [diagnostic(d) for d in result.diagnostics]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"  # UTF-8, as the others
 
 
 def diagnostic(d: Diagnostic) -> dict[str, Any]:

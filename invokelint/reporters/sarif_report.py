@@ -149,10 +149,15 @@ def _physical(location: Location, source_path: Callable[[str], str]) -> dict[str
 
 
 def _artifact(path: str) -> dict[str, str]:
-    """Relative to ``%SRCROOT%`` when the path is; a ``file:`` URI otherwise."""
+    """Relative to ``%SRCROOT%`` when the path is; a ``file:`` URI otherwise.
+
+    A file name that is not UTF-8 (kept by Python as lone surrogates) is percent-encoded
+    byte for byte, so the URI names exactly the file on disk.
+    """
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(PurePosixPath(path).as_posix()), "uriBaseId": SRCROOT}
+    relative = PurePosixPath(path).as_posix()
+    return {"uri": quote(relative, errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _directory_uri(folder: Path) -> str:

@@ -43,6 +43,7 @@ from invokelint.model import (
     SyncTrigger,
     Trigger,
 )
+from invokelint.regular_files import Refused, read_regular, within
 
 STATE_MACHINE_TYPES = frozenset(
     {"AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"}
@@ -130,22 +131,26 @@ def _definition(template: Template, properties: Map) -> _Definition | None:
 def _local_file(
     template: Template, uri: str, substitutions: Mapping[str, Any]
 ) -> _Definition | None:
-    """SAM's ``DefinitionUri`` naming a JSON or YAML file inside the template's folder."""
+    """SAM's ``DefinitionUri`` naming a JSON or YAML file inside the template's folder.
+
+    Symbolic links are resolved before the check, so a link to a file elsewhere on the
+    machine is not read; neither is a FIFO or a device.
+    """
     from invokelint.frontends.loader import ParseError, load_json, load_yaml
 
     if "://" in uri:
         return None  # in S3
     folder = os.path.abspath(template.directory)
     path = os.path.abspath(os.path.join(folder, uri))
-    if os.path.commonpath([folder, path]) != folder or not os.path.isfile(path):
+    if not within(path, folder):
         return None
     try:
-        if os.path.getsize(path) > MAX_DEFINITION_BYTES:
+        data = read_regular(path, MAX_DEFINITION_BYTES)
+        if data is None:
             return None
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = data.decode("utf-8")
         document = load_json(text) if path.endswith(".json") else load_yaml(text)
-    except (OSError, UnicodeDecodeError, ParseError):
+    except (OSError, ValueError, Refused, ParseError):  # UnicodeDecodeError is a ValueError
         return None
     if not isinstance(document.root, Map):
         return None
