@@ -143,7 +143,7 @@ class FifoMismatch(Rule):
                 redrive.location,
                 f"{kind} queue '{queue.id}' has the {other} queue {dlq} as its dead-letter "
                 f"queue, which SQS rejects; use a {kind} dead-letter queue"
-                + (" (FifoQueue: true, a name ending in .fifo)" if fifo else ""),
+                + (" (FifoQueue true and a name ending in .fifo)" if fifo else ""),
                 resource=queue,
             )
         for mapping in model.mappings:

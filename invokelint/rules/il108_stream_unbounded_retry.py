@@ -176,7 +176,7 @@ class StreamUnboundedRetry(Rule):
                 f"its records expire (MaximumRetryAttempts {_shown(retries)}, "
                 f"MaximumRecordAgeInSeconds {_shown(age)}, no BisectBatchOnFunctionError), "
                 "so one bad record blocks its shard; set MaximumRetryAttempts (e.g. 3) or "
-                "MaximumRecordAgeInSeconds, or BisectBatchOnFunctionError: true",
+                "MaximumRecordAgeInSeconds, or set BisectBatchOnFunctionError to true",
                 **about(mapping),
                 related=tuple(explicit[1:]),
             )

@@ -194,8 +194,8 @@ class MissingInvokePermission(Rule):
             f"{describe(model, first)}{others} invokes function '{function.id}', but no "
             f"AWS::Lambda::Permission lets {service}.amazonaws.com invoke it: "
             f"{_consequence(first)}; add an AWS::Lambda::Permission with Action "
-            f"lambda:InvokeFunction, FunctionName !GetAtt {function.id}.Arn and Principal "
-            f"{service}.amazonaws.com (with a SourceArn)"
+            f"lambda:InvokeFunction, FunctionName set to function '{function.id}' and "
+            f"Principal {service}.amazonaws.com (with a SourceArn)"
         )
         return self.report(
             first.location,

@@ -146,7 +146,7 @@ class FunctionUrlExposure(Rule):
             yield self.report(
                 location,
                 f"{_names(triggers)} {'allows' if len(triggers) == 1 else 'allow'} credentials "
-                f"(Cors.AllowCredentials: true) from any origin (AllowOrigins '*'): browsers "
+                f"(Cors.AllowCredentials true) from any origin (AllowOrigins '*'): browsers "
                 f"reject credentialed responses for the wildcard origin; list the origins that "
                 f"may send credentials",
                 resource=resource_of(model, triggers[0]),

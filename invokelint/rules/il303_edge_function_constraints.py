@@ -160,8 +160,12 @@ class EdgeFunctionConstraints(Rule):
             trigger.location,
             f"CloudFront distribution '{trigger.resource}' associates {wrong} of function "
             f"{name}, but Lambda@Edge needs a numbered version, so the deployment fails; "
-            f"reference a published version (SAM: AutoPublishAlias and "
-            f"!Ref Function.Version; or an AWS::Lambda::Version)",
+            f"publish a version (AWS::Lambda::Version) and associate its versioned ARN"
+            + (
+                " (SAM: AutoPublishAlias and !Ref Function.Version)"
+                if isinstance(function, Function) and function.sam
+                else ""
+            ),
             resource=resource_of(model, trigger),
         )
 
