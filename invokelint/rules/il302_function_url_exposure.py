@@ -76,6 +76,26 @@ class FunctionUrlExposure(Rule):
                       - "*"
             """,
         ),
+        bad(
+            "Terraform: a function URL anyone can call:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "NONE"
+                }
+                """
+            },
+        ),
         good(
             "IAM authentication, credentials only from the site's own origin:",
             """
@@ -113,6 +133,26 @@ class FunctionUrlExposure(Rule):
                   FunctionUrlConfig:
                     AuthType: !Ref UrlAuth
             """,
+        ),
+        good(
+            "Terraform: IAM authorization:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "AWS_IAM"
+                }
+                """
+            },
         ),
     )
     references = (

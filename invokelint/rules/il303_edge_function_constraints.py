@@ -75,6 +75,36 @@ class EdgeFunctionConstraints(Rule):
                           LambdaFunctionARN: !GetAtt Rewrite.Arn
             """,
         ),
+        bad(
+            "Terraform: `qualified_arn` of a function that does not `publish` is `$LATEST`:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 5
+                }
+
+                resource "aws_cloudfront_distribution" "site" {
+                  # origin, restrictions, viewer_certificate ...
+                  default_cache_behavior {
+                    target_origin_id       = "site"
+                    viewer_protocol_policy = "redirect-to-https"
+                    allowed_methods        = ["GET", "HEAD"]
+                    cached_methods         = ["GET", "HEAD"]
+
+                    lambda_function_association {
+                      event_type = "viewer-request"
+                      lambda_arn = aws_lambda_function.worker.qualified_arn
+                    }
+                  }
+                }
+                """
+            },
+        ),
         good(
             "A published version with a short timeout and no environment:",
             """
@@ -120,6 +150,37 @@ class EdgeFunctionConstraints(Rule):
                         - EventType: origin-request
                           LambdaFunctionARN: !Ref EdgeVersionArn
             """,
+        ),
+        good(
+            "Terraform: `publish = true` makes `qualified_arn` a numbered version:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 5
+                  publish       = true
+                }
+
+                resource "aws_cloudfront_distribution" "site" {
+                  # origin, restrictions, viewer_certificate ...
+                  default_cache_behavior {
+                    target_origin_id       = "site"
+                    viewer_protocol_policy = "redirect-to-https"
+                    allowed_methods        = ["GET", "HEAD"]
+                    cached_methods         = ["GET", "HEAD"]
+
+                    lambda_function_association {
+                      event_type = "viewer-request"
+                      lambda_arn = aws_lambda_function.worker.qualified_arn
+                    }
+                  }
+                }
+                """
+            },
         ),
     )
     references = (
