@@ -52,7 +52,11 @@ class Diagnostic:
         return (loc.path, loc.line, loc.column, self.code)
 
 
-_QUOTED_OR_WORD = re.compile(r"'[^']*'|`[^`]*`|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*")
+# Quoted text (an apostrophe inside a word, as in "SNS's", opens no quote), or a word:
+# dotted (``DestinationConfig.OnFailure``) or a resource type (``AWS::Lambda::Permission``).
+_QUOTED_OR_WORD = re.compile(
+    r"(?<![A-Za-z0-9])'[^']*'|`[^`]*`|[A-Za-z][A-Za-z0-9]*(?:(?:\.|::)[A-Za-z][A-Za-z0-9]*)*"
+)
 
 
 def in_terms(message: str, terms: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from helpers import REPO, lint
 from invokelint.rules import all_rules
 
 FIXTURES = REPO / "fixtures"
-NAME = re.compile(r"^(IL\d{3})-[\w-]+\.(fail|pass)(\.\w+)?$")
+NAME = re.compile(r"^(IL\d{3})-[\w-]+\.(fail|pass)(\.[\w.]+)?$")
 EXPECT = re.compile(r"#\s*expect:\s*((?:IL\d{3}[\s,]*)+)")
 
 

@@ -29,3 +29,28 @@ def test_quoted_names_and_json_keys_stay():
 
 def test_no_terms_leaves_the_message():
     assert in_terms("set VisibilityTimeout", {}) == "set VisibilityTimeout"
+
+
+def test_resource_types_are_one_word():
+    message = "add an AWS::Lambda::Permission; AWS::Lambda::Url stays as written"
+    assert in_terms(message, TERRAFORM_TERMS) == (
+        "add an aws_lambda_permission; AWS::Lambda::Url stays as written"
+    )
+
+
+def test_an_apostrophe_inside_a_word_opens_no_quote():
+    message = "dropped after SNS's retries; add a SourceArn to function 'Timeout'"
+    assert in_terms(message, TERRAFORM_TERMS) == (
+        "dropped after SNS's retries; add a source_arn to function 'Timeout'"
+    )
+
+
+def test_every_terraform_finding_of_the_fixtures_names_terraform_syntax():
+    """No CloudFormation spelling reaches a Terraform user (fixtures of every rule)."""
+    from helpers import REPO, lint
+
+    fixtures = sorted((REPO / "fixtures" / "terraform").glob("IL*.fail*"))
+    messages = [d.message for path in fixtures for d in lint(path, cwd=REPO).diagnostics]
+    assert len(messages) > 40
+    leaks = [m for m in messages if any(s in m for s in ("AWS::", "!GetAtt", "!Ref", ": true"))]
+    assert not leaks, "\n".join(leaks)

@@ -14,7 +14,7 @@ from invokelint.model import (
 _TRIGGER_KINDS = {
     "s3": "S3 notification",
     "sns": "SNS subscription",
-    "events": "EventBridge rule",
+    "events": "EventBridge rule target",
     "scheduler": "EventBridge schedule",
     "logs": "CloudWatch Logs subscription filter",
     "iot": "IoT rule",

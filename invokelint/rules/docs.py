@@ -57,8 +57,9 @@ def render_page(rule: type[Rule]) -> str:
         parts.append("## Options\n\n" + "\n".join(lines))
     parts.append(
         "## Suppressing\n\n"
-        f"Add `# invokelint: ignore[{rule.id}]` on the reported line or the resource's first line, "
-        f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on the resource."
+        f"Add `# invokelint: ignore[{rule.id}]` on the reported line or the resource's first line "
+        f"(in Terraform also `// invokelint: ignore[{rule.id}]`, on the block's first line), "
+        f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on a CloudFormation resource."
     )
     if rule.counterparts:
         parts.append(

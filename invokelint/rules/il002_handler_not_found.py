@@ -75,6 +75,31 @@ class HandlerNotFound(Rule):
                           return None
             """,
         ),
+        bad(
+            "Terraform: the handler is looked up in the `archive_file` `source_dir`:",
+            files={
+                "main.tf": """
+                data "archive_file" "worker" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/worker.zip"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name    = "worker"
+                  role             = "arn:aws:iam::123456789012:role/worker"
+                  runtime          = "python3.12"
+                  handler          = "app.handler"
+                  filename         = data.archive_file.worker.output_path
+                  source_code_hash = data.archive_file.worker.output_base64sha256
+                }
+                """,
+                "src/app.py": """
+                def lambda_handler(event, context):
+                    return None
+                """,
+            },
+        ),
         good(
             "The handler names a module and function that exist:",
             files={
@@ -106,6 +131,31 @@ class HandlerNotFound(Rule):
                   Handler: app.handler
                   CodeUri: build/worker/
             """,
+        ),
+        good(
+            "Terraform: `handler` names the function the archive holds:",
+            files={
+                "main.tf": """
+                data "archive_file" "worker" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/worker.zip"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name    = "worker"
+                  role             = "arn:aws:iam::123456789012:role/worker"
+                  runtime          = "python3.12"
+                  handler          = "app.lambda_handler"
+                  filename         = data.archive_file.worker.output_path
+                  source_code_hash = data.archive_file.worker.output_base64sha256
+                }
+                """,
+                "src/app.py": """
+                def lambda_handler(event, context):
+                    return None
+                """,
+            },
         ),
     )
     references = (

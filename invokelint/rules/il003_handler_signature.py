@@ -54,6 +54,31 @@ class HandlerSignature(Rule):
                 """,
             },
         ),
+        bad(
+            "Terraform: the archived handler takes only the event:",
+            files={
+                "main.tf": """
+                data "archive_file" "worker" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/worker.zip"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name    = "worker"
+                  role             = "arn:aws:iam::123456789012:role/worker"
+                  runtime          = "python3.12"
+                  handler          = "app.handler"
+                  filename         = data.archive_file.worker.output_path
+                  source_code_hash = data.archive_file.worker.output_base64sha256
+                }
+                """,
+                "src/app.py": """
+                def handler(event):
+                    return None
+                """,
+            },
+        ),
         good(
             "Both parameters, even when the context is not used:",
             files={
@@ -61,6 +86,31 @@ class HandlerSignature(Rule):
                 "src/app.py": """
                 def handler(event, _context):
                     return {"ok": True}
+                """,
+            },
+        ),
+        good(
+            "Terraform: the archived handler takes the event and the context:",
+            files={
+                "main.tf": """
+                data "archive_file" "worker" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/worker.zip"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name    = "worker"
+                  role             = "arn:aws:iam::123456789012:role/worker"
+                  runtime          = "python3.12"
+                  handler          = "app.handler"
+                  filename         = data.archive_file.worker.output_path
+                  source_code_hash = data.archive_file.worker.output_base64sha256
+                }
+                """,
+                "src/app.py": """
+                def handler(event, context):
+                    return None
                 """,
             },
         ),

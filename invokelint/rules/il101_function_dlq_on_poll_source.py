@@ -97,6 +97,38 @@ class FunctionDlqOnPollSource(Rule):
                   StartingPosition: LATEST
             """,
         ),
+        bad(
+            "Terraform: only a mapping invokes it, so `dead_letter_config` stays empty:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "Put the dead-letter queue in the source queue's redrive policy instead:",
             """
@@ -155,6 +187,38 @@ class FunctionDlqOnPollSource(Rule):
                         Bucket: !Ref Uploads
                         Events: s3:ObjectCreated:*
             """,
+        ),
+        good(
+            "Terraform: the dead-letter queue belongs in the source queue's `redrive_policy`:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
         ),
     )
     counterparts = (

@@ -54,6 +54,30 @@ class SqsSourceWithoutRedrive(Rule):
                         Queue: !GetAtt Orders.Arn
             """,
         ),
+        bad(
+            "Terraform: the consumed queue has no `redrive_policy`:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "After five failed receives SQS moves the message to a dead-letter queue:",
             """
@@ -108,6 +132,39 @@ class SqsSourceWithoutRedrive(Rule):
                       Properties:
                         Queue: !GetAtt OrdersDLQ.Arn
             """,
+        ),
+        good(
+            "Terraform: a `jsonencode` redrive policy sends poison messages to a DLQ:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  visibility_timeout_seconds = 180
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
         ),
     )
     counterparts = (

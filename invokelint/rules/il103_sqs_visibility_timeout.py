@@ -92,6 +92,38 @@ class SqsVisibilityTimeout(Rule):
                   EventSourceArn: !GetAtt Orders.Arn
             """,
         ),
+        bad(
+            "Terraform: the queue keeps the 30 s default, the function may run 60 s:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 60
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "Six times the function timeout (plus any batching window):",
             """
@@ -141,6 +173,43 @@ class SqsVisibilityTimeout(Rule):
                   FunctionName: !Ref Worker
                   EventSourceArn: !GetAtt Orders.Arn
             """,
+        ),
+        good(
+            "Terraform: 6 x the timeout; a variable without a value stays silent:",
+            files={
+                "main.tf": """
+                variable "timeout" {
+                  type = number
+                }
+
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  visibility_timeout_seconds = 360
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = var.timeout
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
         ),
     )
     counterparts = (

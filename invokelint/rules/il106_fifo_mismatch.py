@@ -91,6 +91,39 @@ class FifoMismatch(Rule):
                   MaximumBatchingWindowInSeconds: 5
             """,
         ),
+        bad(
+            "Terraform: a FIFO source queue with a standard dead-letter queue:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders.fifo"
+                  fifo_queue = true
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "Both queues are FIFO, and the mapping keeps FIFO's batch limits:",
             """
@@ -122,6 +155,41 @@ class FifoMismatch(Rule):
                         BatchSize: 10
             """,
         ),
+        good(
+            "Terraform: both queues FIFO:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders.fifo"
+                  fifo_queue = true
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  name       = "orders-dlq.fifo"
+                  fifo_queue = true
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
     )
     references = (
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html",
@@ -143,7 +211,7 @@ class FifoMismatch(Rule):
                 redrive.location,
                 f"{kind} queue '{queue.id}' has the {other} queue {dlq} as its dead-letter "
                 f"queue, which SQS rejects; use a {kind} dead-letter queue"
-                + (" (FifoQueue: true, a name ending in .fifo)" if fifo else ""),
+                + (" (FifoQueue true and a name ending in .fifo)" if fifo else ""),
                 resource=queue,
             )
         for mapping in model.mappings:

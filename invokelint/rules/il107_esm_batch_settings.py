@@ -106,6 +106,40 @@ class EsmBatchSettings(Rule):
                   MaximumBatchingWindowInSeconds: 600
             """,
         ),
+        bad(
+            "Terraform: batches of 100 from a standard queue without a batching window:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  visibility_timeout_seconds = 180
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  batch_size       = 100
+                }
+                """
+            },
+        ),
         good(
             "Gather up to 100 messages for at most 10 seconds:",
             """
@@ -153,6 +187,42 @@ class EsmBatchSettings(Rule):
                         StartingPosition: LATEST
                         BatchSize: 500
             """,
+        ),
+        good(
+            "Terraform: a batching window lets the mapping collect more than 10 messages:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  visibility_timeout_seconds = 300
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  batch_size       = 100
+
+                  maximum_batching_window_in_seconds = 5
+                }
+                """
+            },
         ),
     )
     references = (

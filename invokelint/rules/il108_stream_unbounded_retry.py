@@ -118,6 +118,42 @@ class StreamUnboundedRetry(Rule):
                         BisectBatchOnFunctionError: true
             """,
         ),
+        bad(
+            "Terraform: a Kinesis mapping with no retry or age bound:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_sqs_queue" "failed" {
+                  name = "clicks-failed"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "clicks" {
+                  event_source_arn = aws_kinesis_stream.clicks.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  starting_position = "LATEST"
+
+                  destination_config {
+                    on_failure {
+                      destination_arn = aws_sqs_queue.failed.arn
+                    }
+                  }
+                }
+                """
+            },
+        ),
         good(
             "Give up after a few retries, split failing batches, and keep what failed:",
             """
@@ -175,6 +211,43 @@ class StreamUnboundedRetry(Rule):
                         StartingPosition: LATEST
                         MaximumRetryAttempts: !Ref Retries
             """,
+        ),
+        good(
+            "Terraform: `maximum_retry_attempts` bounds the retries:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_sqs_queue" "failed" {
+                  name = "clicks-failed"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "clicks" {
+                  event_source_arn = aws_kinesis_stream.clicks.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  starting_position = "LATEST"
+                  maximum_retry_attempts = 3
+
+                  destination_config {
+                    on_failure {
+                      destination_arn = aws_sqs_queue.failed.arn
+                    }
+                  }
+                }
+                """
+            },
         ),
     )
     references = (

@@ -65,6 +65,37 @@ class StreamWithoutOnFailure(Rule):
                         MaximumRetryAttempts: 3
             """,
         ),
+        bad(
+            "Terraform: records that exhaust their retries are dropped:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_sqs_queue" "failed" {
+                  name = "clicks-failed"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "clicks" {
+                  event_source_arn = aws_kinesis_stream.clicks.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  starting_position = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+                """
+            },
+        ),
         good(
             "Discarded batches are described in a queue:",
             """
@@ -120,6 +151,43 @@ class StreamWithoutOnFailure(Rule):
                   FunctionName: !Ref Counter
                   EventSourceArn: !Ref SourceArn
             """,
+        ),
+        good(
+            "Terraform: `destination_config` keeps a record of them:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_sqs_queue" "failed" {
+                  name = "clicks-failed"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "clicks" {
+                  event_source_arn = aws_kinesis_stream.clicks.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  starting_position = "LATEST"
+                  maximum_retry_attempts = 3
+
+                  destination_config {
+                    on_failure {
+                      destination_arn = aws_sqs_queue.failed.arn
+                    }
+                  }
+                }
+                """
+            },
         ),
     )
     counterparts = (

@@ -117,6 +117,44 @@ class EsmDestinationInvalid(Rule):
                       Destination: !GetAtt ClicksFailed.Arn
             """,
         ),
+        bad(
+            "Terraform: an SQS mapping cannot have a `destination_config`:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+
+                  destination_config {
+                    on_failure {
+                      destination_arn = aws_sqs_queue.orders_dlq.arn
+                    }
+                  }
+                }
+                """
+            },
+        ),
         good(
             "A redrive policy on the SQS source, a standard queue for the stream:",
             """
@@ -189,6 +227,38 @@ class EsmDestinationInvalid(Rule):
                     OnFailure:
                       Destination: !Ref FailedArn
             """,
+        ),
+        good(
+            "Terraform: the source queue's `redrive_policy` does that job:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """
+            },
         ),
     )
     counterparts = (

@@ -100,6 +100,44 @@ class EsmFilterCriteria(Rule):
                       - Pattern: '{"eventName": ["INSERT", "MODIFY",]}'
             """,
         ),
+        bad(
+            "Terraform: a filter value that is a bare string instead of a list of matchers:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+
+                  filter_criteria {
+                    filter {
+                      pattern = jsonencode({ body = { status = "PLACED" } })
+                    }
+                  }
+                }
+                """
+            },
+        ),
         good(
             "Well-formed patterns; several filters are ORed together:",
             """
@@ -149,6 +187,44 @@ class EsmFilterCriteria(Rule):
                           Filters:
                             - Pattern: !Sub '{"body": {"team": ["${Team}"]}}'
             """,
+        ),
+        good(
+            "Terraform: every value is a list:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+
+                  filter_criteria {
+                    filter {
+                      pattern = jsonencode({ body = { status = ["PLACED"] } })
+                    }
+                  }
+                }
+                """
+            },
         ),
     )
     references = (

@@ -85,6 +85,43 @@ class SqsConsumerConcurrency(Rule):
                     MaximumConcurrency: 50
             """,
         ),
+        bad(
+            "Terraform: reserved concurrency below the mapping's `maximum_concurrency`:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                  reserved_concurrent_executions = 2
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+
+                  scaling_config {
+                    maximum_concurrency = 10
+                  }
+                }
+                """
+            },
+        ),
         good(
             "Limit the queue's consumers with MaximumConcurrency, not reserved concurrency:",
             """
@@ -130,6 +167,43 @@ class SqsConsumerConcurrency(Rule):
                       Properties:
                         Queue: !GetAtt Orders.Arn
             """,
+        ),
+        good(
+            "Terraform: enough reserved concurrency for the mapping:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name = "orders"
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+                    maxReceiveCount     = 5
+                  })
+                }
+
+                resource "aws_sqs_queue" "orders_dlq" {
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                  reserved_concurrent_executions = 20
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+
+                  scaling_config {
+                    maximum_concurrency = 10
+                  }
+                }
+                """
+            },
         ),
     )
     references = (

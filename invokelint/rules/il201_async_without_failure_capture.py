@@ -109,6 +109,41 @@ class AsyncWithoutFailureCapture(Rule):
                   MaximumRetryAttempts: 1
             """,
         ),
+        bad(
+            "Terraform: S3 invokes a function with no DLQ or on-failure destination:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "acme-uploads"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.uploads.arn
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.worker.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+                """
+            },
+        ),
         good(
             "An on-failure destination; SAM creates the queue when `Destination` is omitted:",
             """
@@ -157,6 +192,55 @@ class AsyncWithoutFailureCapture(Rule):
                       Properties:
                         Schedule: rate(1 day)
             """,
+        ),
+        good(
+            "Terraform: an event invoke config sends failed events to a queue:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "acme-uploads"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.uploads.arn
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.worker.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function_event_invoke_config" "worker" {
+                  function_name = aws_lambda_function.worker.function_name
+
+                  destination_config {
+                    on_failure {
+                      destination = aws_sqs_queue.function_dlq.arn
+                    }
+                  }
+                }
+                """
+            },
         ),
     )
     counterparts = (

@@ -52,6 +52,27 @@ class EventInvokeConfigRange(Rule):
                     MaximumEventAgeInSeconds: 86400
             """,
         ),
+        bad(
+            "Terraform: five retries and a 30-second maximum age, both out of range:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_event_invoke_config" "worker" {
+                  function_name = aws_lambda_function.worker.function_name
+                  maximum_retry_attempts       = 5
+                  maximum_event_age_in_seconds = 30
+                }
+                """
+            },
+        ),
         good(
             "Within the limits (0 to 2 retries, 60 to 21600 seconds):",
             """
@@ -74,6 +95,27 @@ class EventInvokeConfigRange(Rule):
                   MaximumRetryAttempts: 0
                   MaximumEventAgeInSeconds: 3600
             """,
+        ),
+        good(
+            "Terraform: values within 0..2 and 60..21600:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_event_invoke_config" "worker" {
+                  function_name = aws_lambda_function.worker.function_name
+                  maximum_retry_attempts       = 1
+                  maximum_event_age_in_seconds = 3600
+                }
+                """
+            },
         ),
     )
     references = (

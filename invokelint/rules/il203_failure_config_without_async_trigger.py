@@ -110,6 +110,34 @@ class FailureConfigWithoutAsyncTrigger(Rule):
                         End: true
             """,
         ),
+        bad(
+            "Terraform: a DLQ on a function that only its function URL invokes:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "AWS_IAM"
+                }
+                """
+            },
+        ),
         good(
             "The same function also handles S3 uploads, which Lambda invokes asynchronously:",
             """
@@ -169,6 +197,26 @@ class FailureConfigWithoutAsyncTrigger(Rule):
                 Export:
                   Name: orders-function
             """,
+        ),
+        good(
+            "Terraform: the caller of a function URL gets the error; no DLQ:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "AWS_IAM"
+                }
+                """
+            },
         ),
     )
     counterparts = (

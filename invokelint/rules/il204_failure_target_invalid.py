@@ -123,6 +123,50 @@ class FailureTargetInvalid(Rule):
                       Destination: !GetAtt Worker.Arn
             """,
         ),
+        bad(
+            "Terraform: a FIFO queue as the function's dead-letter queue:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "acme-uploads"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.uploads.arn
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.worker.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name       = "function-dlq.fifo"
+                  fifo_queue = true
+                }
+                """
+            },
+        ),
         good(
             "A standard queue on failure, another function on success:",
             """
@@ -178,6 +222,49 @@ class FailureTargetInvalid(Rule):
                     OnFailure:
                       Destination: !Ref FailureTopic
             """,
+        ),
+        good(
+            "Terraform: a standard queue:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "acme-uploads"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.uploads.arn
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.worker.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+                """
+            },
         ),
     )
     references = (

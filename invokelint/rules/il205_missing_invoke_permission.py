@@ -112,6 +112,42 @@ class MissingInvokePermission(Rule):
                           return {"statusCode": 200}
             """,
         ),
+        bad(
+            "Terraform: an SNS subscription without the `aws_lambda_permission` SNS needs:",
+            files={
+                "main.tf": """
+                resource "aws_sns_topic" "alerts" {
+                  name = "alerts"
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_sns_topic_subscription" "worker" {
+                  topic_arn = aws_sns_topic.alerts.arn
+                  protocol  = "lambda"
+                  endpoint  = aws_lambda_function.worker.arn
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.function_dlq.arn
+                  })
+                }
+                """
+            },
+        ),
         good(
             "The permission names the service principal:",
             """
@@ -160,6 +196,49 @@ class MissingInvokePermission(Rule):
                         Method: get
             """,
         ),
+        good(
+            "Terraform: the permission for `sns.amazonaws.com`:",
+            files={
+                "main.tf": """
+                resource "aws_sns_topic" "alerts" {
+                  name = "alerts"
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "sns" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "sns.amazonaws.com"
+                  source_arn    = aws_sns_topic.alerts.arn
+                }
+
+                resource "aws_sns_topic_subscription" "worker" {
+                  topic_arn = aws_sns_topic.alerts.arn
+                  protocol  = "lambda"
+                  endpoint  = aws_lambda_function.worker.arn
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.function_dlq.arn
+                  })
+                }
+                """
+            },
+        ),
     )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
@@ -194,8 +273,8 @@ class MissingInvokePermission(Rule):
             f"{describe(model, first)}{others} invokes function '{function.id}', but no "
             f"AWS::Lambda::Permission lets {service}.amazonaws.com invoke it: "
             f"{_consequence(first)}; add an AWS::Lambda::Permission with Action "
-            f"lambda:InvokeFunction, FunctionName !GetAtt {function.id}.Arn and Principal "
-            f"{service}.amazonaws.com (with a SourceArn)"
+            f"lambda:InvokeFunction, FunctionName set to function '{function.id}' and "
+            f"Principal {service}.amazonaws.com (with a SourceArn)"
         )
         return self.report(
             first.location,

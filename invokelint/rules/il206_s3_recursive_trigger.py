@@ -87,6 +87,54 @@ class S3RecursiveTrigger(Rule):
             "Each thumbnail is itself a new object that triggers another thumbnail:",
             files={"template.yaml": _TEMPLATE, "src/app.py": _HANDLER},
         ),
+        bad(
+            "Terraform: the code comes from the `archive_file` `source_dir`; same loop:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "photos" {
+                  bucket = "acme-photos"
+                }
+
+                data "archive_file" "thumbnailer" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/thumbnailer.zip"
+                }
+
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name    = "thumbnailer"
+                  role             = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime          = "python3.12"
+                  handler          = "app.handler"
+                  filename         = data.archive_file.thumbnailer.output_path
+                  source_code_hash = data.archive_file.thumbnailer.output_base64sha256
+
+                  environment {
+                    variables = {
+                      BUCKET = aws_s3_bucket.photos.bucket
+                    }
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.thumbnailer.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.photos.arn
+                }
+
+                resource "aws_s3_bucket_notification" "photos" {
+                  bucket = aws_s3_bucket.photos.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.thumbnailer.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+                """,
+                "src/app.py": _HANDLER,
+            },
+        ),
         good(
             "Only uploads under `uploads/` trigger the function; thumbnails go elsewhere:",
             files={
@@ -96,6 +144,55 @@ class S3RecursiveTrigger(Rule):
                 + "                Rules:\n"
                 + "                  - Name: prefix\n"
                 + "                    Value: uploads/\n",
+                "src/app.py": _HANDLER,
+            },
+        ),
+        good(
+            "Terraform: `filter_prefix` keeps the thumbnails out of the trigger:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "photos" {
+                  bucket = "acme-photos"
+                }
+
+                data "archive_file" "thumbnailer" {
+                  type        = "zip"
+                  source_dir  = "${path.module}/src"
+                  output_path = "${path.module}/build/thumbnailer.zip"
+                }
+
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name    = "thumbnailer"
+                  role             = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime          = "python3.12"
+                  handler          = "app.handler"
+                  filename         = data.archive_file.thumbnailer.output_path
+                  source_code_hash = data.archive_file.thumbnailer.output_base64sha256
+
+                  environment {
+                    variables = {
+                      BUCKET = aws_s3_bucket.photos.bucket
+                    }
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.thumbnailer.function_name
+                  principal     = "s3.amazonaws.com"
+                  source_arn    = aws_s3_bucket.photos.arn
+                }
+
+                resource "aws_s3_bucket_notification" "photos" {
+                  bucket = aws_s3_bucket.photos.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.thumbnailer.arn
+                    events              = ["s3:ObjectCreated:*"]
+                    filter_prefix       = "uploads/"
+                  }
+                }
+                """,
                 "src/app.py": _HANDLER,
             },
         ),

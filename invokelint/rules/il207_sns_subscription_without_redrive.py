@@ -52,6 +52,46 @@ class SnsSubscriptionWithoutRedrive(Rule):
                         Topic: !Ref Orders
             """,
         ),
+        bad(
+            "Terraform: a subscription to a function without a `redrive_policy`:",
+            files={
+                "main.tf": """
+                resource "aws_sns_topic" "alerts" {
+                  name = "alerts"
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "sns" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "sns.amazonaws.com"
+                  source_arn    = aws_sns_topic.alerts.arn
+                }
+
+                resource "aws_sns_topic_subscription" "worker" {
+                  topic_arn = aws_sns_topic.alerts.arn
+                  protocol  = "lambda"
+                  endpoint  = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "Undeliverable messages wait in a queue:",
             """
@@ -96,6 +136,49 @@ class SnsSubscriptionWithoutRedrive(Rule):
                         Topic: !Ref Orders
                         SqsSubscription: true
             """,
+        ),
+        good(
+            "Terraform: the subscription's own dead-letter queue:",
+            files={
+                "main.tf": """
+                resource "aws_sns_topic" "alerts" {
+                  name = "alerts"
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "sns" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "sns.amazonaws.com"
+                  source_arn    = aws_sns_topic.alerts.arn
+                }
+
+                resource "aws_sns_topic_subscription" "worker" {
+                  topic_arn = aws_sns_topic.alerts.arn
+                  protocol  = "lambda"
+                  endpoint  = aws_lambda_function.worker.arn
+                  redrive_policy = jsonencode({
+                    deadLetterTargetArn = aws_sqs_queue.function_dlq.arn
+                  })
+                }
+                """
+            },
         ),
     )
     counterparts = (

@@ -55,6 +55,46 @@ class EventBridgeTargetWithoutDlq(Rule):
                       Arn: !GetAtt Sweeper.Arn
             """,
         ),
+        bad(
+            "Terraform: an `aws_cloudwatch_event_target` without a `dead_letter_config`:",
+            files={
+                "main.tf": """
+                resource "aws_cloudwatch_event_rule" "paid" {
+                  name = "invoice-paid"
+                  event_pattern = jsonencode({ source = ["acme.billing"] })
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "events" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "events.amazonaws.com"
+                  source_arn    = aws_cloudwatch_event_rule.paid.arn
+                }
+
+                resource "aws_cloudwatch_event_target" "worker" {
+                  rule = aws_cloudwatch_event_rule.paid.name
+                  arn  = aws_lambda_function.worker.arn
+                }
+                """
+            },
+        ),
         good(
             "SAM creates the dead-letter queue when `Type: SQS` is given:",
             """
@@ -74,6 +114,50 @@ class EventBridgeTargetWithoutDlq(Rule):
                         DeadLetterConfig:
                           Type: SQS
             """,
+        ),
+        good(
+            "Terraform: the target keeps undeliverable events in a queue:",
+            files={
+                "main.tf": """
+                resource "aws_cloudwatch_event_rule" "paid" {
+                  name = "invoice-paid"
+                  event_pattern = jsonencode({ source = ["acme.billing"] })
+                }
+
+                resource "aws_sqs_queue" "function_dlq" {
+                  name = "function-dlq"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "events" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "events.amazonaws.com"
+                  source_arn    = aws_cloudwatch_event_rule.paid.arn
+                }
+
+                resource "aws_cloudwatch_event_target" "worker" {
+                  rule = aws_cloudwatch_event_rule.paid.name
+                  arn  = aws_lambda_function.worker.arn
+
+                  dead_letter_config {
+                    arn = aws_sqs_queue.function_dlq.arn
+                  }
+                }
+                """
+            },
         ),
     )
     counterparts = (

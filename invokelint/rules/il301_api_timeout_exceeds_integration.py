@@ -77,6 +77,41 @@ class ApiTimeoutExceedsIntegration(Rule):
                         TimeoutInMillis: 10000
             """,
         ),
+        bad(
+            "Terraform: a 60-second function behind a REST API proxy integration:",
+            files={
+                "main.tf": """
+                resource "aws_api_gateway_rest_api" "shop" {
+                  name = "shop"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 60
+                }
+
+                resource "aws_api_gateway_integration" "orders" {
+                  rest_api_id             = aws_api_gateway_rest_api.shop.id
+                  resource_id             = aws_api_gateway_rest_api.shop.root_resource_id
+                  http_method             = "POST"
+                  integration_http_method = "POST"
+                  type                    = "AWS_PROXY"
+                  uri                     = aws_lambda_function.worker.invoke_arn
+                }
+
+                resource "aws_lambda_permission" "api" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "apigateway.amazonaws.com"
+                  source_arn    = "${aws_api_gateway_rest_api.shop.execution_arn}/*/*"
+                }
+                """
+            },
+        ),
         good(
             "The function gives up before API Gateway does:",
             """
@@ -119,6 +154,41 @@ class ApiTimeoutExceedsIntegration(Rule):
                         Path: /reports
                         Method: post
             """,
+        ),
+        good(
+            "Terraform: a timeout within the 29-second integration limit:",
+            files={
+                "main.tf": """
+                resource "aws_api_gateway_rest_api" "shop" {
+                  name = "shop"
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 25
+                }
+
+                resource "aws_api_gateway_integration" "orders" {
+                  rest_api_id             = aws_api_gateway_rest_api.shop.id
+                  resource_id             = aws_api_gateway_rest_api.shop.root_resource_id
+                  http_method             = "POST"
+                  integration_http_method = "POST"
+                  type                    = "AWS_PROXY"
+                  uri                     = aws_lambda_function.worker.invoke_arn
+                }
+
+                resource "aws_lambda_permission" "api" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.worker.function_name
+                  principal     = "apigateway.amazonaws.com"
+                  source_arn    = "${aws_api_gateway_rest_api.shop.execution_arn}/*/*"
+                }
+                """
+            },
         ),
     )
     references = (

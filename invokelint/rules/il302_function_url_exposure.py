@@ -76,6 +76,26 @@ class FunctionUrlExposure(Rule):
                       - "*"
             """,
         ),
+        bad(
+            "Terraform: a function URL anyone can call:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "NONE"
+                }
+                """
+            },
+        ),
         good(
             "IAM authentication, credentials only from the site's own origin:",
             """
@@ -114,6 +134,26 @@ class FunctionUrlExposure(Rule):
                     AuthType: !Ref UrlAuth
             """,
         ),
+        good(
+            "Terraform: IAM authorization:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function_url" "worker" {
+                  function_name      = aws_lambda_function.worker.function_name
+                  authorization_type = "AWS_IAM"
+                }
+                """
+            },
+        ),
     )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
@@ -146,7 +186,7 @@ class FunctionUrlExposure(Rule):
             yield self.report(
                 location,
                 f"{_names(triggers)} {'allows' if len(triggers) == 1 else 'allow'} credentials "
-                f"(Cors.AllowCredentials: true) from any origin (AllowOrigins '*'): browsers "
+                f"(Cors.AllowCredentials true) from any origin (AllowOrigins '*'): browsers "
                 f"reject credentialed responses for the wildcard origin; list the origins that "
                 f"may send credentials",
                 resource=resource_of(model, triggers[0]),

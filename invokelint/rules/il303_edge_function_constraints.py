@@ -75,6 +75,36 @@ class EdgeFunctionConstraints(Rule):
                           LambdaFunctionARN: !GetAtt Rewrite.Arn
             """,
         ),
+        bad(
+            "Terraform: `qualified_arn` of a function that does not `publish` is `$LATEST`:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 5
+                }
+
+                resource "aws_cloudfront_distribution" "site" {
+                  # origin, restrictions, viewer_certificate ...
+                  default_cache_behavior {
+                    target_origin_id       = "site"
+                    viewer_protocol_policy = "redirect-to-https"
+                    allowed_methods        = ["GET", "HEAD"]
+                    cached_methods         = ["GET", "HEAD"]
+
+                    lambda_function_association {
+                      event_type = "viewer-request"
+                      lambda_arn = aws_lambda_function.worker.qualified_arn
+                    }
+                  }
+                }
+                """
+            },
+        ),
         good(
             "A published version with a short timeout and no environment:",
             """
@@ -121,6 +151,37 @@ class EdgeFunctionConstraints(Rule):
                           LambdaFunctionARN: !Ref EdgeVersionArn
             """,
         ),
+        good(
+            "Terraform: `publish = true` makes `qualified_arn` a numbered version:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 5
+                  publish       = true
+                }
+
+                resource "aws_cloudfront_distribution" "site" {
+                  # origin, restrictions, viewer_certificate ...
+                  default_cache_behavior {
+                    target_origin_id       = "site"
+                    viewer_protocol_policy = "redirect-to-https"
+                    allowed_methods        = ["GET", "HEAD"]
+                    cached_methods         = ["GET", "HEAD"]
+
+                    lambda_function_association {
+                      event_type = "viewer-request"
+                      lambda_arn = aws_lambda_function.worker.qualified_arn
+                    }
+                  }
+                }
+                """
+            },
+        ),
     )
     references = (
         "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html",
@@ -160,8 +221,12 @@ class EdgeFunctionConstraints(Rule):
             trigger.location,
             f"CloudFront distribution '{trigger.resource}' associates {wrong} of function "
             f"{name}, but Lambda@Edge needs a numbered version, so the deployment fails; "
-            f"reference a published version (SAM: AutoPublishAlias and "
-            f"!Ref Function.Version; or an AWS::Lambda::Version)",
+            f"publish a version (AWS::Lambda::Version) and associate its versioned ARN"
+            + (
+                " (SAM: AutoPublishAlias and !Ref Function.Version)"
+                if isinstance(function, Function) and function.sam
+                else ""
+            ),
             resource=resource_of(model, trigger),
         )
 

@@ -112,10 +112,10 @@ class PartialBatchResponseMismatch(Rule):
                     yield self.report(
                         reporting[0].location,
                         f"the handler of function '{function.id}' returns batchItemFailures, "
-                        f"but {mapping_phrase(mapping)} does not set FunctionResponseTypes: "
-                        f"[ReportBatchItemFailures], so Lambda ignores the list and treats "
-                        f"the failed messages as processed; add FunctionResponseTypes: "
-                        f"[ReportBatchItemFailures] to the mapping",
+                        f"but {mapping_phrase(mapping)} does not list ReportBatchItemFailures "
+                        f"in FunctionResponseTypes, so Lambda ignores the list and treats "
+                        f"the failed messages as processed; add ReportBatchItemFailures to "
+                        f"the mapping's FunctionResponseTypes",
                         resource=function,
                         related=(setting.location,),
                     )

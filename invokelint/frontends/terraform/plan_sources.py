@@ -58,6 +58,10 @@ def _attach_value(value: Value, source: Value) -> None:
     value.location = source.location
     value.related = source.related
     inner, written = value.value, source.value
+    if isinstance(inner, (dict, list)) and source.document is not None:
+        # the plan decoded a JSON string that HCL wrote as jsonencode({...}) or a heredoc:
+        # its entries pair with the entries of the document HCL encodes
+        source, written = source.document, source.document.value
     if inner is UNKNOWN and written is not UNKNOWN:
         value.value = _copy(source).value
         return

@@ -315,7 +315,7 @@ def _invocation_type(parameters: Value | None) -> str | Unknown:
 def _protocol(resolver: Resolver, api_id: Value | None) -> str | Unknown:
     """``"http"`` or ``"websocket"``: the ``protocol_type`` of the API ``api_id`` names."""
     ref = api_id.value if api_id is not None else None
-    block = resolver.blocks.get(ref.address) if isinstance(ref, Ref) else None
+    block = resolver.block(ref) if isinstance(ref, Ref) else None
     if block is None or block.type != V2_API:
         return UNKNOWN
     protocol = text(block, "protocol_type")

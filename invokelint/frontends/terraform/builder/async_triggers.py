@@ -106,7 +106,7 @@ def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:
 
 def _is_scheduled_rule(resolver: Resolver, rule: Any) -> bool:
     """The target's rule fires on a timetable (``schedule_expression``), not on events."""
-    block = resolver.blocks.get(rule.address) if isinstance(rule, Ref) else None
+    block = resolver.block(rule) if isinstance(rule, Ref) else None
     return (
         block is not None
         and block.get("schedule_expression") is not None

@@ -47,6 +47,7 @@ class Resolver:
         self.model = model
         self.blocks: dict[str, Block] = configuration.by_address()
         self.names = NamedResources(model)
+        self.instances = _Instances(configuration)
         self._visiting: set[str] = set()  # guards data sources and aliases naming each other
 
     # -- public
@@ -69,15 +70,19 @@ class Resolver:
             return self.names.match(service, value.value) or UNKNOWN
         return self.resolve(value)
 
+    def block(self, ref: Ref) -> Block | None:
+        """The block a reference names: by address, or the plan instance it means."""
+        return self.blocks.get(ref.address) or self.instances.find(ref)
+
     def target(self, ref: Ref) -> Target:
-        block = self.blocks.get(ref.address)
+        block = self.block(ref)
         if block is None:
             return UNKNOWN  # an opaque module's output, a resource of no module read
         if block.mode == "data":
             return self._guarded(block, lambda: self._lookup(block), UNKNOWN)
         if block.type == ALIAS:
             return self._guarded(block, lambda: self._alias(block).function, UNKNOWN)
-        return self.model.resources.get(ref.address, UNKNOWN)
+        return self.model.resources.get(block.address, UNKNOWN)
 
     def resolve_function(self, value: Value | None) -> FunctionRef:
         """A function by reference (function, alias, data source), ARN or name."""
@@ -91,11 +96,11 @@ class Resolver:
         return FunctionRef(UNKNOWN)
 
     def function_ref(self, ref: Ref) -> FunctionRef:
-        block = self.blocks.get(ref.address)
+        block = self.block(ref)
         if block is None:
             return FunctionRef(UNKNOWN)
         if block.mode == "managed" and block.type == FUNCTION:
-            function = self.model.resources.get(ref.address, UNKNOWN)
+            function = self.model.resources.get(block.address, UNKNOWN)
             qualifier = _published(block) if ref.attribute in _QUALIFIED else None
             return FunctionRef(function, qualifier)  # type: ignore[arg-type]
         if block.type == ALIAS:
@@ -110,7 +115,7 @@ class Resolver:
             return None
         inner = value.value
         if isinstance(inner, Ref):
-            block = self.blocks.get(inner.address)
+            block = self.block(inner)
             if block is not None and block.type == FUNCTION and inner.attribute == "version":
                 return _published(block)
             if block is not None and block.type == ALIAS and inner.attribute == "name":
@@ -168,6 +173,56 @@ class Resolver:
             return find()
         finally:
             self._visiting.discard(block.address)
+
+
+class _Instances:
+    """Plan instances (``module.w["a"].aws_sqs_queue.q``) for the key-less ``Ref``s.
+
+    A plan has one block per instance, while a ``Ref`` drops instance keys. A reference
+    means the only instance there is, or the one in the referrer's own module instance
+    (``plan.instances_for``); otherwise which instance is meant is unknown. HCL addresses
+    carry no keys, so this stays empty for HCL and ``.tf.json``.
+    """
+
+    def __init__(self, configuration: Configuration) -> None:
+        from invokelint.frontends.terraform.plan import instances_by_base
+
+        keyed = any("[" in block.address for block in configuration.blocks)
+        self.index = instances_by_base(configuration) if keyed else {}
+        self.owners: dict[int, Block] = {}  # id(Ref) -> the block it is written in
+        if keyed:
+            for block in configuration.blocks:
+                for ref in _refs_in(block):
+                    self.owners[id(ref)] = block
+
+    def find(self, ref: Ref) -> Block | None:
+        from invokelint.frontends.terraform.plan import instances_for
+
+        candidates = self.index.get(ref.address, [])
+        owner = self.owners.get(id(ref))
+        if len(candidates) > 1 and owner is not None:
+            candidates = instances_for(ref, owner, self.index)
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _refs_in(block: Block) -> Iterator[Ref]:
+    """Every ``Ref`` written in a block, its nested blocks and the JSON its strings hold."""
+    pending: list[object] = [block]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Block):
+            pending.extend(item.attributes.values())
+            pending.extend(item.blocks)
+        elif isinstance(item, Value):
+            pending.append(item.value)
+            if item.document is not None:
+                pending.append(item.document)
+        elif isinstance(item, Ref):
+            yield item
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
 
 
 def _published(block: Block) -> str | Unknown:

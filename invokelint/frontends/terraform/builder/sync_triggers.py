@@ -75,7 +75,7 @@ def _target_group_attachment(resolver: Resolver, block: Block) -> Iterator[Trigg
     target group (the default type is ``instance``)."""
     group_value = block.get("target_group_arn")
     group_ref = group_value.value if group_value is not None else None
-    group = resolver.blocks.get(group_ref.address) if isinstance(group_ref, Ref) else None
+    group = resolver.block(group_ref) if isinstance(group_ref, Ref) else None
     target = block.get("target_id")
     found = resolver.resolve_function(target)
     if group is not None and group.type in TARGET_GROUPS:
