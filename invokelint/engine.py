@@ -357,15 +357,28 @@ def _root_modules(
     variables unknown; unless the user named its files."""
     called = {folder for *_, children in modules for folder in children}
     found: list[Diagnostic] = []
+    checked: dict[str, None] = {}  # a module that several roots call is read by each of them
+    failed: dict[str, None] = {}
     for unit, own, diagnostics, _ in modules:
         if unit.files is None and os.path.realpath(unit.directory) in called:
             continue
-        result.checked.extend(own.checked)
-        result.failed.extend(own.failed)
-        result.statistics.update(own.statistics)
+        checked.update(dict.fromkeys(own.checked))
+        failed.update(dict.fromkeys(own.failed))
+        result.statistics.update(
+            {name: count for name, count in own.statistics.items() if name not in _COUNTED_ONCE}
+        )
         result.models.extend(own.models)
         found.extend(diagnostics)
+    result.checked.extend(checked)
+    result.failed.extend(failed)
+    files = [*checked, *(f for f in failed if f not in checked)]
+    if files:
+        result.statistics["terraform files"] += len(files)
+        result.statistics["terraform modules"] += len({os.path.dirname(f) for f in files})
     return found
+
+
+_COUNTED_ONCE = frozenset({"terraform files", "terraform modules"})
 
 
 def _files_in(folder: Path) -> list[Path]:
