@@ -7,7 +7,7 @@ import re
 import sys
 
 import pytest
-from helpers import REPO
+from helpers import REPO, run_cli
 
 from invokelint.cli import build_parser
 from invokelint.config import config_schema, load_config
@@ -72,3 +72,25 @@ def _check_options() -> set[str]:
 @pytest.mark.parametrize("option", sorted(_check_options()))
 def test_every_check_option_is_documented(option):
     assert re.search(rf"`{re.escape(option)}[ `]", README), f"README does not document {option}"
+
+
+def test_terraform_example_gives_the_findings_shown(tmp_path):
+    """The Terraform section's files, written out and linted, report what it shows (same
+    file, line, column, rule and severity; the wording may be polished separately)."""
+    section = README[README.index("## Terraform") :]
+    section = section[: section.index("\n## ")]
+    for block in re.findall(r"```hcl\n(.*?)```", section, re.DOTALL):
+        first = block.partition("\n")[0]
+        assert first.startswith("# "), "each hcl block starts with '# <path>'"
+        path = tmp_path / first[2:].strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(block, encoding="utf-8")
+    (shown,) = re.findall(r"```text\n\$ invokelint check \.\n(.*?)```", section, re.DOTALL)
+    completed = run_cli("check", ".", cwd=tmp_path)
+
+    def heads(text: str) -> list[str]:
+        return [" ".join(line.split()[:3]) for line in text.splitlines() if ": IL" in line]
+
+    assert completed.returncode == 1, completed.stderr
+    assert heads(shown) == heads(completed.stdout)
+    assert shown.splitlines()[-1] == completed.stdout.splitlines()[-1]
