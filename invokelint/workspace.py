@@ -27,7 +27,8 @@ from invokelint.engine import Linter
 
 # Files whose edits can change findings: templates, Terraform and handler code.
 LINTED_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf", ".tofu", ".tfvars", ".py")
-PROJECT_MARKERS = ("template.yaml", "template.yml", "samconfig.toml")
+# A Terraform root module keeps the provider lock file that ``terraform init`` writes.
+PROJECT_MARKERS = ("template.yaml", "template.yml", "samconfig.toml", ".terraform.lock.hcl")
 DEBOUNCE = 0.3
 
 

@@ -84,6 +84,23 @@ def test_a_project_is_its_config_folder_then_its_workspace_folder(tmp_path: Path
     assert projects.root_of(outside) == tmp_path / "loose/stack"  # nearest template above
 
 
+def test_a_terraform_module_outside_the_workspace_belongs_to_its_root_module(tmp_path: Path):
+    """Without a workspace folder, a called module's file is linted with the root module
+    that calls it (the one ``terraform init`` left its lock file in), not on its own."""
+    write_project(
+        tmp_path,
+        {
+            "infra/.terraform.lock.hcl": "",
+            "infra/main.tf": 'module "w" {\n  source = "./modules/worker"\n}\n',
+            "infra/modules/worker/main.tf": "",
+            "infra/terraform.tfvars": "",
+        },
+    )
+    projects = Projects()
+    assert projects.root_of(tmp_path / "infra/modules/worker/main.tf") == tmp_path / "infra"
+    assert projects.root_of(tmp_path / "infra/terraform.tfvars") == tmp_path / "infra"
+
+
 def test_editor_settings_apply_on_top_of_the_config_file(tmp_path: Path):
     root = write_project(
         tmp_path, {".invokelint.toml": 'select = ["IL103"]\n', "t.yaml": SAM_QUEUE}
