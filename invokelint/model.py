@@ -449,7 +449,10 @@ class InvocationModel:
     # How this input spells the properties rules name (CloudFormation's spelling ->
     # e.g. Terraform's ``visibility_timeout_seconds``), so that messages say what to edit.
     terms: Mapping[str, str] = field(default_factory=dict)
-    _unknown: dict[Function, list[Location]] = field(default_factory=lambda: defaultdict(list))
+    # function -> where it may be invoked unknowably, in order (a dict: a set that keeps it)
+    _unknown: dict[Function, dict[Location, None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     _named_dead_letters: set[Resource] = field(default_factory=set)
     _index: dict[str, Any] | None = None
     _final: bool = False
@@ -460,8 +463,7 @@ class InvocationModel:
 
     def unknown_invoker(self, function: Function, location: Location) -> None:
         """Record that something may invoke ``function`` in a way the model cannot tell."""
-        if location not in self._unknown[function]:
-            self._unknown[function].append(location)
+        self._unknown[function][location] = None
 
     def named_as_dead_letter(self, resource: Resource) -> None:
         """Record that ``resource`` is named as a failure target in a way the model has no

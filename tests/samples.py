@@ -66,3 +66,35 @@ Resources:
 """
 # IL103 on line 5, the visibility timeout.
 CFN_BAD = CFN_GOOD.replace("      VisibilityTimeout: 360\n", "      VisibilityTimeout: 30\n")
+
+# A Terraform root module passing a queue's visibility timeout into a local module whose
+# queue (line 3, no redrive: IL102) feeds a 30-second function: IL103 below 180 s.
+TF_ROOT = """\
+variable "visibility" {
+  default = 400
+}
+
+module "worker" {
+  source     = "./modules/worker"
+  visibility = var.visibility
+}
+"""
+TF_WORKER = """\
+variable "visibility" {}
+
+resource "aws_sqs_queue" "orders" {
+  visibility_timeout_seconds = var.visibility
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  timeout       = 30
+}
+
+resource "aws_lambda_event_source_mapping" "orders" {
+  event_source_arn = aws_sqs_queue.orders.arn
+  function_name    = aws_lambda_function.worker.arn
+}
+"""

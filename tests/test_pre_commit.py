@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, write_project
-from samples import CFN_BAD, CFN_GOOD
+from samples import CFN_BAD, CFN_GOOD, TF_ROOT, TF_WORKER
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "invokelint tests",
@@ -52,6 +52,12 @@ def test_hooks_manifest_is_valid_for_pre_commit():
     per_file = hooks["invokelint-files"]
     assert per_file["pass_filenames"] is True
     assert not re.search(per_file["files"], "src/app.py")
+    # Terraform and OpenTofu sources and variable files change findings too
+    terraform = ["m.tf", "m.tofu", "m.tofu.json", "terraform.tfvars", "x.auto.tfvars.json"]
+    for hook in (project, per_file):
+        for name in terraform:
+            assert re.search(hook["files"], name), (hook["id"], name)
+        assert not re.search(hook["files"], ".terraform.lock.hcl")
 
 
 # What a build never needs; CI's copy of the tree is no git checkout, so no git ls-files.
@@ -97,6 +103,23 @@ def test_hook_fails_on_a_bad_template(hook_repo: Path, tmp_path: Path):
     completed = try_repo(hook_repo, project)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert re.search(r"^infra/template\.yaml:5:\d+: IL103 error: ", completed.stdout, re.M), (
+        completed.stdout
+    )
+
+
+@pytest.mark.network
+def test_hook_reads_terraform_and_its_tfvars(hook_repo: Path, tmp_path: Path):
+    project = write_project(
+        tmp_path,
+        {
+            "infra/main.tf": TF_ROOT,
+            "infra/modules/worker/main.tf": TF_WORKER,
+            "infra/terraform.tfvars": "visibility = 20\n",
+        },
+    )
+    completed = try_repo(hook_repo, project)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert re.search(r"^infra/terraform\.tfvars:1:1: IL103 error: ", completed.stdout, re.M), (
         completed.stdout
     )
 

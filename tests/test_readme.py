@@ -7,7 +7,7 @@ import re
 import sys
 
 import pytest
-from helpers import REPO
+from helpers import REPO, run_cli
 
 from invokelint.cli import build_parser
 from invokelint.config import config_schema, load_config
@@ -81,3 +81,25 @@ def test_every_budget_of_the_second_hardening_is_listed_in_the_readme():
     assert names, "the section of limits.py was renamed"
     missing = [name for name in names if f"`{name}`" not in README]
     assert not missing, f"limits missing from the README: {missing}"
+
+
+def test_terraform_example_gives_the_findings_shown(tmp_path):
+    """The Terraform section's files, written out and linted, report what it shows (same
+    file, line, column, rule and severity; the wording may be polished separately)."""
+    section = README[README.index("## Terraform") :]
+    section = section[: section.index("\n## ")]
+    for block in re.findall(r"```hcl\n(.*?)```", section, re.DOTALL):
+        first = block.partition("\n")[0]
+        assert first.startswith("# "), "each hcl block starts with '# <path>'"
+        path = tmp_path / first[2:].strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(block, encoding="utf-8")
+    (shown,) = re.findall(r"```text\n\$ invokelint check \.\n(.*?)```", section, re.DOTALL)
+    completed = run_cli("check", ".", cwd=tmp_path)
+
+    def heads(text: str) -> list[str]:
+        return [" ".join(line.split()[:3]) for line in text.splitlines() if ": IL" in line]
+
+    assert completed.returncode == 1, completed.stderr
+    assert heads(shown) == heads(completed.stdout)
+    assert shown.splitlines()[-1] == completed.stdout.splitlines()[-1]

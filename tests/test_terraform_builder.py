@@ -602,6 +602,8 @@ def test_kinesis_default_batch_and_dynamic_destination_is_unreadable():
         ({"document_db_event_source_config": block(database_name="db")}, "documentdb"),
         ({"event_source_arn": "arn:aws:kinesis:eu-west-1:1:stream/clicks"}, "kinesis"),
         ({"event_source_arn": UNKNOWN}, UNKNOWN),
+        # a generic module passes ``topics = try(each.value.topics, null)``: not Kafka
+        ({"event_source_arn": UNKNOWN, "topics": None, "queues": UNKNOWN}, UNKNOWN),
     ],
 )
 def test_mapping_source_kinds(attributes, kind):

@@ -14,6 +14,7 @@ from invokelint.frontends.terraform.builder.values import (
     child,
     children,
     declared,
+    is_set,
     json_text,
     setting,
     where,
@@ -112,7 +113,8 @@ def _source_kind(source: Target, block: Block) -> PollSource | Unknown:
     if isinstance(source, Resource) and source.type in _RESOURCE_TYPES:
         return _RESOURCE_TYPES[source.type]
     for name, kind in _KIND_MARKERS:
-        if block.get(name) is not None or block.nested(name):
+        # ``topics = try(each.value.topics, null)`` in a generic module marks nothing
+        if is_set(block.get(name)) is True or block.nested(name):
             return kind
     return UNKNOWN
 
