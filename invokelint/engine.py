@@ -185,7 +185,8 @@ class Linter:
         # Problems in a file that loaded (duplicate keys) are findings like any other.
         problems = document.problems if self.problems_enabled else []
         diagnostics = [
-            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1])) for p in problems
+            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]), p.pos[2:])
+            for p in problems
         ]
         model = build_model(document.root, display, str(path.parent))
         result.models.append(model)
@@ -330,8 +331,13 @@ class Linter:
         holding = [root for root in self.given if template.is_relative_to(root)]
         return min(holding, key=lambda root: len(root.parts), default=template.parent)
 
-    def _parse_error(self, display: str, error: ParseError) -> Diagnostic:
-        location = Location(display, error.line, error.column, error.line, error.column + 1)
+    def _parse_error(
+        self, display: str, error: ParseError, end: tuple[int, int] | None = None
+    ) -> Diagnostic:
+        """IL001 at the parser's position; ``end`` spans what is wrong when it is known
+        (the whole of a duplicate key), else one character."""
+        end_line, end_column = end or (error.line, error.column + 1)
+        location = Location(display, error.line, error.column, end_line, end_column)
         return Diagnostic(
             code=PARSE_ERROR,
             name="parse-error",

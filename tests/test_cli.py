@@ -725,3 +725,14 @@ def test_a_config_file_is_validated_with_jsonschema(tmp_path):
     """The probe above can see jsonschema when it is loaded."""
     project(tmp_path, **{"template.yaml": ERROR, ".invokelint.toml": "fail-on = 'error'\n"})
     assert "jsonschema" in loaded_modules(tmp_path, "check", "template.yaml")
+
+
+def test_duplicate_key_spans_the_whole_key_and_says_what_it_is(tmp_path):
+    duplicated = ERROR.replace("      Timeout: 30\n", "      Timeout: 30\n      Timeout: 30\n")
+    project(tmp_path, **{"template.yaml": duplicated})
+    result = run_cli("check", "--format", "json", "--select", "IL001", cwd=tmp_path)
+    (finding,) = json.loads(result.stdout)
+    line = duplicated.splitlines()[finding["line"] - 1]
+    assert line[finding["column"] - 1 : finding["end_column"] - 1] == "Timeout"
+    assert finding["end_line"] == finding["line"]
+    assert finding["message"].startswith("duplicate key 'Timeout' (first defined on line ")
