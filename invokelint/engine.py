@@ -18,6 +18,7 @@ from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.discovery import discover, may_be_template, named_as_template
 from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
+from invokelint.isolation import InternalError, isolated
 from invokelint.limits import MAX_FILE_BYTES
 from invokelint.model import InvocationModel, Location
 from invokelint.rules import all_rules
@@ -55,12 +56,13 @@ class Linter:
         self.rules: list[Rule] = [
             rule(self.config.rule_options.get(rule.id))
             for rule in rules
-            if self.config.enabled(rule.id) and rule.id != PARSE_ERROR
+            if self.config.enabled(rule.id) and rule.id not in INPUT_ERRORS
         ]
         self.names = {rule.name: rule.id for rule in rules}
         # A file that cannot be parsed is reported whatever ``select`` says (a narrow
         # selection must not turn a broken template green); only ignoring IL001 hides it.
         self.parse_error_enabled = not self.config.is_ignored(PARSE_ERROR)
+        self.internal_error_enabled = not self.config.is_ignored(INTERNAL_ERROR)
         self.problems_enabled = self.config.enabled(PARSE_ERROR)
         # Handler code is read for the code rules, or to report handlers that do not parse.
         self.reads_code = self.config.analyse_code and (
@@ -77,18 +79,41 @@ class Linter:
         paths = list(paths)
         self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         for path in discover(paths, self.config):
-            found.extend(self._lint_file(path, overlays, result, comments))
+            # One file is one unit of work: a bug on it becomes its IL000, not the run's end.
+            outcome = isolated(
+                self.display_path(path),
+                lambda path=path: self._lint_file(path, overlays, result, comments),
+            )
+            found.extend(self._reported(outcome, result))
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
-        # A read or parse failure fails the run only while its IL001 is still reported.
-        reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        # A failure fails the run only while its IL000/IL001 is still reported.
+        reported = {d.path for d in result.diagnostics if d.code in INPUT_ERRORS}
         result.failed = [path for path in result.failed if path in reported]
         return result
 
     def rule_ids(self) -> list[str]:
         """The rules this linter runs, in id order (reporters list passing checks too)."""
         ids = [rule.id for rule in self.rules]
-        return sorted([PARSE_ERROR, *ids] if self.parse_error_enabled else ids)
+        if self.parse_error_enabled:
+            ids.append(PARSE_ERROR)
+        if self.internal_error_enabled:
+            ids.append(INTERNAL_ERROR)
+        return sorted(ids)
+
+    def _reported(
+        self, outcome: list[Diagnostic] | InternalError, result: LintResult
+    ) -> list[Diagnostic]:
+        """A unit's diagnostics, or the IL000 that replaces them when it failed."""
+        if not isinstance(outcome, InternalError):
+            return outcome
+        if outcome.path not in result.failed:
+            result.failed.append(outcome.path)
+        result.statistics["internal errors"] += 1
+        location = Location(outcome.path, 1, 1, 1, 2)
+        return [
+            Diagnostic(INTERNAL_ERROR, "internal-error", Severity.ERROR, outcome.message, location)
+        ]
 
     # -- one file
     def _lint_file(
@@ -153,10 +178,10 @@ class Linter:
         project = Project(root, text, self.display_path(path), self.display_path, overlays)
         report = analyse_model(model, project)
         model.handlers = report.handlers
+        problems = [d for failure in report.failures for d in self._reported(failure, result)]
         result.statistics.update(report.statistics)
         for display, source in report.sources.items():
             comments[display] = inline_suppressions(source, self.names)
-        problems = []
         for location, message in report.problems:
             if location.path not in result.failed:
                 result.failed.append(location.path)
@@ -199,6 +224,8 @@ class Linter:
         for diagnostic in diagnostics:
             if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
                 continue
+            if diagnostic.code == INTERNAL_ERROR and not self.internal_error_enabled:
+                continue
             # display paths are relative to ``self.cwd``, which need not be the process's
             if self.config.ignored_in(diagnostic.code, str(self.cwd / diagnostic.path)):
                 continue
@@ -220,7 +247,10 @@ class Linter:
             return absolute.as_posix()
 
 
+INTERNAL_ERROR = "IL000"
 PARSE_ERROR = "IL001"
+# Reported whatever ``select`` says (only ``ignore`` hides them); they fail the run.
+INPUT_ERRORS = frozenset({INTERNAL_ERROR, PARSE_ERROR})
 
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:

@@ -21,3 +21,8 @@ MAX_DEFINITION_BYTES = 1024 * 1024  # Step Functions' own limit on a definition
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a larger module (generated code) is not analysed
 MAX_ZIP_ENTRIES = 100_000  # entries listed in a deployment package
 MAX_SCANNED_ENTRIES = 5_000  # folder entries looked at when searching for any .py file
+
+# -- hardening (issue 9): values and handler code no input may crash on
+MAX_NUMBER_DIGITS = 64  # a longer number in a template stays the text it was written as
+MAX_CODE_NESTING = 1000  # one Python expression: 3 per open bracket, 1 per chained operator
+MAX_CODE_INDENT = 100  # Python blocks inside each other (CPython's own limit)

@@ -17,8 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from invokelint.code.resolve import Missing, Project, is_python3, resolve
+from invokelint.code.resolve import Missing, Project, Resolved, is_python3, resolve
 from invokelint.code.roots import InlineRoot
+from invokelint.isolation import InternalError, isolated
 from invokelint.model import Function, InvocationModel, Location
 
 if TYPE_CHECKING:
@@ -30,12 +31,13 @@ if TYPE_CHECKING:
 class CodeReport:
     handlers: dict[Function, Handler] = field(default_factory=dict)
     problems: list[tuple[Location, str]] = field(default_factory=list)  # IL001 in code
+    failures: list[InternalError] = field(default_factory=list)  # IL000: a bug on a module
     sources: dict[str, str] = field(default_factory=dict)  # display path -> module text
     statistics: Counter[str] = field(default_factory=Counter)
 
 
 def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
-    started, parsed = time.perf_counter(), _parsed()
+    started, parsed, skipped = time.perf_counter(), _parsed(), _parsed("skipped")
     report = CodeReport()
     loaders: dict[object, Loader] = {}
     for function in model.functions:
@@ -46,47 +48,63 @@ def analyse_model(model: InvocationModel, project: Project) -> CodeReport:
         if resolved is None:
             report.statistics["handlers without local code"] += 1
             continue
-        from invokelint.code.facts import HandlerMissing
-        from invokelint.code.interpret import Loader, handler_facts
-
         if isinstance(resolved, Missing):
+            from invokelint.code.facts import HandlerMissing
+
             report.handlers[function] = HandlerMissing(resolved.reason)
             continue
-        loader = loaders.get(resolved.root.key)
-        if loader is None:
-            loader = loaders[resolved.root.key] = Loader(resolved.root)
-        module = loader.load(resolved.module)
-        if module is None:  # unreadable or a syntax error: reported as IL001
-            continue
-        if resolved.placeholder_of is not None:
-            if resolved.name not in module.ir.functions:
-                report.handlers[function] = HandlerMissing(resolved.placeholder_of)
-            continue  # a placeholder: the code that will run is not here
-        if resolved.name not in module.ir.names:
-            defined = ", ".join(sorted(module.ir.functions)[:3])
-            hint = f" (it defines {defined})" if defined else ""
-            inline = isinstance(resolved.root, InlineRoot)
-            where = "the inline code" if inline else module.line_map.path
-            report.handlers[function] = HandlerMissing(
-                f"{where} has no top-level function '{resolved.name}'{hint}"
-            )
-            continue
-        try:
-            facts = handler_facts(loader, module, resolved.name, function.environment)
-        except RecursionError:  # pathological code: no facts rather than no lint
-            report.statistics["handlers too complex to analyse"] += 1
-            continue
-        report.handlers[function] = facts
-        report.statistics["handlers analysed"] += 1
+        # One handler module is one unit of work: a bug on it is its IL000, not the run's.
+        where = resolved.root.line_map(resolved.file).path
+        failure = isolated(where, lambda r=resolved, f=function: _analyse(r, f, loaders, report))
+        if failure is not None:
+            report.failures.append(failure)
     for loader in loaders.values():
         report.problems.extend(loader.problems)
         report.sources.update(loader.sources)
     report.statistics["python files parsed"] += _parsed() - parsed
+    if _parsed("skipped") > skipped:  # a note only when it happened
+        report.statistics["python files nested too deeply to parse"] += _parsed("skipped") - skipped
     report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
     return report
 
 
-def _parsed() -> int:
-    """Modules parsed so far in this process (0 while the parser is not even imported)."""
+def _analyse(
+    resolved: Resolved, function: Function, loaders: dict[object, Loader], report: CodeReport
+) -> None:
+    """Load the handler's module and interpret the handler into ``report.handlers``."""
+    from invokelint.code.facts import HandlerMissing
+    from invokelint.code.interpret import Loader, handler_facts
+
+    loader = loaders.get(resolved.root.key)
+    if loader is None:
+        loader = loaders[resolved.root.key] = Loader(resolved.root)
+    module = loader.load(resolved.module)
+    if module is None:  # unreadable, too large or a syntax error (IL001)
+        return
+    if resolved.placeholder_of is not None:
+        if resolved.name not in module.ir.functions:
+            report.handlers[function] = HandlerMissing(resolved.placeholder_of)
+        return  # a placeholder: the code that will run is not here
+    if resolved.name not in module.ir.names:
+        defined = ", ".join(sorted(module.ir.functions)[:3])
+        hint = f" (it defines {defined})" if defined else ""
+        inline = isinstance(resolved.root, InlineRoot)
+        where = "the inline code" if inline else module.line_map.path
+        report.handlers[function] = HandlerMissing(
+            f"{where} has no top-level function '{resolved.name}'{hint}"
+        )
+        return
+    try:
+        facts = handler_facts(loader, module, resolved.name, function.environment)
+    except RecursionError:  # pathological code: no facts rather than no lint
+        report.statistics["handlers too complex to analyse"] += 1
+        return
+    report.handlers[function] = facts
+    report.statistics["handlers analysed"] += 1
+
+
+def _parsed(counter: str = "parsed") -> int:
+    """Modules parsed (or ``skipped``) so far in this process (0 while the parser is not
+    even imported)."""
     parse = sys.modules.get("invokelint.code.parse")
-    return parse.parsed if parse is not None else 0
+    return getattr(parse, counter) if parse is not None else 0

@@ -10,7 +10,9 @@ IL002 and every code rule for free.
 The answer is a ``Resolved`` module, a ``Missing`` handler (IL002), or ``None`` when the
 code cannot be seen: remote (S3) or image code, a path that does not exist yet (a build
 output), a path outside the project root, an ``AWS_LAMBDA_EXEC_WRAPPER`` that replaces
-the runtime, a module that may come from a layer.
+the runtime, a module that may come from a layer, a path the system refuses to look at
+(a name too long, a symlink loop, no permission) or that is no regular file (a FIFO, a
+device: never opened).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from invokelint.code.roots import (
     FileRoot,
     InlineRoot,
     ZipRoot,
+    file_kind,
     inline_line_map,
     inside,
     module_candidates,
@@ -128,9 +131,10 @@ def _code_root(function: Function, project: Project) -> CodeRoot | None:
     if code.kind != "path" or code.path is None:
         return None
     path = Path(os.path.abspath(code.path))
-    if not path.exists() or not inside(path, project.root):
+    kind = file_kind(path)
+    if kind is None or not inside(path, project.root):
         return None
-    if path.is_dir():
+    if kind == "folder":
         return project.directory(path)
     if path.suffix == ".zip":
         return project.archive(path)

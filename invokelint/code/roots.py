@@ -10,6 +10,7 @@ never followed.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,12 +127,13 @@ class DirectoryRoot(CodeRoot):
 
     def _is_file(self, relative: str) -> bool:
         path = self.folder / relative
-        return path.is_file() and inside(path, self.project_root)
+        kind = file_kind(path, unreadable="file")  # a read then says "Permission denied"
+        return kind == "file" and inside(path, self.project_root)
 
     def has_compiled(self, dotted: str) -> bool:
         parent, _, stem = dotted.replace(".", "/").rpartition("/")
         folder = self.folder / parent
-        if not folder.is_dir():
+        if file_kind(folder) != "folder":
             return False
         return any(
             entry.name.startswith(stem + ".") and entry.name.endswith(_BINARY_SUFFIXES)
@@ -302,6 +304,22 @@ def decode(data: bytes) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise SourceProblem("file is not UTF-8 text", line, column) from None
+
+
+def file_kind(path: Path, unreadable: str | None = None) -> str | None:
+    """``"file"`` (regular), ``"folder"``, or None for anything else: absent, a FIFO or a
+    device (never opened: reading one blocks or never ends), or a name the system
+    refuses (too long, a symlink loop). ``unreadable`` is the answer for a path that
+    exists but may not be looked at (no permission)."""
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        return unreadable
+    except (OSError, ValueError):  # ENAMETOOLONG, ELOOP, ENOENT; a NUL in the name
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else None
 
 
 def inside(path: Path, root: Path) -> bool:

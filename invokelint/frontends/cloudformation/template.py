@@ -7,15 +7,18 @@ parameter, a condition, an import) into ``UNKNOWN``, so the model never guesses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from invokelint.frontends.positioned import Map, Pos, Seq
+from invokelint.limits import MAX_NUMBER_DIGITS
 from invokelint.model import UNKNOWN, Location, Setting, Unknown
 
 T = TypeVar("T")
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+_INTEGER = re.compile(rf"[-+]?[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -37,10 +40,9 @@ def as_int(value: Any) -> int | Unknown | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return UNKNOWN
+        # ASCII digits only, bounded: not "1_000", "٣" or 5,000 digits, which int() takes
+        digits = value.strip()
+        return int(digits) if _INTEGER.fullmatch(digits) else UNKNOWN
     return UNKNOWN
 
 
