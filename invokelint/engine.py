@@ -256,12 +256,14 @@ INPUT_ERRORS = frozenset({INTERNAL_ERROR, PARSE_ERROR})
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
     """The file's text, or why it cannot be read (with a lossy decoding when not UTF-8)."""
     overlay = overlays.get(path.resolve())
-    if overlay is not None:
+    if overlay is not None:  # an editor's buffer is bounded like the file it stands for
+        if len(overlay.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+            return None, _too_large()
         return overlay, None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            return None, _too_large()
         data = path.read_bytes()
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}")
@@ -272,6 +274,10 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         error = ParseError("file is not UTF-8 text", line, column)
         return data.decode("utf-8", "replace"), error
+
+
+def _too_large() -> ParseError:
+    return ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
 
 
 def _is_json(path: Path, text: str) -> bool:

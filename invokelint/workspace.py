@@ -23,6 +23,7 @@ from invokelint.config import (
     load_config,
 )
 from invokelint.diagnostics import Diagnostic
+from invokelint.discovery import PathNotFound
 from invokelint.engine import Linter
 
 # Files whose edits can change findings: templates, Terraform and handler code.
@@ -97,7 +98,8 @@ class Projects:
 
     def root_of(self, path: Path) -> Path:
         """The folder of the nearest config file; else the workspace folder holding the
-        file; else the nearest folder with a template (or ``samconfig.toml``) above it."""
+        file; else the nearest folder with a template (or ``samconfig.toml``) above it;
+        else the file alone (its folder may be ``/`` or a home folder: never walked)."""
         path = Path(os.path.abspath(path))
         config = find_config(path)
         if config is not None:
@@ -108,13 +110,16 @@ class Projects:
         for folder in path.parents:
             if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
                 return folder
-        return path.parent
+        return path
 
     def lint(self, root: Path, overlays: Mapping[Path, str]) -> ProjectLint:
         """Lint every file under ``root``, reading open buffers from ``overlays``."""
         linter, error = self._linter(root)
-        result = linter.lint([root], overlays=overlays)
         project = ProjectLint(root, config_error=error)
+        try:
+            result = linter.lint([root], overlays=overlays)
+        except PathNotFound:  # an unsaved buffer, a file deleted since: nothing to show
+            return project
         for display in [*result.checked, *result.failed]:
             project.files.setdefault(self._absolute(root, display), [])
         for diagnostic in result.diagnostics:

@@ -157,8 +157,8 @@ class DirectoryRoot(CodeRoot):
     def read(self, relative: str) -> str | None:
         path = self.folder / relative
         overlay = self.overlays.get(path.resolve())
-        if overlay is not None:
-            return overlay
+        if overlay is not None:  # an editor's buffer: bounded like the file
+            return overlay if len(overlay.encode("utf-8", "replace")) <= MAX_SOURCE_BYTES else None
         try:
             if path.stat().st_size > MAX_SOURCE_BYTES:
                 return None
