@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+import pytest_lsp
 import test_lsp
+from helpers import REPO
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
 from samples import SAM_QUEUE, SAM_QUEUE_FIXED
 from test_lsp import codes, open_file, open_template, replace_all, until, uri
 
@@ -199,3 +203,49 @@ async def test_memory_stays_bounded_over_a_thousand_edits(vscode, project):
     grown = _server_rss(client) - baseline
     print(f"server memory: {baseline / 2**20:.1f} MiB, then +{grown / 2**20:.1f} MiB")
     assert grown < 16 * 1024 * 1024, f"the server grew by {grown / 2**20:.1f} MiB"
+
+
+# A server whose CloudFormation frontend fails on any template under a "boom" folder: a
+# stand-in for a bug, injected at start-up (sitecustomize) since the server runs apart.
+_FAULT = Path(tempfile.mkdtemp(prefix="invokelint-fault-"))
+(_FAULT / "sitecustomize.py").write_text(
+    "import invokelint.frontends.cloudformation as cfn\n"
+    "_build = cfn.build_model\n"
+    "def build_model(root, path, *args, **kwargs):\n"
+    "    if 'boom' in str(path):\n"
+    "        raise ZeroDivisionError('injected fault')\n"
+    "    return _build(root, path, *args, **kwargs)\n"
+    "cfn.build_model = build_model\n",
+    encoding="utf-8",
+)
+FAULTY = ClientServerConfig(
+    server_command=test_lsp.CONFIG.server_command,
+    server_env={**test_lsp.CONFIG.server_env, "PYTHONPATH": f"{_FAULT}{os.pathsep}{REPO}"},
+    client_factory=test_lsp.recording_client,
+)
+
+
+@pytest_lsp.fixture(config=FAULTY)
+async def faulty(lsp_client: LanguageClient, project: Path):
+    await test_lsp.start(
+        lsp_client, project, test_lsp.capabilities("visual-studio-code@v1.65.2"), {"debounce": 0.1}
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_an_internal_error_is_a_diagnostic_and_a_log_line(faulty, project):
+    client = faulty
+    boom = project / "boom" / "template.yaml"
+    boom.parent.mkdir()
+    boom.write_text(SAM_QUEUE, encoding="utf-8")
+    open_file(client, project, "boom/template.yaml")
+    await until(lambda: codes(client, boom.as_uri()) == {"IL000"}, "IL000 on the bad file")
+    [internal] = client.diagnostics[boom.as_uri()]
+    assert "ZeroDivisionError" in internal.message
+    assert any("ZeroDivisionError" in m.message for m in client.log_messages)
+    # the other templates of the same project are still reported, and edits still linted
+    template = uri(project, "template.yaml")
+    await until(lambda: codes(client, template) == {"IL102", "IL103"}, "the good template")
+    open_file(client, project, "template.yaml")
+    await _still_serving(client, template, 2)
