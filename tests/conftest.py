@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 _SLOW_INPUTS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 settings.register_profile(
     "ci",
-    max_examples=150,
+    max_examples=300,
     derandomize=True,
     database=None,
     deadline=None,

@@ -7,7 +7,9 @@ process with a segmentation fault, which no ``try`` can catch (measured in
 library's tokenizer, which keeps no stack, and is parsed only when its nesting stays
 within ``limits.MAX_CODE_NESTING`` and ``limits.MAX_CODE_INDENT``.
 
-The measure over-estimates, never under-estimates, what the parser nests: each open
+Most handler modules have too few brackets and operators in all to nest past the bound:
+counting them (at C speed) settles those without tokenizing. Otherwise, the measure
+over-estimates, never under-estimates, what the parser nests: each open
 bracket counts ``BRACKET`` (the parser crashes after about 1,100 brackets but 3,000 or
 more chained operators), and every operator or keyword operator since the last comma
 at each open bracket counts one (a chain ``a.b.c`` or ``not not x`` nests, a list
@@ -20,6 +22,7 @@ limits) instead.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 
 from invokelint.limits import MAX_CODE_INDENT, MAX_CODE_NESTING
@@ -31,6 +34,8 @@ _KEYWORD_OPERATORS = frozenset(
 )
 _OPERATOR_CHARACTERS = frozenset("([{.+-*/%~<>=!&|^@:")
 BRACKET = 3  # what one open bracket weighs against one chained operator
+_KEYWORD = re.compile(r"\b(?:" + "|".join(sorted(_KEYWORD_OPERATORS)) + r")\b")
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
 class Unreadable(Exception):
@@ -39,6 +44,8 @@ class Unreadable(Exception):
 
 def too_deep(text: str) -> str | None:
     """Why ``text`` nests too deeply to be parsed, or None. Raises ``Unreadable``."""
+    if _weight(text) <= MAX_CODE_NESTING and _deepest_indent(text) <= MAX_CODE_INDENT:
+        return None  # it has too few characters to nest any deeper (most handlers)
     chains = [0]  # operators since the last separator, one counter per open bracket
     nested = 0  # sum(chains) + open brackets, kept up to date
     indent = 0
@@ -80,6 +87,19 @@ def too_deep(text: str) -> str | None:
     except (tokenize.TokenError, SyntaxError) as error:
         raise Unreadable(str(error)) from None
     return None
+
+
+def _weight(text: str) -> int:
+    """What the whole text would measure if it were one expression: an upper bound of
+    any expression in it, counted at C speed."""
+    brackets = sum(text.count(char) for char in _OPEN)
+    operators = sum(text.count(char) for char in (_OPERATOR_CHARACTERS - _OPEN) | _CLOSE)
+    return BRACKET * brackets + operators + len(_KEYWORD.findall(text))
+
+
+def _deepest_indent(text: str) -> int:
+    """An upper bound of block depth: each level indents by at least one character."""
+    return max((len(space) for space in _LEADING_SPACE.findall(text)), default=0)
 
 
 def _deeper(line: int) -> str:
