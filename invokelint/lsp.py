@@ -158,14 +158,15 @@ class InvokelintServer(LanguageServer):
         return found
 
     def log_internal_errors(self, project: ProjectLint) -> None:
-        """IL000 is a diagnostic on its file, and a line in the client's log to report."""
+        """IL000 is a diagnostic on its file, and a line in the client's log to report
+        (once per file and message, not after every keystroke)."""
         for path, diagnostics in project.files.items():
             for d in diagnostics:
-                if d.code == INTERNAL_ERROR:
+                line = f"{path}: {d.message}"
+                if d.code == INTERNAL_ERROR and line not in self.told:
+                    self.told.add(line)
                     self.window_log_message(
-                        types.LogMessageParams(
-                            type=types.MessageType.Error, message=f"{path}: {d.message}"
-                        )
+                        types.LogMessageParams(type=types.MessageType.Error, message=line)
                     )
 
     def diagnostic(

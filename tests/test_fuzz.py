@@ -15,7 +15,6 @@ longer local hunt: ``pytest -m fuzz --hypothesis-profile=long``.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -23,15 +22,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import REPO, run_cli
+from helpers import REPO, run_cli, run_main
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invokelint.cli import main
 from invokelint.config import Config
 from invokelint.engine import Linter
 
@@ -266,12 +264,12 @@ def test_mutants_through_the_command(workspace, mutant, output):
     source, relative, data = mutant
     with _mutant(root, source, relative, data) as project, _cwd(root):
         project_arg = project.relative_to(root).as_posix()
-        status, out, err = _main("check", "--format", output, project_arg, "examples")
+        status, out, err = run_main("check", "--format", output, project_arg, "examples")
         assert status in (0, 1, 2)
         assert "internal error" not in err + out, err or out
 
         def run() -> set[tuple]:
-            status, out, _ = _main("check", "--format", "json", project_arg, "examples")
+            status, out, _ = run_main("check", "--format", "json", project_arg, "examples")
             assert status in (0, 1, 2)
             return {
                 (item["code"], item["path"], item["line"], item["message"])
@@ -280,13 +278,6 @@ def test_mutants_through_the_command(workspace, mutant, output):
             }
 
         _checked(root, project, run, alone)
-
-
-def _main(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_mutants_through_a_real_process(workspace):

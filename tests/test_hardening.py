@@ -9,17 +9,14 @@ still reported.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from helpers import REPO, lint, run_cli, write_project
+from helpers import REPO, lint, run_cli, run_main, write_project
 
 from invokelint import limits
-from invokelint.cli import main
 from invokelint.code import nesting
 from invokelint.frontends.cloudformation.template import as_int
 from invokelint.frontends.loader import load_json, load_yaml
@@ -230,13 +227,6 @@ def _broken_on(monkeypatch, module: str, name: str, marker: str) -> None:
     monkeypatch.setattr(target, name, broken)
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def folder(tmp_path, monkeypatch) -> Path:
     """examples/, every reproducer, a template that does not parse and one that meets an
@@ -262,7 +252,7 @@ def test_one_bad_file_never_hides_the_others(folder, monkeypatch):
         for d in lint(folder / "examples", cwd=folder).diagnostics
     }
     assert alone
-    status, out, err = _run("check", "--format", "json", ".")
+    status, out, err = run_main("check", "--format", "json", ".")
     assert status == 2, err
     found = json.loads(out)
     assert alone <= {
@@ -306,13 +296,13 @@ def test_a_bug_in_one_handler_module_is_that_module_s_il000(tmp_path, monkeypatc
 
 def test_ignoring_il000_lets_the_run_pass(folder):
     shutil.rmtree(folder / "bad" / "broken")
-    status, out, _ = _run("check", "--ignore", "IL000", "--format", "json", ".")
+    status, out, _ = run_main("check", "--ignore", "IL000", "--format", "json", ".")
     assert status == 1
     assert "IL000" not in {item["code"] for item in json.loads(out)}
 
 
 def test_il000_is_reported_whatever_is_selected(folder):
-    status, out, _ = _run("check", "--select", "IL103", "--format", "json", "bad")
+    status, out, _ = run_main("check", "--select", "IL103", "--format", "json", "bad")
     assert status == 2
     assert {item["code"] for item in json.loads(out)} == {"IL000", "IL001"}
 
@@ -320,4 +310,4 @@ def test_il000_is_reported_whatever_is_selected(folder):
 def test_debug_lets_the_exception_through(folder, monkeypatch):
     monkeypatch.setenv("INVOKELINT_DEBUG", "1")
     with pytest.raises(KeyError, match="injected fault"):
-        _run("check", "bad/boom")
+        run_main("check", "bad/boom")
