@@ -18,6 +18,8 @@ from helpers import REPO, lint, run_cli, run_main, write_project
 
 from invokelint import limits
 from invokelint.code import nesting
+from invokelint.config import Config
+from invokelint.engine import Linter
 from invokelint.frontends.cloudformation.template import as_int
 from invokelint.frontends.loader import load_json, load_yaml
 
@@ -311,3 +313,32 @@ def test_debug_lets_the_exception_through(folder, monkeypatch):
     monkeypatch.setenv("INVOKELINT_DEBUG", "1")
     with pytest.raises(KeyError, match="injected fault"):
         run_main("check", "bad/boom")
+
+
+# ------------------------------------------------------------ editor buffers (overlays)
+
+
+def test_an_editor_buffer_past_the_file_bound_is_not_parsed(tmp_path):
+    template = write_project(tmp_path, {"template.yaml": "Resources: {}\n"}) / "template.yaml"
+    text = "Resources:\n" + "#" * limits.MAX_FILE_BYTES + "\n"
+    result = Linter(Config(), cwd=tmp_path).lint([tmp_path], overlays={template: text})
+    [problem] = result.diagnostics
+    assert problem.code == "IL001" and "larger than" in problem.message
+
+
+def test_a_handler_buffer_past_the_module_bound_is_not_analysed(tmp_path):
+    root = write_project(
+        tmp_path,
+        {
+            "template.yaml": FUNCTION.format(code_uri="src/", handler="app.handler"),
+            "src/app.py": HANDLER,
+        },
+    )
+    huge = HANDLER.replace("def handler", "def other") + "#" * limits.MAX_SOURCE_BYTES
+    linter = Linter(Config(select=("IL002",)), cwd=root)
+    assert not linter.lint([root], overlays={root / "src/app.py": HANDLER}).diagnostics
+    # past the bound the buffer is not read: its missing handler is not reported either
+    assert not linter.lint([root], overlays={root / "src/app.py": huge}).diagnostics
+    small = HANDLER.replace("def handler", "def other")
+    [missing] = linter.lint([root], overlays={root / "src/app.py": small}).diagnostics
+    assert missing.code == "IL002"
