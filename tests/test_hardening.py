@@ -10,6 +10,7 @@ still reported.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -342,3 +343,32 @@ def test_a_handler_buffer_past_the_module_bound_is_not_analysed(tmp_path):
     small = HANDLER.replace("def handler", "def other")
     [missing] = linter.lint([root], overlays={root / "src/app.py": small}).diagnostics
     assert missing.code == "IL002"
+
+
+# ------------------------------------------------- code paths that must never be opened
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_fifos_and_symlink_loops_as_code_are_never_opened(tmp_path):
+    """A FIFO as CodeUri or as the handler module would block a read forever."""
+    root = write_project(
+        tmp_path,
+        {
+            "template.yaml": FUNCTION.format(code_uri="pipe.py", handler="pipe.handler")
+            + "  Looped:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      Runtime: python3.12\n      CodeUri: src/\n      Handler: loop.handler\n"
+            "  Piped:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      Runtime: python3.12\n      CodeUri: src/\n      Handler: fifo.handler\n",
+            "src/other.py": HANDLER,
+        },
+    )
+    os.mkfifo(root / "pipe.py")
+    os.mkfifo(root / "src" / "fifo.py")
+    os.symlink("loop.py", root / "src" / "loop.py")
+    result = run_cli("check", "--format", "json", ".", cwd=root, timeout=60)
+    assert result.returncode == 1, result.stderr
+    found = {(item["code"], item["resource"]) for item in json.loads(result.stdout)}
+    assert not {code for code, _ in found} & {"IL000", "IL001"}
+    # the module is not there as a file Lambda could import: not found, and said so
+    assert {("IL002", "Looped"), ("IL002", "Piped")} <= found
+    assert ("IL002", "Fn") not in found  # a FIFO as the code location: the code is not here
