@@ -464,9 +464,11 @@ def _write(text: str | bytes) -> None:
     if stream is None:  # started with standard output closed
         raise UsageError("cannot write the report: standard output is closed")
     try:
-        if isinstance(text, bytes):
+        if isinstance(text, bytes) and hasattr(stream, "buffer"):
             stream.flush()
             stream.buffer.write(text)
+        elif isinstance(text, bytes):  # a text-only stream (captured output, an embedder)
+            stream.write(text.decode("utf-8", "surrogateescape"))
         else:
             stream.write(text)
         stream.flush()

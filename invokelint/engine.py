@@ -26,6 +26,7 @@ from invokelint.discovery import (
     named_as_template,
 )
 from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
+from invokelint.isolation import InternalError, isolated
 from invokelint.limits import MAX_FILE_BYTES
 from invokelint.model import InvocationModel, Location
 from invokelint.rules import all_rules
@@ -78,12 +79,13 @@ class Linter:
         self.rules: list[Rule] = [
             rule(self.config.rule_options.get(rule.id))
             for rule in rules
-            if self.config.enabled(rule.id) and rule.id != PARSE_ERROR
+            if self.config.enabled(rule.id) and rule.id not in INPUT_ERRORS
         ]
         self.names = {rule.name: rule.id for rule in rules}
         # A file that cannot be parsed is reported whatever ``select`` says (a narrow
         # selection must not turn a broken template green); only ignoring IL001 hides it.
         self.parse_error_enabled = not self.config.is_ignored(PARSE_ERROR)
+        self.internal_error_enabled = not self.config.is_ignored(INTERNAL_ERROR)
         self.problems_enabled = self.config.enabled(PARSE_ERROR)
         # Handler code is read for the code rules, or to report handlers that do not parse.
         self.reads_code = self.config.analyse_code and (
@@ -122,17 +124,29 @@ class Linter:
         for unit in units:
             if isinstance(unit, TerraformModule):
                 if unit.directory.resolve() not in planned:
+                    # One module is one unit of work: a bug on it becomes its IL000.
                     own = LintResult()
-                    found_here, children = self._lint_terraform(unit, overlays, own, comments)
-                    modules.append((unit, own, found_here, children))
+                    outcome = isolated(
+                        self.display_path(unit.directory),
+                        lambda u=unit, o=own: self._lint_terraform(u, overlays, o, comments),
+                    )
+                    if isinstance(outcome, InternalError):
+                        found.extend(self._reported(outcome, result))
+                    else:
+                        modules.append((unit, own, *outcome))
             else:
-                found.extend(self._lint_file(unit, overlays, result, comments, planned))
+                # One file is one unit of work: a bug on it becomes its IL000, not the run's.
+                outcome = isolated(
+                    self.display_path(unit),
+                    lambda u=unit: self._lint_file(u, overlays, result, comments, planned),
+                )
+                found.extend(self._reported(outcome, result))
         found.extend(_root_modules(modules, result))
         result.warnings.extend(self.budget.warnings())
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
-        # A read or parse failure fails the run only while its IL001 is still reported.
-        reported = {d.path for d in result.diagnostics if d.code == PARSE_ERROR}
+        # A failure fails the run only while its IL000/IL001 is still reported.
+        reported = {d.path for d in result.diagnostics if d.code in INPUT_ERRORS}
         for path in result.failed:
             if path not in reported:
                 result.skipped[path] = "cannot be parsed, and IL001 is ignored"
@@ -142,7 +156,25 @@ class Linter:
     def rule_ids(self) -> list[str]:
         """The rules this linter runs, in id order (reporters list passing checks too)."""
         ids = [rule.id for rule in self.rules]
-        return sorted([PARSE_ERROR, *ids] if self.parse_error_enabled else ids)
+        if self.parse_error_enabled:
+            ids.append(PARSE_ERROR)
+        if self.internal_error_enabled:
+            ids.append(INTERNAL_ERROR)
+        return sorted(ids)
+
+    def _reported(
+        self, outcome: list[Diagnostic] | InternalError, result: LintResult
+    ) -> list[Diagnostic]:
+        """A unit's diagnostics, or the IL000 that replaces them when it failed."""
+        if not isinstance(outcome, InternalError):
+            return outcome
+        if outcome.path not in result.failed:
+            result.failed.append(outcome.path)
+        result.statistics["internal errors"] += 1
+        location = Location(outcome.path, 1, 1, 1, 2)
+        return [
+            Diagnostic(INTERNAL_ERROR, "internal-error", Severity.ERROR, outcome.message, location)
+        ]
 
     # -- one file
     def _lint_file(
@@ -305,11 +337,11 @@ class Linter:
         project = Project(root, text, self.display_path(path), self.display_path, overlays)
         report = analyse_model(model, project, self.budget)
         model.handlers = report.handlers
+        problems = [d for failure in report.failures for d in self._reported(failure, result)]
         result.statistics.update(report.statistics)
         result.warnings.extend(report.warnings)
         for display, source in report.sources.items():
             comments[display] = inline_suppressions(source, self.names)
-        problems = []
         for location, message in report.problems:
             if location.path not in result.failed:
                 result.failed.append(location.path)
@@ -357,6 +389,8 @@ class Linter:
         for diagnostic in diagnostics:
             if diagnostic.code == PARSE_ERROR and not self.parse_error_enabled:
                 continue
+            if diagnostic.code == INTERNAL_ERROR and not self.internal_error_enabled:
+                continue
             # display paths are relative to ``self.cwd``, which need not be the process's
             if self.config.ignored_in(diagnostic.code, str(self.cwd / diagnostic.path)):
                 continue
@@ -378,6 +412,7 @@ class Linter:
             return absolute.as_posix()
 
 
+INTERNAL_ERROR = "IL000"
 PARSE_ERROR = "IL001"
 # ``terraform show -json``: both keys near the top of the document.
 _PLAN_KEYS = re.compile(r'"planned_values"\s*:')
@@ -436,15 +471,21 @@ def _files_in(folder: Path) -> list[Path]:
 NOT_A_TEMPLATE = "not a template: no top-level Resources holding AWS:: types"
 
 
+# Reported whatever ``select`` says (only ``ignore`` hides them); they fail the run.
+INPUT_ERRORS = frozenset({INTERNAL_ERROR, PARSE_ERROR})
+
+
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
     """The file's text, or why it cannot be read (with a lossy decoding when not UTF-8)."""
     overlay = overlays.get(path.resolve())
-    if overlay is not None:
+    if overlay is not None:  # an editor's buffer is bounded like the file it stands for
+        if len(overlay.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+            return None, _too_large()
         return overlay, None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            return None, _too_large()
         data = path.read_bytes()
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}")
@@ -455,6 +496,10 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         error = ParseError("file is not UTF-8 text", line, column)
         return data.decode("utf-8", "replace"), error
+
+
+def _too_large() -> ParseError:
+    return ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
 
 
 def _is_json(path: Path, text: str) -> bool:

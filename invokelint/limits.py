@@ -49,3 +49,8 @@ MAX_CODE_SECONDS = 30.0  # wall time spent reading handler code
 
 # -- other inputs
 MAX_CONFIG_BYTES = 1024 * 1024  # .invokelint.toml / pyproject.toml
+
+# -- hardening (issue 9): values and handler code no input may crash on
+MAX_NUMBER_DIGITS = 64  # a longer number in a template stays the text it was written as
+MAX_CODE_NESTING = 1000  # one Python expression: 3 per open bracket, 1 per chained operator
+MAX_CODE_INDENT = 100  # Python blocks inside each other (CPython's own limit)

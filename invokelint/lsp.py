@@ -34,6 +34,7 @@ from pygls.workspace import TextDocument
 
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
+from invokelint.engine import INTERNAL_ERROR
 from invokelint.quickfix import ignore_edit
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
@@ -129,13 +130,14 @@ class InvokelintServer(LanguageServer):
         }
         try:
             project = self.projects.lint(root, overlays)
+            found = self.convert(project)
         except Exception as error:  # a bug must not take the editor session down
             log.exception("linting %s failed", root)
             self.tell(f"invokelint could not lint {root}: {type(error).__name__}: {error}")
             return set()
         if project.config_error:
             self.tell(f"invokelint: {project.config_error} (using the defaults)")
-        found = self.convert(project)
+        self.log_internal_errors(project)
         changed = set()
         for uri in self.members.get(root, set()) | set(found):
             items = found.get(uri, [])
@@ -150,17 +152,31 @@ class InvokelintServer(LanguageServer):
         found = {}
         for path, diagnostics in project.files.items():
             uri = self.uri_of(path)
-            text = self.text_of(uri)
-            found[uri] = [self.diagnostic(d, project.root, text) for d in diagnostics]
+            text = self.text_of(uri) if diagnostics else None
+            lines = (text or "").splitlines()  # once per file: a document may be huge
+            found[uri] = [self.diagnostic(d, project.root, text, lines) for d in diagnostics]
         return found
 
-    def diagnostic(self, d: Diagnostic, root: Path, text: str | None) -> types.Diagnostic:
-        lines = (text or "").splitlines()
+    def log_internal_errors(self, project: ProjectLint) -> None:
+        """IL000 is a diagnostic on its file, and a line in the client's log to report
+        (once per file and message, not after every keystroke)."""
+        for path, diagnostics in project.files.items():
+            for d in diagnostics:
+                line = f"{path}: {d.message}"
+                if d.code == INTERNAL_ERROR and line not in self.told:
+                    self.told.add(line)
+                    self.window_log_message(
+                        types.LogMessageParams(type=types.MessageType.Error, message=line)
+                    )
+
+    def diagnostic(
+        self, d: Diagnostic, root: Path, text: str | None, lines: list[str]
+    ) -> types.Diagnostic:
         item = _converter.structure(to_lsp(d, root), types.Diagnostic)
         codec = self.workspace.position_codec
         item.range = codec.range_to_client_units(lines, item.range)
         edit = ignore_edit(d, text) if text is not None else None
-        if edit is not None:
+        if edit is not None and edit.line < len(lines):
             start = codec.position_to_client_units(
                 lines, types.Position(line=edit.line, character=edit.start)
             )

@@ -82,6 +82,19 @@ def codes(result: LintResult) -> list[str]:
     return [d.code for d in result.diagnostics]
 
 
+def run_main(*args: str) -> tuple[int, str, str]:
+    """The command in this process (``cli.main``): exit status, stdout and stderr."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from invokelint.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
 def run_cli(*args: str, cwd: Path, **options: Any) -> subprocess.CompletedProcess[str]:
     """The real command in a child process: exit status, stdout and stderr as a user sees them.
 

@@ -24,7 +24,13 @@ def test_example(rule, example, tmp_path):
         assert rule.id not in found, f"{rule.id} should stay silent on: {example.note}"
 
 
+# IL000 (internal-error) has no failing example: an input that triggers it is a bug to fix.
+# test_isolation.py injects a fault instead.
+WITHOUT_REPRODUCER = {"IL000"}
+
+
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.id)
 def test_every_rule_has_bad_and_good_examples(rule):
-    assert any(e.bad for e in rule.examples), f"{rule.id} has no failing example"
+    if rule.id not in WITHOUT_REPRODUCER:
+        assert any(e.bad for e in rule.examples), f"{rule.id} has no failing example"
     assert any(not e.bad for e in rule.examples), f"{rule.id} has no passing example"

@@ -8,7 +8,8 @@ every module read is returned so that inline suppressions in ``.py`` files work.
 The interpreter (and libcst, on the first parse) is imported only once some function's
 code is actually on disk: a template whose handlers are elsewhere pays for neither.
 
-Files that exist but are refused (a FIFO or device, a link out of the project) are
+Each handler module is isolated: an unexpected exception on it becomes its IL000. Files
+that exist but are refused (a FIFO or device, a link out of the project) are
 warnings, not a missing handler; the run's ``CodeBudget`` bounds how much code is read.
 """
 
@@ -21,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from invokelint.code.budget import TIME, CodeBudget
-from invokelint.code.resolve import Missing, Project, is_python3, resolve
+from invokelint.code.resolve import Missing, Project, Resolved, is_python3, resolve
 from invokelint.code.roots import InlineRoot
+from invokelint.isolation import InternalError, isolated
 from invokelint.model import Function, InvocationModel, Location
 from invokelint.regular_files import Refused
 
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 class CodeReport:
     handlers: dict[Function, Handler] = field(default_factory=dict)
     problems: list[tuple[Location, str]] = field(default_factory=list)  # IL001 in code
+    failures: list[InternalError] = field(default_factory=list)  # IL000: a bug on a module
     sources: dict[str, str] = field(default_factory=dict)  # display path -> module text
     statistics: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)  # files refused, for the user to see
@@ -44,7 +47,7 @@ def analyse_model(
     model: InvocationModel, project: Project, budget: CodeBudget | None = None
 ) -> CodeReport:
     """``budget`` is shared by every template of a run; without one, this model gets its own."""
-    started, parsed = time.perf_counter(), _parsed()
+    started, parsed, skipped = time.perf_counter(), _parsed(), _parsed("skipped")
     budget = budget if budget is not None else CodeBudget()
     budget.start()
     notes_before = Counter(budget.notes)
@@ -63,52 +66,74 @@ def analyse_model(
         if resolved is None:
             report.statistics["handlers without local code"] += 1
             continue
-        from invokelint.code.facts import HandlerMissing
-        from invokelint.code.interpret import Loader, handler_facts
-
         if isinstance(resolved, Missing):
+            from invokelint.code.facts import HandlerMissing
+
             report.handlers[function] = HandlerMissing(resolved.reason)
             continue
-        loader = loaders.get(resolved.root.key)
-        if loader is None:
-            loader = loaders[resolved.root.key] = Loader(resolved.root, budget)
-        module = loader.load(resolved.module)
-        if module is None:  # unreadable or a syntax error: reported as IL001
-            continue
-        if resolved.placeholder_of is not None:
-            if resolved.name not in module.ir.functions:
-                report.handlers[function] = HandlerMissing(resolved.placeholder_of)
-            continue  # a placeholder: the code that will run is not here
-        if resolved.name not in module.ir.names:
-            defined = ", ".join(sorted(module.ir.functions)[:3])
-            hint = f" (it defines {defined})" if defined else ""
-            inline = isinstance(resolved.root, InlineRoot)
-            where = "the inline code" if inline else module.line_map.path
-            report.handlers[function] = HandlerMissing(
-                f"{where} has no top-level function '{resolved.name}'{hint}"
-            )
-            continue
-        if budget.expired():
-            budget.notes[TIME] += 1
-            continue
-        try:
-            facts = handler_facts(loader, module, resolved.name, function.environment)
-        except RecursionError:  # pathological code: no facts rather than no lint
-            report.statistics["handlers too complex to analyse"] += 1
-            continue
-        report.handlers[function] = facts
-        report.statistics["handlers analysed"] += 1
+        # One handler module is one unit of work: a bug on it is its IL000, not the run's.
+        where = resolved.root.line_map(resolved.file).path
+        failure = isolated(
+            where, lambda r=resolved, f=function: _analyse(r, f, loaders, report, budget)
+        )
+        if failure is not None:
+            report.failures.append(failure)
     for loader in loaders.values():
         report.problems.extend(loader.problems)
         report.sources.update(loader.sources)
         report.warnings.extend(loader.warnings)
     report.statistics.update(budget.notes - notes_before)  # this model's share of overruns
     report.statistics["python files parsed"] += _parsed() - parsed
+    if _parsed("skipped") > skipped:  # a note only when it happened
+        report.statistics["python files nested too deeply to parse"] += _parsed("skipped") - skipped
     report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
     return report
 
 
-def _parsed() -> int:
-    """Modules parsed so far in this process (0 while the parser is not even imported)."""
+def _analyse(
+    resolved: Resolved,
+    function: Function,
+    loaders: dict[object, Loader],
+    report: CodeReport,
+    budget: CodeBudget,
+) -> None:
+    """Load the handler's module and interpret the handler into ``report.handlers``."""
+    from invokelint.code.facts import HandlerMissing
+    from invokelint.code.interpret import Loader, handler_facts
+
+    loader = loaders.get(resolved.root.key)
+    if loader is None:
+        loader = loaders[resolved.root.key] = Loader(resolved.root, budget)
+    module = loader.load(resolved.module)
+    if module is None:  # unreadable, too large or a syntax error (IL001)
+        return
+    if resolved.placeholder_of is not None:
+        if resolved.name not in module.ir.functions:
+            report.handlers[function] = HandlerMissing(resolved.placeholder_of)
+        return  # a placeholder: the code that will run is not here
+    if resolved.name not in module.ir.names:
+        defined = ", ".join(sorted(module.ir.functions)[:3])
+        hint = f" (it defines {defined})" if defined else ""
+        inline = isinstance(resolved.root, InlineRoot)
+        where = "the inline code" if inline else module.line_map.path
+        report.handlers[function] = HandlerMissing(
+            f"{where} has no top-level function '{resolved.name}'{hint}"
+        )
+        return
+    if budget.expired():
+        budget.notes[TIME] += 1
+        return
+    try:
+        facts = handler_facts(loader, module, resolved.name, function.environment)
+    except RecursionError:  # pathological code: no facts rather than no lint
+        report.statistics["handlers too complex to analyse"] += 1
+        return
+    report.handlers[function] = facts
+    report.statistics["handlers analysed"] += 1
+
+
+def _parsed(counter: str = "parsed") -> int:
+    """Modules parsed (or ``skipped``) so far in this process (0 while the parser is not
+    even imported)."""
     parse = sys.modules.get("invokelint.code.parse")
-    return parse.parsed if parse is not None else 0
+    return getattr(parse, counter) if parse is not None else 0

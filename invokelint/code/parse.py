@@ -8,6 +8,10 @@ a run without Python handler code never pays for it.
 Syntax errors are reported with CPython's message and position when CPython agrees the
 code is invalid (its messages are far clearer than the parser's); code that CPython
 accepts but libcst cannot read yields no summary and no error.
+
+libcst's native parser can crash the process on deep nesting, so a module is parsed
+only after ``nesting.too_deep`` found it within bounds; a module past them is skipped
+(no summary) and counted in ``skipped``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from invokelint.code import ir
 _CACHE_LIMIT = 2048
 _summaries: dict[str, ir.Module | ir.SyntaxProblem | None] = {}
 parsed = 0  # cache misses since start, for --statistics
+skipped = 0  # modules nested too deeply to hand to the parser, for --statistics
 
 _BROAD = frozenset({"Exception", "BaseException"})
 
@@ -39,6 +44,16 @@ def summarise(text: str) -> ir.Module | ir.SyntaxProblem | None:
 
 
 def _summarise(text: str) -> ir.Module | ir.SyntaxProblem | None:
+    global skipped
+    from invokelint.code.nesting import Unreadable, too_deep
+
+    try:
+        deep = too_deep(text)
+    except Unreadable:  # the tokenizer gave up: let CPython's parser say why
+        return _syntax_problem(text)
+    if deep is not None:
+        skipped += 1
+        return None
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 

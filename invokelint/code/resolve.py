@@ -10,7 +10,9 @@ IL002 and every code rule for free.
 The answer is a ``Resolved`` module, a ``Missing`` handler (IL002), or ``None`` when the
 code cannot be seen: remote (S3) or image code, a path that does not exist yet (a build
 output), a path outside the project root, an ``AWS_LAMBDA_EXEC_WRAPPER`` that replaces
-the runtime, a module that may come from a layer.
+the runtime, a module that may come from a layer, a path the system refuses to look at
+(a name too long, a symlink loop, no permission) or that is no regular file (a FIFO, a
+device: never opened).
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from invokelint.code.roots import (
     FileRoot,
     InlineRoot,
     ZipRoot,
+    file_kind,
     inline_line_map,
     inside,
     module_candidates,
 )
 from invokelint.model import Function
+from invokelint.regular_files import Refused, check_regular
 
 EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
 
@@ -128,12 +132,27 @@ def _code_root(function: Function, project: Project) -> CodeRoot | None:
     if code.kind != "path" or code.path is None:
         return None
     path = Path(os.path.abspath(code.path))
-    if not path.exists() or not inside(path, project.root):
+    kind = file_kind(path)
+    if kind is None:
+        _refuse_special(path, project)  # a FIFO or a device: say so, never open it
         return None
-    if path.is_dir():
+    if not inside(path, project.root):
+        return None
+    if kind == "folder":
         return project.directory(path)
     if path.suffix == ".zip":
         return project.archive(path)
     if path.suffix == ".py":
         return FileRoot(path, project.directory(path.parent))
     return None
+
+
+def _refuse_special(path: Path, project: Project) -> None:
+    """Raise ``Refused`` for a code path that exists but is no file or folder (a FIFO, a
+    device); stay quiet for one that does not exist or that the system cannot name."""
+    try:
+        check_regular(path)
+    except Refused as refused:
+        raise Refused(f"{project.display(path)}: {refused.message}") from None
+    except (OSError, ValueError):
+        return

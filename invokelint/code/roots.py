@@ -12,6 +12,7 @@ instead of calling the handler missing.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,18 @@ class DirectoryRoot(CodeRoot):
     def _is_file(self, relative: str) -> bool:
         """A module file here; raises ``Refused`` when one exists but may not be read."""
         path = self.folder / relative
-        if not path.exists() or path.is_dir():
+        # one safe stat first: a name too long or a link loop is no module; a FIFO or a
+        # device exists but is refused, never opened
+        kind = file_kind(path, unreadable="file")
+        if kind == "folder":
+            return False
+        if kind is None:
+            try:
+                check_regular(path)
+            except Refused as refused:
+                raise Refused(f"{self.display(path)}: {refused.message}") from None
+            except (OSError, ValueError):
+                return False
             return False
         if not inside(path, self.project_root):
             raise Refused(f"{self.display(path)}: {outside_message(path, self.project_root)}")
@@ -151,7 +163,7 @@ class DirectoryRoot(CodeRoot):
     def has_compiled(self, dotted: str) -> bool:
         parent, _, stem = dotted.replace(".", "/").rpartition("/")
         folder = self.folder / parent
-        if not folder.is_dir():
+        if file_kind(folder) != "folder":
             return False
         if not inside(folder, self.project_root):  # never listed: say so, not "missing"
             where = self.display(folder)
@@ -178,8 +190,8 @@ class DirectoryRoot(CodeRoot):
     def read(self, relative: str) -> str | None:
         path = self.folder / relative
         overlay = self.overlays.get(path.resolve())
-        if overlay is not None:
-            return overlay
+        if overlay is not None:  # an editor's buffer: bounded like the file
+            return overlay if len(overlay.encode("utf-8", "replace")) <= MAX_SOURCE_BYTES else None
         try:
             with open_regular(path) as handle:
                 data = handle.read(MAX_SOURCE_BYTES + 1)
@@ -361,6 +373,22 @@ def decode(data: bytes) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise SourceProblem("file is not UTF-8 text", line, column) from None
+
+
+def file_kind(path: Path, unreadable: str | None = None) -> str | None:
+    """``"file"`` (regular), ``"folder"``, or None for anything else: absent, a FIFO or a
+    device (never opened: reading one blocks or never ends), or a name the system
+    refuses (too long, a symlink loop). ``unreadable`` is the answer for a path that
+    exists but may not be looked at (no permission)."""
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        return unreadable
+    except (OSError, ValueError):  # ENAMETOOLONG, ELOOP, ENOENT; a NUL in the name
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else None
 
 
 def inside(path: Path, root: Path) -> bool:

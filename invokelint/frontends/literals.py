@@ -4,9 +4,13 @@ a reference, an unknown value) is ``UNKNOWN``, so the model never guesses."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from invokelint.limits import MAX_NUMBER_DIGITS
 from invokelint.model import UNKNOWN, Unknown
+
+_INTEGER = re.compile(rf"[-+]?[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
 
 
 def as_int(value: Any) -> int | Unknown | None:
@@ -21,10 +25,9 @@ def as_int(value: Any) -> int | Unknown | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return UNKNOWN
+        # ASCII digits only, bounded: not "1_000", "٣" or 5,000 digits, which int() takes
+        digits = value.strip()
+        return int(digits) if _INTEGER.fullmatch(digits) else UNKNOWN
     return UNKNOWN
 
 

@@ -30,7 +30,7 @@ import yaml
 from yaml import events
 
 from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
-from invokelint.limits import MAX_EXPANDED_NODES
+from invokelint.limits import MAX_EXPANDED_NODES, MAX_NUMBER_DIGITS
 from invokelint.limits import MAX_NESTING as MAX_DEPTH
 
 try:  # libyaml is bundled with PyYAML's wheels; fall back to pure Python if missing
@@ -55,6 +55,8 @@ _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 _BLOCK_SCALAR_STYLES = frozenset("|>")
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
 
 class ParseError(Exception):
@@ -105,7 +107,7 @@ def load_json(text: str) -> Document:
     import json
 
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_to_map)
+        data = json.loads(text, object_pairs_hook=_pairs_to_map, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise _within(_json_error(exc), text) from None
     except RecursionError:
@@ -147,6 +149,11 @@ def _json_error(exc: Any) -> ParseError:
             f"invalid JSON: Illegal trailing comma before end of {kind}", line, column
         )
     return ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+
+
+def _json_int(digits: str) -> int | str:
+    """A JSON integer; past ``MAX_NUMBER_DIGITS`` the text it was written as (as YAML)."""
+    return int(digits) if len(digits) <= MAX_NUMBER_DIGITS else digits
 
 
 def _pairs_to_map(pairs: list[tuple[str, Any]]) -> Map:
@@ -233,21 +240,24 @@ def _one_line(text: str) -> str:
 
 
 def _resolve_plain(value: str) -> Any:
-    """Resolve an untagged plain scalar the way CloudFormation reads it (YAML 1.2 core)."""
+    """Resolve an untagged plain scalar the way CloudFormation reads it (YAML 1.2 core).
+
+    Only YAML 1.2's own number forms are numbers: YAML 1.1's ``0b1010``, ``1_000`` and
+    sexagesimal ``190:20:30`` stay strings, and so does any number longer than
+    ``MAX_NUMBER_DIGITS`` (CloudFormation reads scalars as strings; a huge int could not
+    even be printed).
+    """
     first = value[:1]
     if first and first in "0123456789-+.":
-        try:
+        if len(value) > MAX_NUMBER_DIGITS:
+            return value
+        if _INT.fullmatch(value):
             return int(value, 0) if value[:2] in ("0x", "0o") else int(value)
-        except ValueError:
-            pass
         lowered = value.lower()
         if lowered in _FLOAT_SPECIAL:
             return _FLOAT_SPECIAL[lowered]
-        if any(c.isdigit() for c in value):
-            try:
-                return float(value)
-            except ValueError:
-                return value
+        if _FLOAT.fullmatch(value):
+            return float(value)
         return value
     if value in _TRUE:
         return True

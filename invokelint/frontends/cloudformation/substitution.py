@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from invokelint.frontends.cloudformation.template import is_intrinsic
 from invokelint.frontends.positioned import Map, Pos, Seq, position_of
+from invokelint.model import UNKNOWN
 
 if TYPE_CHECKING:
     from invokelint.frontends.cloudformation.references import FunctionRef, Resolver
@@ -28,7 +29,12 @@ UNREADABLE = "${?}"  # a part nothing can be known about: resolves to UNKNOWN
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """What one placeholder stands for (a literal or an intrinsic) and where it is written."""
+    """What one placeholder stands for (a literal or an intrinsic) and where it is written.
+
+    A ``Fn::Sub`` or ``Fn::Join`` is never a slot: it is read into the text, or, when it is
+    malformed (wrong arity or types), its slot holds ``UNKNOWN``. A slot holding the
+    malformed intrinsic itself would be read again, and again, without end.
+    """
 
     value: Any
     pos: Pos
@@ -113,18 +119,18 @@ def _plain(value: str, pos: Pos, substitutions: Mapping[str, Any], text: Text) -
 def _sub(
     value: Map, argument: Any, pos: Pos, substitutions: Mapping[str, Any], text: Text
 ) -> str | None:
+    here = position_of(value, pos)
     template, variables = argument, {}
     if isinstance(argument, list):
-        if not argument or not isinstance(argument[0], str):
-            return text.slot(value, position_of(value, pos))
+        if len(argument) not in (1, 2) or not isinstance(argument[0], str):
+            return text.slot(UNKNOWN, here)
         template = argument[0]
         if len(argument) > 1:
             if not isinstance(argument[1], dict) or is_intrinsic(argument[1]):
-                return text.slot(value, position_of(value, pos))
+                return text.slot(UNKNOWN, here)
             variables = argument[1]
     if not isinstance(template, str):
-        return text.slot(value, position_of(value, pos))
-    here = position_of(value, pos)
+        return text.slot(UNKNOWN, here)
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -157,10 +163,10 @@ def _nested(value: Any, pos: Pos, text: Text) -> str:
 def _join(value: Map, argument: Any, pos: Pos, substitutions: Mapping[str, Any], text: Text) -> str:
     here = position_of(value, pos)
     if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
-        return text.slot(value, here)
+        return text.slot(UNKNOWN, here)
     delimiter, parts = argument
-    if not isinstance(parts, Seq) and not (isinstance(parts, list) and not is_intrinsic(parts)):
-        return text.slot(value, here)
+    if not isinstance(parts, list):  # a list from a parameter or Fn::Split: unknown
+        return text.slot(UNKNOWN, here)
     written = []
     for index, part in enumerate(parts):
         part_pos = parts.item_position(index) if isinstance(parts, Seq) else here
