@@ -67,6 +67,6 @@ class CodeBudget:
             TIME: f"{self.seconds:g} s (MAX_CODE_SECONDS)",
             STEPS: f"{limits.MAX_STEPS_PER_HANDLER} per handler (MAX_STEPS_PER_HANDLER)",
             TOO_DEEP: "Python's recursion limit",
-            TOO_LARGE: f"{limits.MAX_SOURCE_BYTES // (1024 * 1024)} MiB (MAX_SOURCE_BYTES)",
+            TOO_LARGE: f"{limits.MAX_SOURCE_BYTES // 1024} KiB (MAX_SOURCE_BYTES)",
         }
         return [f"{note} ({bounds[note]}): {count}" for note, count in sorted(self.notes.items())]
