@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import Function, InvocationModel, Queue, Setting
 from invokelint.rules.base import Counterpart, Option, Rule, bad, good
 
@@ -282,6 +283,13 @@ class SqsVisibilityTimeout(Rule):
                 resource=queue,
                 severity=severity,
                 related=(timeout.location,),
+                fix=set_property(
+                    visibility,
+                    queue.location,
+                    "VisibilityTimeout",
+                    recommended,
+                    f"set VisibilityTimeout to {recommended}",
+                ),
             )
 
 
