@@ -74,10 +74,8 @@ def test_yaml_insert_and_flow_set_change_only_their_lines(tmp_path: Path) -> Non
     assert "    Properties: {VisibilityTimeout: 360, MessageRetentionPeriod: 60}  # flow" in added
     assert "    Properties:" in added and "      VisibilityTimeout: 360" in added
     # the insertion sits under Orders, after its one-line Type
-    assert (
-        "  Orders:   # the queue\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 360\n"
-        in fixed
-    )
+    orders = "  Orders:   # the queue\n    Type: AWS::SQS::Queue\n"
+    assert orders + "    Properties:\n      VisibilityTimeout: 360\n" in fixed
     path.write_text(fixed)
     assert not [d for d in lint(path) if d.code == "IL103"]
     assert fix_file(path) == fixed  # a second fix changes nothing
@@ -130,7 +128,10 @@ def test_value_behind_a_parameter_gets_no_fix(tmp_path: Path) -> None:
 
 
 def test_a_fix_that_cannot_be_written_exactly_is_dropped(tmp_path: Path) -> None:
-    text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      RedrivePolicy: '{\"maxReceiveCount\": 1}'\n"
+    text = (
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+        "      RedrivePolicy: '{\"maxReceiveCount\": 1}'\n"
+    )
     anchor = Location("t.yaml", 5, 7, 5, 20)
     fix = Fix((Edit(anchor, ("maxReceiveCount",), 5),))
     outcome = apply_fixes(text, "t.yaml", [fix])
