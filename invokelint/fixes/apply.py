@@ -47,11 +47,13 @@ def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
             trails = [_trail_to(root, edit.anchor) for edit in fix.edits]
             if any(trail is None for trail in trails):
                 raise Unfixable("a fix's anchor names no key of the file")
-            outcome.text = _apply(outcome.text, path, fix, trails)  # type: ignore[arg-type]
+            new = _apply(outcome.text, path, fix, trails)  # type: ignore[arg-type]
         except Unfixable as exc:
             outcome.dropped.append((fix, str(exc)))
         else:
-            outcome.applied.append(fix)
+            if new != outcome.text:  # a fix already in place counts for nothing
+                outcome.text = new
+                outcome.applied.append(fix)
     return outcome
 
 
