@@ -28,6 +28,9 @@ class Edit:
     path: tuple[str, ...]
     value: Any = None
     remove: bool = False
+    # The name of the key at ``anchor``: the writer checks it, so a location that names
+    # a whole policy (a JSON string ``RedrivePolicy``) is never overwritten by mistake.
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +58,35 @@ def set_property(
     behind an intrinsic or a parameter, or for an input no writer edits."""
     if not setting.known or not _editable(owner.path):
         return None
+    return Fix((property_edit(setting, owner, key, value, under=under),), "safe", title)
+
+
+def property_edit(
+    setting: Setting[Any],
+    owner: Location,
+    key: str,
+    value: Any,
+    *,
+    under: tuple[str, ...] = ("Properties",),
+) -> Edit:
+    """Set ``key``: in place when the setting is written, else below ``owner``."""
+    if isinstance(value, list):  # diagnostics are hashed: keep fixes immutable
+        value = tuple(value)
     if setting.explicit:
-        return Fix((Edit(setting.location, (), value),), "safe", title)
-    return Fix((Edit(owner, (*under, key), value),), "safe", title)
+        return Edit(setting.location, (), value, key=key)
+    return Edit(owner, (*under, key), value)
+
+
+def remove_entry(entry: Location, key: str, title: str) -> Fix | None:
+    """An unsafe fix that deletes the ``key: value`` entry written at ``entry``."""
+    if not _editable(entry.path):
+        return None
+    return Fix((Edit(entry, (), remove=True, key=key),), "unsafe", title)
+
+
+def editable(location: Location) -> bool:
+    """Whether a writer edits the file at ``location`` (YAML or JSON templates)."""
+    return _editable(location.path)
 
 
 def _editable(path: str) -> bool:

@@ -127,6 +127,8 @@ class _Writer:
 
     def apply(self, trail: list, edit: Edit) -> str:
         holder, key = self._resolve(trail[:-1]), trail[-1]
+        if edit.key is not None and key != edit.key:
+            raise Unfixable(f"the anchor names '{key}', not '{edit.key}'")
         keys = list(edit.path)
         while keys and key in holder:  # descend through the mappings that exist
             value = holder[key]

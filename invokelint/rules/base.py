@@ -92,6 +92,8 @@ class Rule:
     options: ClassVar[Mapping[str, Option]] = {}
     references: ClassVar[tuple[str, ...]] = ()
     counterparts: ClassVar[tuple[Counterpart, ...]] = ()  # the same check in other linters
+    # ("safe" | "unsafe" | "sometimes unsafe", why) when the rule attaches fixes
+    fix_safety: ClassVar[tuple[str, str] | None] = None
     uses_code: ClassVar[bool] = False  # reads handler code facts (skipped with --no-code)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:

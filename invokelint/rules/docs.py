@@ -61,6 +61,15 @@ def render_page(rule: type[Rule]) -> str:
         f"(in Terraform also `// invokelint: ignore[{rule.id}]`, on the block's first line), "
         f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on a CloudFormation resource."
     )
+    if rule.fix_safety:
+        safety, why = rule.fix_safety
+        flag = "`--fix`" if safety == "safe" else "`--fix --unsafe-fixes`"
+        parts.append(
+            f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
+            f"`invokelint check {flag[1:-1]}` applies it to YAML and JSON templates "
+            "(`--diff` shows it first); none is offered where the value comes from a "
+            "parameter or an intrinsic function, nor in Terraform."
+        )
     if rule.counterparts:
         parts.append(
             "## Counterparts in other linters\n\n"

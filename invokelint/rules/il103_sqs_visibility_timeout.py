@@ -225,6 +225,14 @@ class SqsVisibilityTimeout(Rule):
             "E3505`.",
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it only raises the visibility timeout to the minimum the message names, so "
+            "messages stay hidden while the function runs; nothing else about the queue "
+            "changes."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html",
