@@ -145,3 +145,22 @@ def test_a_broken_result_is_dropped() -> None:
     fix = Fix((Edit(Location("t.yaml", 3, 5, 3, 10), ("C",), 3),))
     outcome = apply_fixes(text, "t.yaml", [fix])
     assert outcome.text == text and outcome.dropped
+
+
+def test_editor_edit_replaces_only_the_changed_lines(tmp_path: Path) -> None:
+    from invokelint.fixes.editor import fix_edit
+
+    path = tmp_path / "template.yaml"
+    path.write_text(SAM)
+    lines = SAM.splitlines(keepends=True)
+    edits = []
+    for diagnostic in [d for d in lint(path) if d.code == "IL103"]:
+        edit = fix_edit(diagnostic, SAM)
+        assert edit is not None and edit.safety == "safe"
+        patched = "".join([*lines[: edit.start], edit.text, *lines[edit.end :]])
+        assert patched == apply_fixes(SAM, str(path), [diagnostic.fix]).text != SAM
+        edits.append(edit)
+    flow = next(e for e in edits if "{VisibilityTimeout: 360" in e.text)
+    assert flow.end - flow.start == 1 and flow.text.count("\n") == 1
+    insert = next(e for e in edits if e is not flow)
+    assert insert.start == insert.end  # a pure insertion replaces no line
