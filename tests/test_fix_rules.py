@@ -104,3 +104,13 @@ def test_corpus_safe_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     check_fixed(before, run, copy, unsafe=False)
     assert sum(run.fixed.values()) > 0
     print("fixed per rule:", dict(sorted(run.fixed.items())), "warnings:", len(run.warnings))
+
+
+def test_rule_pages_say_how_safe_their_fix_is() -> None:
+    from invokelint.rules.docs import render_page
+
+    for rule in all_rules():
+        page = render_page(rule)
+        assert ("## Fix safety" in page) == bool(rule.fix_safety), rule.id
+        if rule.fix_safety:
+            assert f"**{rule.fix_safety[0]}**" in page

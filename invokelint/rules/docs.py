@@ -63,10 +63,13 @@ def render_page(rule: type[Rule]) -> str:
     )
     if rule.fix_safety:
         safety, why = rule.fix_safety
-        flag = "`--fix`" if safety == "safe" else "`--fix --unsafe-fixes`"
+        applies = {
+            "safe": "`invokelint check --fix` applies it",
+            "unsafe": "`invokelint check --fix --unsafe-fixes` applies it",
+        }.get(safety, "`invokelint check --fix` applies it when safe, `--unsafe-fixes` also")
         parts.append(
             f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
-            f"`invokelint check {flag[1:-1]}` applies it to YAML and JSON templates "
+            f"{applies} to YAML and JSON templates "
             "(`--diff` shows it first); none is offered where the value comes from a "
             "parameter or an intrinsic function, nor in Terraform."
         )
