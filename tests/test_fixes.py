@@ -48,7 +48,7 @@ def lint(path: Path):
 
 def fix_file(path: Path, unsafe: bool = False) -> str:
     fixes = [d.fix for d in lint(path) if d.fix is not None and (unsafe or d.fix.safety == "safe")]
-    outcome = apply_fixes(path.read_text(), str(path), fixes)
+    outcome = apply_fixes(path.read_bytes().decode(), str(path), fixes)
     assert not outcome.dropped, outcome.dropped
     return outcome.text
 
@@ -164,3 +164,35 @@ def test_editor_edit_replaces_only_the_changed_lines(tmp_path: Path) -> None:
     assert flow.end - flow.start == 1 and flow.text.count("\n") == 1
     insert = next(e for e in edits if e is not flow)
     assert insert.start == insert.end  # a pure insertion replaces no line
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_bytes(SAM.replace("\n", "\r\n").encode())
+    fixed = fix_file(path)
+    assert "\r\n    Properties:\r\n      VisibilityTimeout: 360\r\n" in fixed
+    assert "\n" not in fixed.replace("\r\n", "")
+
+
+def test_an_anchored_mapping_shared_by_an_alias_is_not_edited() -> None:
+    text = (
+        "Resources:\n  A:\n    Type: AWS::SQS::Queue\n    Properties: &props\n"
+        "      VisibilityTimeout: 30\n  B:\n    Type: AWS::SQS::Queue\n"
+        "    Properties: *props\n"
+    )
+    fix = Fix((Edit(Location("t.yaml", 5, 7, 5, 28), (), 360, key="VisibilityTimeout"),))
+    outcome = apply_fixes(text, "t.yaml", [fix])
+    assert outcome.text == text and "more than the fix's edits" in outcome.dropped[0][1]
+
+
+def test_a_line_separator_inside_a_json_string_does_not_shift_the_edit() -> None:
+    # JSON allows U+2028 raw in a string; str.splitlines would count it as a line break
+    text = (
+        '{\n  "Description": "a\u2028b",\n  "Resources": {\n    "Q": {\n'
+        '      "Type": "AWS::SQS::Queue",\n      "Properties": {"VisibilityTimeout": 30}\n'
+        "    }\n  }\n}\n"
+    )
+    fix = Fix((Edit(Location("t.json", 6, 22, 6, 46), (), 360, key="VisibilityTimeout"),))
+    outcome = apply_fixes(text, "t.json", [fix])
+    assert not outcome.dropped
+    assert outcome.text == text.replace('"VisibilityTimeout": 30', '"VisibilityTimeout": 360')

@@ -9,6 +9,7 @@ equal the original data with exactly the fix's edits applied, or it is dropped.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 from invokelint.fixes import Edit, Fix
 from invokelint.frontends.loader import ParseError, load_json, load_yaml
 from invokelint.frontends.positioned import Map, Seq
+
+# A line as YAML and JSON count them (libyaml's other breaks, U+0085 and U+2028/9, are
+# rare enough that a misplaced edit is caught by the re-parse check instead).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 class Unfixable(Exception):
@@ -121,9 +126,10 @@ def _is_json(path: str, text: str) -> bool:
 class _Writer:
     def __init__(self, text: str, root: Any, is_json: bool) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True)
+        self.lines = _LINE.findall(text)  # str.splitlines also splits at \f, \v, ...
         self.root = root
         self.json = is_json
+        self.newline = "\r\n" if "\r\n" in text else "\n"
 
     def apply(self, trail: list, edit: Edit) -> str:
         holder, key = self._resolve(trail[:-1]), trail[-1]
@@ -199,7 +205,7 @@ class _Writer:
         before = line[: pos[1] - 1]
         if self.json:
             entry = self._json_entry(keys, value)
-            gap = "\n" + before if not before.strip() else " "
+            gap = self.newline + before if not before.strip() else " "
             return self._splice(
                 self._offset(pos[0], pos[1]), self._offset(pos[0], pos[1]), entry + "," + gap
             )
@@ -219,7 +225,8 @@ class _Writer:
                 raise Unfixable("the mapping ends the file without a line break")
         block = "".join(
             f"{before}{' ' * (step * depth)}{name}:"
-            + (f" {self._render(value)}\n" if depth == len(keys) - 1 else "\n")
+            + (f" {self._render(value)}" if depth == len(keys) - 1 else "")
+            + self.newline
             for depth, name in enumerate(keys)
         )
         return self._splice(at, at, block)
