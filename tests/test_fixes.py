@@ -196,3 +196,20 @@ def test_a_line_separator_inside_a_json_string_does_not_shift_the_edit() -> None
     outcome = apply_fixes(text, "t.json", [fix])
     assert not outcome.dropped
     assert outcome.text == text.replace('"VisibilityTimeout": 30', '"VisibilityTimeout": 360')
+
+
+def test_removing_an_entry_keeps_the_comment_above_the_next_one() -> None:
+    text = (
+        "Resources:\n  M:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
+        "      DestinationConfig:\n        OnFailure:\n          Destination: arn:x\n"
+        "\n      # the next one\n      Enabled: true\n"
+    )
+    fix = Fix(
+        (Edit(Location("t.yaml", 5, 7, 7, 30), (), remove=True, key="DestinationConfig"),),
+        "unsafe",
+    )
+    outcome = apply_fixes(text, "t.yaml", [fix])
+    assert not outcome.dropped
+    assert outcome.text == text.replace(
+        "      DestinationConfig:\n        OnFailure:\n          Destination: arn:x\n", ""
+    )
