@@ -90,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics only, no summary"
     )
+    # autofix (invokelint/fixes/): ruff's --fix contract
+    check.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff, unsafe fixes too"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
+        "--fix-only", action="store_true", help="apply fixes and report nothing that remains"
+    )
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -222,6 +233,19 @@ def _check(args: argparse.Namespace) -> int:
     if not args.quiet:
         for warning in [*result.warnings, *skipped_warnings(paths, result, linter.display_path)]:
             _error(f"warning: {warning}")
+    if args.fix or args.diff or args.fix_only:  # autofix: invokelint/fixes/run.py
+        from invokelint.fixes.run import from_command_line
+
+        result, status = from_command_line(
+            args,
+            result,
+            lambda texts: _lint(args, paths, {**overlays, **texts}, config)[1],
+            read_only={path.resolve() for path in overlays},
+            display=linter.display_path,
+            say=_error,
+        )
+        if status is not None:
+            return status
     cwd = Path.cwd()
     terminal = args.output is None and _is_terminal(sys.stdout)
     context = ReportContext(

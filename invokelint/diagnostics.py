@@ -6,8 +6,12 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from invokelint.model import Location
+
+if TYPE_CHECKING:
+    from invokelint.fixes import Fix
 
 
 class Severity(str, enum.Enum):
@@ -39,6 +43,7 @@ class Diagnostic:
     # The resource's own first line: an inline suppression there covers the diagnostic.
     resource_location: Location | None = None
     related: tuple[Location, ...] = ()
+    fix: Fix | None = None  # what ``--fix`` would change (see ``invokelint.fixes``)
 
     @property
     def path(self) -> str:

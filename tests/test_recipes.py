@@ -86,6 +86,7 @@ def test_every_documented_command_is_run_by_a_test():
     }
     runnable |= {line for line in gitlab_job()["script"] if not NEEDS_REGISTRY.match(line)}
     tested = {*CFN_LINT_LINES, *CONTRIBUTING_LINES, *GITLAB_LINES, *BASELINE_LINES, *GRAPH_LINES}
+    tested |= {*FIX_LINES}
     assert runnable == tested
 
 
@@ -120,6 +121,27 @@ def test_baseline_recipe_runs_as_written(tmp_path: Path):
     assert (project / "invokelint-baseline.json").is_file()
     completed = shell(check, project)
     assert completed.returncode == 0, completed.stdout  # today's findings are known
+
+
+# ------------------------------------------------------------------------------ fixing
+
+(FIX_BLOCK,) = [b for b in blocks(README, "sh") if "check --fix" in b]
+FIX_LINES = command_lines(FIX_BLOCK)
+
+
+def test_fix_recipe_runs_as_written(tmp_path: Path):
+    project = write_project(tmp_path, {"template.yaml": CFN_BAD})
+    template = project / "template.yaml"
+    before = template.read_text(encoding="utf-8")
+    diff, fix, unsafe, fix_only = FIX_LINES
+    completed = shell(diff, project)
+    assert completed.returncode == 1 and "+++ b/template.yaml" in completed.stdout
+    assert template.read_text(encoding="utf-8") == before  # --diff writes nothing
+    shell(fix, project)
+    assert template.read_text(encoding="utf-8") != before
+    shell(unsafe, project)
+    assert shell(fix_only, project).returncode == 0
+    assert shell(diff, project).returncode == 0  # nothing left to fix
 
 
 # ------------------------------------------------------------------------- graph picture

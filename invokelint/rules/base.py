@@ -12,10 +12,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from invokelint.diagnostics import Diagnostic, Severity
 from invokelint.model import InvocationModel, Location, Resource
+
+if TYPE_CHECKING:
+    from invokelint.fixes import Fix
 
 DOCS_URL = "https://github.com/invokelint/invokelint/blob/main/rules/{id}.md"
 
@@ -89,6 +92,8 @@ class Rule:
     options: ClassVar[Mapping[str, Option]] = {}
     references: ClassVar[tuple[str, ...]] = ()
     counterparts: ClassVar[tuple[Counterpart, ...]] = ()  # the same check in other linters
+    # ("safe" | "unsafe" | "sometimes unsafe", why) when the rule attaches fixes
+    fix_safety: ClassVar[tuple[str, str] | None] = None
     uses_code: ClassVar[bool] = False  # reads handler code facts (skipped with --no-code)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
@@ -110,6 +115,7 @@ class Rule:
         resource_location: Location | None = None,
         severity: Severity | None = None,
         related: tuple[Location, ...] = (),
+        fix: Fix | None = None,
     ) -> Diagnostic:
         if isinstance(resource, Resource):
             resource_location = resource_location or resource.location
@@ -123,6 +129,7 @@ class Rule:
             resource=resource,
             resource_location=resource_location,
             related=related,
+            fix=fix,
         )
 
     @classmethod

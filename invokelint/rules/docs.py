@@ -61,6 +61,18 @@ def render_page(rule: type[Rule]) -> str:
         f"(in Terraform also `// invokelint: ignore[{rule.id}]`, on the block's first line), "
         f"or `Metadata: {{invokelint: {{ignore: [{rule.id}]}}}}` on a CloudFormation resource."
     )
+    if rule.fix_safety:
+        safety, why = rule.fix_safety
+        applies = {
+            "safe": "`invokelint check --fix` applies it",
+            "unsafe": "`invokelint check --fix --unsafe-fixes` applies it",
+        }.get(safety, "`invokelint check --fix` applies it when safe, `--unsafe-fixes` also")
+        parts.append(
+            f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
+            f"{applies} to YAML and JSON templates "
+            "(`--diff` shows it first); none is offered where the value comes from a "
+            "parameter or an intrinsic function, nor in Terraform."
+        )
     if rule.counterparts:
         parts.append(
             "## Counterparts in other linters\n\n"

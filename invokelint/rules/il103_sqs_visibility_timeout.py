@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import Function, InvocationModel, Queue, Setting
 from invokelint.rules.base import Counterpart, Option, Rule, bad, good
 
@@ -224,6 +225,14 @@ class SqsVisibilityTimeout(Rule):
             "E3505`.",
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it only raises the visibility timeout to the minimum the message names, so "
+            "messages stay hidden while the function runs; nothing else about the queue "
+            "changes."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html",
@@ -282,6 +291,13 @@ class SqsVisibilityTimeout(Rule):
                 resource=queue,
                 severity=severity,
                 related=(timeout.location,),
+                fix=set_property(
+                    visibility,
+                    queue.location,
+                    "VisibilityTimeout",
+                    recommended,
+                    f"set VisibilityTimeout to {recommended}",
+                ),
             )
 
 

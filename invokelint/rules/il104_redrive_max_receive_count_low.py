@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import InvocationModel, Redrive
 from invokelint.rules.base import Option, Rule, bad, good
 from invokelint.rules.sources import consumers, label, polled_queues
@@ -158,6 +159,14 @@ class RedriveMaxReceiveCountLow(Rule):
             },
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it raises `maxReceiveCount` to the minimum, so a throttled or retried message is"
+            " not moved to the dead-letter queue too early; messages that really fail still "
+            "get there. A policy written as a JSON string is left alone."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
@@ -182,4 +191,14 @@ class RedriveMaxReceiveCountLow(Rule):
                 f"so messages for {consumers(mappings)} can get there unprocessed; set "
                 f"maxReceiveCount to at least {minimum}",
                 resource=queue,
+                # a JSON-string policy is located as a whole: no exact edit
+                fix=set_property(
+                    count,
+                    queue.location,
+                    "maxReceiveCount",
+                    minimum,
+                    f"set maxReceiveCount to {minimum}",
+                )
+                if count.location != redrive.location
+                else None,
             )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import InvocationModel, Queue, Redrive
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.sources import SQS_MAX_RETENTION, polled_queues
@@ -156,6 +157,13 @@ class DlqRetentionNotLonger(Rule):
             },
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it raises the dead-letter queue's `MessageRetentionPeriod` to 14 days, the "
+            "maximum, so moved messages stay long enough to inspect."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
@@ -185,6 +193,13 @@ class DlqRetentionNotLonger(Rule):
                 f"{_problem(dlq, longest)}; set MessageRetentionPeriod of '{dlq.id}' to "
                 f"{SQS_MAX_RETENTION} (14 days, the maximum)",
                 resource=dlq,
+                fix=set_property(
+                    dlq.retention_period,
+                    dlq.location,
+                    "MessageRetentionPeriod",
+                    SQS_MAX_RETENTION,
+                    f"set MessageRetentionPeriod to {SQS_MAX_RETENTION}",
+                ),
             )
             return
         # A source already keeps messages for the maximum: only the source can give way.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import EventSourceMapping, InvocationModel, Location
+from invokelint.fixes import Fix, set_property
+from invokelint.model import EventSourceMapping, InvocationModel, Location, Setting
 from invokelint.rules.base import Option, Rule, bad, good
 from invokelint.rules.mappings import about, describe
 from invokelint.rules.sources import is_fifo, label
@@ -225,6 +227,14 @@ class EsmBatchSettings(Rule):
             },
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it moves an out-of-range `BatchSize` or `MaximumBatchingWindowInSeconds` to the "
+            "nearest value Lambda accepts, or adds `MaximumBatchingWindowInSeconds: 1` where "
+            "a batch over 10 needs a window: today's template fails to deploy."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
@@ -236,13 +246,13 @@ class EsmBatchSettings(Rule):
         for mapping in model.mappings:
             # FIFO queues' batch limits are IL106's: never report them twice.
             fifo = mapping.source_kind == "sqs" and is_fifo(mapping.source) is True
-            for location, message in _problems(mapping, fifo, needs_window):
-                yield self.report(location, message, **about(mapping))
+            for location, message, fix in _problems(mapping, fifo, needs_window):
+                yield self.report(location, message, **about(mapping), fix=fix)
 
 
 def _problems(
     mapping: EventSourceMapping, fifo: bool, needs_window: frozenset[str]
-) -> Iterator[tuple[Location, str]]:
+) -> Iterator[tuple[Location, str, Fix | None]]:
     size, window = mapping.batch_size, mapping.batching_window
     where = describe(mapping)
     low, high = BATCH_SIZE_RANGE
@@ -255,6 +265,7 @@ def _problems(
                     f"{where} sets BatchSize {count}, outside the {low}..{high} that Lambda "
                     f"accepts; set it within that range"
                 ),
+                _clamp(size, mapping, "BatchSize", count, low, high),
             )
         elif (
             count > UNBATCHED_MAX
@@ -273,6 +284,13 @@ def _problems(
                     f"MaximumBatchingWindowInSeconds to at least 1 or BatchSize to "
                     f"{UNBATCHED_MAX} or less"
                 ),
+                set_property(
+                    window,
+                    mapping.location,
+                    "MaximumBatchingWindowInSeconds",
+                    1,
+                    "set MaximumBatchingWindowInSeconds to 1",
+                ),
             )
     first, last = WINDOW_RANGE
     if window.explicit and window.known and not fifo:
@@ -284,4 +302,13 @@ def _problems(
                     f"{where} sets MaximumBatchingWindowInSeconds {seconds}, outside the "
                     f"{first}..{last} that Lambda accepts; set it within that range"
                 ),
+                _clamp(window, mapping, "MaximumBatchingWindowInSeconds", seconds, first, last),
             )
+
+
+def _clamp(
+    setting: Setting[Any], mapping: EventSourceMapping, key: str, value: int, low: int, high: int
+) -> Fix | None:
+    """Set ``key`` to the nearest value Lambda accepts."""
+    near = min(max(value, low), high)
+    return set_property(setting, mapping.location, key, near, f"set {key} to {near}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import InvocationModel, Setting
+from invokelint.fixes import Fix, editable, property_edit
+from invokelint.model import EventSourceMapping, InvocationModel, Setting
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.mappings import STREAM_KINDS, about, describe, source_label
 
@@ -250,6 +251,15 @@ class StreamUnboundedRetry(Rule):
             },
         ),
     )
+    fix_safety = (
+        "sometimes unsafe",
+        (
+            "it sets `MaximumRetryAttempts: 3` (and `BisectBatchOnFunctionError: true` unless"
+            " set). With an on-failure destination the records that still fail are kept "
+            "there: **safe**. Without one they are dropped after the retries, which a human "
+            "should decide: **unsafe**, applied only with `--unsafe-fixes`."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html",
@@ -278,7 +288,27 @@ class StreamUnboundedRetry(Rule):
                 "MaximumRecordAgeInSeconds, and an on-failure destination to keep what fails",
                 **about(mapping),
                 related=tuple(explicit[1:]),
+                fix=_bound(mapping),
             )
+
+
+def _bound(mapping: EventSourceMapping) -> Fix | None:
+    """Retry a failing batch 3 times, split to isolate the bad record.
+
+    Safe when an on-failure destination keeps what still fails; without one the
+    records are then dropped, which a human should decide: unsafe.
+    """
+    if not editable(mapping.location):
+        return None
+    edits = [property_edit(mapping.maximum_retry_attempts, mapping.location, RETRIES, 3)]
+    bisect = mapping.bisect_on_error
+    if not bisect.explicit:
+        edits.append(property_edit(bisect, mapping.location, "BisectBatchOnFunctionError", True))
+    kept = mapping.on_failure is not None
+    return Fix(tuple(edits), "safe" if kept else "unsafe", f"set {RETRIES} to 3")
+
+
+RETRIES = "MaximumRetryAttempts"
 
 
 def _shown(setting: Setting[int]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import remove_entry
 from invokelint.model import (
     EventBus,
     EventSourceMapping,
@@ -273,6 +274,13 @@ class EsmDestinationInvalid(Rule):
             "{ignore_checks: [ES1001]}}}`), or everywhere and rely on IL109 for streams.",
         ),
     )
+    fix_safety = (
+        "unsafe",
+        (
+            "it removes `DestinationConfig`, which Lambda rejects for an SQS source; failed "
+            "messages then need the queue's own `RedrivePolicy`, which a human should add."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html",
@@ -298,6 +306,9 @@ class EsmDestinationInvalid(Rule):
             f"{describe(mapping)} sets DestinationConfig, which Lambda rejects for SQS "
             f"sources; remove it and give {name} a RedrivePolicy with a dead-letter queue",
             **about(mapping),
+            fix=remove_entry(
+                mapping.destination_config, "DestinationConfig", "remove DestinationConfig"
+            ),
         )
 
     def _stream(self, mapping: EventSourceMapping, failure: FailureTarget) -> Iterator[Diagnostic]:

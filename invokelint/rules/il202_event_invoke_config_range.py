@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import EventInvokeConfig, Function, InvocationModel, Location
 from invokelint.rules.base import Rule, bad, good
 
@@ -118,6 +119,13 @@ class EventInvokeConfigRange(Rule):
             },
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "it moves the out-of-range value to the nearest one Lambda accepts; today's "
+            "template fails to deploy."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html",
@@ -143,6 +151,13 @@ class EventInvokeConfigRange(Rule):
                     f"{_owner(config)} sets {key} to {value}{unit}, but Lambda accepts only "
                     f"{low} to {high}{unit} and rejects the deployment; set {key} to {fix}",
                     resource=model.resources.get(config.id, config.id),
+                    fix=set_property(
+                        setting,
+                        setting.location,
+                        key,
+                        min(max(value, low), high),
+                        f"set {key} to {min(max(value, low), high)}",
+                    ),
                 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import set_property
 from invokelint.model import InvocationModel
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.handler_code import analysed, mapping_phrase
@@ -88,6 +89,14 @@ class PartialBatchResponseMismatch(Rule):
             },
         ),
     )
+    fix_safety = (
+        "safe",
+        (
+            "the handler already returns `batchItemFailures`; the fix adds "
+            "`ReportBatchItemFailures` to the mapping's `FunctionResponseTypes` so Lambda "
+            "honours it."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html",
@@ -118,6 +127,15 @@ class PartialBatchResponseMismatch(Rule):
                         f"the mapping's FunctionResponseTypes",
                         resource=function,
                         related=(setting.location,),
+                        fix=set_property(
+                            setting,
+                            mapping.location,
+                            "FunctionResponseTypes",
+                            [*setting.value, "ReportBatchItemFailures"]  # type: ignore[misc]
+                            if setting.known
+                            else [],
+                            "add ReportBatchItemFailures to FunctionResponseTypes",
+                        ),
                     )
                 elif enabled is True and not reporting and understood:
                     yield self.report(

@@ -1,0 +1,93 @@
+"""Fixes as data: what a rule would change, anchored on the model's locations.
+
+A rule never touches text. It attaches a ``Fix`` to its diagnostic: edits that name a
+property by the location of the key that owns it (a resource's logical id, a SAM event's
+name, an explicit ``Key: value`` entry) and a path of property names below it. One writer
+per format (``invokelint.fixes.apply``) turns the edits into text, or drops the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from invokelint.model import Location, Setting
+
+Safety = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Set (or, with ``remove``, delete) the property ``path`` below the key at ``anchor``.
+
+    ``anchor`` is where a key is written (its start is what counts); an empty ``path``
+    means the anchor's own value. Missing mappings on the path are created.
+    """
+
+    anchor: Location
+    path: tuple[str, ...]
+    value: Any = None
+    remove: bool = False
+    # The name of the key at ``anchor``: the writer checks it, so a location that names
+    # a whole policy (a JSON string ``RedrivePolicy``) is never overwritten by mistake.
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safety: Safety = "safe"
+    title: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.edits[0].anchor.path
+
+
+def set_property(
+    setting: Setting[Any],
+    owner: Location,
+    key: str,
+    value: Any,
+    title: str,
+    *,
+    under=("Properties",),
+) -> Fix | None:
+    """A safe fix that sets ``key`` to ``value``: in place when written, else inserted
+    below ``owner`` (``Properties`` of the resource or SAM event). None for a value
+    behind an intrinsic or a parameter, or for an input no writer edits."""
+    if not setting.known or not _editable(owner.path):
+        return None
+    return Fix((property_edit(setting, owner, key, value, under=under),), "safe", title)
+
+
+def property_edit(
+    setting: Setting[Any],
+    owner: Location,
+    key: str,
+    value: Any,
+    *,
+    under: tuple[str, ...] = ("Properties",),
+) -> Edit:
+    """Set ``key``: in place when the setting is written, else below ``owner``."""
+    if isinstance(value, list):  # diagnostics are hashed: keep fixes immutable
+        value = tuple(value)
+    if setting.explicit:
+        return Edit(setting.location, (), value, key=key)
+    return Edit(owner, (*under, key), value)
+
+
+def remove_entry(entry: Location, key: str, title: str) -> Fix | None:
+    """An unsafe fix that deletes the ``key: value`` entry written at ``entry``."""
+    if not _editable(entry.path):
+        return None
+    return Fix((Edit(entry, (), remove=True, key=key),), "unsafe", title)
+
+
+def editable(location: Location) -> bool:
+    """Whether a writer edits the file at ``location`` (YAML or JSON templates)."""
+    return _editable(location.path)
+
+
+def _editable(path: str) -> bool:
+    return path.endswith((".yaml", ".yml", ".json", ".template"))
