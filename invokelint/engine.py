@@ -166,7 +166,8 @@ class Linter:
         assert text is not None
         if path.suffix == ".json" and _PLAN_KEYS.search(text) and _PLAN_FORMAT.search(text):
             return self._lint_plan(path, text, overlays, result, comments, planned)
-        if not named_as_template(path) and not may_be_template(text):
+        service = _may_be_service(path, text)
+        if not service and not named_as_template(path) and not may_be_template(text):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
         try:
@@ -176,7 +177,12 @@ class Linter:
             return [self._parse_error(display, error)]
         from invokelint.frontends.cloudformation import build_model, is_template
 
-        if not is_template(document.root):
+        if service:
+            from invokelint.frontends.serverless import build_model as build_service
+            from invokelint.frontends.serverless import is_service
+
+            service = is_service(document.root)
+        if not service and not is_template(document.root):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
         result.checked.append(display)
@@ -187,7 +193,8 @@ class Linter:
         diagnostics = [
             self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1])) for p in problems
         ]
-        model = build_model(document.root, display, str(path.parent))
+        build = build_service if service else build_model
+        model = build(document.root, display, str(path.parent))
         result.models.append(model)
         result.statistics["functions"] += len(model.functions)
         if self.reads_code:
@@ -449,6 +456,15 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         error = ParseError("file is not UTF-8 text", line, column)
         return data.decode("utf-8", "replace"), error
+
+
+def _may_be_service(path: Path, text: str) -> bool:
+    """A Serverless Framework service file (``serverless.yml``), by name or top-level keys."""
+    if path.suffix not in (".yml", ".yaml"):
+        return False
+    from invokelint.frontends.serverless import may_be_service
+
+    return may_be_service(path.name, text)
 
 
 def _is_json(path: Path, text: str) -> bool:
