@@ -198,20 +198,16 @@ class _Context:
         return value
 
     def _url(self, props: Map, body: Map) -> None:
+        """``url: true`` (no authentication) or ``url: {authorizer: aws_iam}``."""
         url = body.get("url")
         if url is None or url is False:
             return
         config = Map(body.value_position("url"))
-        auth = "NONE"
-        if isinstance(url, Map) and url.get("authorizer") == "aws_iam":
-            auth = "AWS_IAM"
-        put(
-            config,
-            "AuthType",
-            auth,
-            url if isinstance(url, Map) else body,
-            "authorizer" if isinstance(url, Map) and "authorizer" in url else None,
-        )
+        if isinstance(url, Map) and "authorizer" in url:
+            auth = "AWS_IAM" if url["authorizer"] == "aws_iam" else url["authorizer"]
+            put(config, "AuthType", auth, url, "authorizer")
+        else:
+            put(config, "AuthType", "NONE", body, "url")
         put(props, "FunctionUrlConfig", config, body, "url")
 
     # -- what an ARN or reference names
