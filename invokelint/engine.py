@@ -200,7 +200,9 @@ class Linter:
         if self.reads_code:
             diagnostics.extend(self._analyse_code(model, path, text, overlays, result, comments))
         for rule in self.rules:
-            diagnostics.extend(rule.check(model))
+            diagnostics.extend(
+                replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+            )
         return diagnostics
 
     def _lint_terraform(

@@ -120,6 +120,7 @@ class _Context:
         if "Runtime" not in props and "handler" in body:
             put(props, "Runtime", "nodejs20.x", body, None)  # the framework's default
         copy(props, "ReservedConcurrentExecutions", body, "reservedConcurrency")
+        self._environment(props, body)
         copy(props, "Layers", body, "layers")
         self._dead_letter(props, body)
         self._invoke_config(props, body)
@@ -133,13 +134,26 @@ class _Context:
                 if event is not None:
                     translated = event(self, name, item, str(kind))
                     if translated is not None:
-                        key = f"{naming.alphanumeric(str(kind))}{index + 1}"
+                        key = f"events[{index}].{kind}"  # as the user finds it
                         events[key] = translated
                         events.key_pos[key] = raw.item_position(index)
                         events.val_pos[key] = item.value_position(kind)
         if events:
             put(props, "Events", events, body, "events")
         return props
+
+    def _environment(self, props: Map, body: Map) -> None:
+        """``provider.environment`` with the function's own variables over it."""
+        variables = Map(body.pos)
+        for holder in (self.provider, body):
+            values = holder.get("environment")
+            if isinstance(values, Map):
+                for key, value in values.items():
+                    put(variables, key, value, values, key)
+        if variables:
+            environment = Map(variables.pos)
+            put(environment, "Variables", variables, body, "environment")
+            put(props, "Environment", environment, body, "environment")
 
     def _dead_letter(self, props: Map, body: Map) -> None:
         if body.get("onError") is None:
