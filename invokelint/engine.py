@@ -203,7 +203,42 @@ class Linter:
             diagnostics.extend(
                 replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
             )
+        if not service:
+            diagnostics = self._to_service(path, display, diagnostics, overlays, comments)
         return diagnostics
+
+    def _to_service(
+        self,
+        path: Path,
+        display: str,
+        diagnostics: list[Diagnostic],
+        overlays: Mapping[Path, str],
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        """Findings in a packaged ``.serverless`` template, moved to the ``serverless.yml``
+        lines they come from (the generated line kept as related)."""
+        from invokelint.frontends.serverless.packaged import SourceIndex, service_beside
+
+        source = service_beside(path)
+        text = _read(source, overlays)[0] if source is not None else None
+        if source is None or text is None:
+            return diagnostics
+        try:
+            root = _load(text, is_json=False).root
+        except ParseError:
+            return diagnostics  # linted on its own, where its parse error is reported
+        shown = self.display_path(source)
+        index = SourceIndex(root, shown)
+        comments[shown] = inline_suppressions(text, self.names)
+        moved = []
+        for d in diagnostics:
+            where = index.find(d.resource) if d.location.path == display else None
+            if where is None:
+                moved.append(d)
+            else:
+                related = (d.location, *d.related)
+                moved.append(replace(d, location=where, resource_location=where, related=related))
+        return moved
 
     def _lint_terraform(
         self,

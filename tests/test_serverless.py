@@ -140,9 +140,40 @@ def test_yaml_that_is_no_aws_service_is_not_linted(tmp_path):
     project = write_project(
         tmp_path,
         {
-            "serverless.yml": "service: x\nprovider:\n  name: google\nfunctions:\n  a: {handler: h}\n",
+            "serverless.yml": "service: x\nprovider: {name: google}\nfunctions: {a: {}}\n",
             "ci.yml": "service: web\nprovider: docker\n",
         },
     )
     result = lint(project, cwd=project)
     assert not result.diagnostics and not result.checked
+
+
+PACKAGED = REPO / "fixtures" / "services" / "packaged"
+GENERATED = ".serverless/cloudformation-template-update-stack.json"
+
+
+def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
+    project = tmp_path / "packaged"
+    shutil.copytree(PACKAGED, project)
+    packaged = lint(project / GENERATED, cwd=project)
+    native = lint(project, cwd=project)  # the .serverless folder beside is not linted again
+    assert native.checked == ["serverless.yml"]
+    assert sorted(codes(packaged)) == sorted(codes(native))
+    assert {"IL102", "IL103", "IL201"} <= set(codes(packaged))
+    for d in packaged.diagnostics:
+        assert d.location.path == "serverless.yml"
+        assert [r.path for r in d.related[:1]] == [GENERATED]
+    lines = (project / "serverless.yml").read_text(encoding="utf-8").splitlines()
+    where = {d.code: lines[d.location.line - 1].strip() for d in packaged.diagnostics}
+    assert where["IL103"] == "Orders:"
+    assert where["IL201"] == "importer:"
+    assert where["IL113"] == "worker:"  # WorkerEventSourceMappingSQSOrders: its function
+
+
+def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_path):
+    project = tmp_path / "packaged"
+    shutil.copytree(PACKAGED, project)
+    (project / "serverless.yml").unlink()
+    result = lint(project, cwd=project)
+    assert "IL103" in codes(result)
+    assert {d.location.path for d in result.diagnostics} == {GENERATED}

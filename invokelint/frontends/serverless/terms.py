@@ -12,11 +12,12 @@ SERVERLESS_TERMS: dict[str, str] = {
     "Timeout": "timeout",
     "Handler": "handler",
     "DeadLetterQueue": "onError",
-    "DeadLetterConfig": "onError",
     "ReservedConcurrentExecutions": "reservedConcurrency",
     "EventInvokeConfig.DestinationConfig.OnFailure": "destinations.onFailure",
     "MaximumEventAgeInSeconds": "maximumEventAge",
     "AuthType": "url.authorizer",
+    # events: eventBridge (a function's own dead-letter queue is onError)
+    "DeadLetterConfig.Arn": "deadLetterQueueArn",
     # events: sqs / stream
     "BatchSize": "batchSize",
     "MaximumBatchingWindowInSeconds": "maximumBatchingWindow (batchWindow on a stream)",
