@@ -101,6 +101,15 @@ class _Context:
         self.resources = resources
         self.functions = functions
 
+    def create(self, logical_id: str, kind: str, settings: Map, item: Map, key: str) -> None:
+        """A resource the framework creates for an event (``sns: alerts`` -> a topic),
+        unless ``resources`` declares it already (to set its properties)."""
+        if logical_id not in self.resources:
+            resource = Map(settings.pos)
+            put(resource, "Type", kind, settings, None)
+            self.resources[logical_id] = resource
+            self.resources.key_pos[logical_id] = item.key_position(key)
+
     # -- functions
     def function(self, name: str, body: Map) -> Map:
         props = Map(body.pos)
@@ -409,10 +418,7 @@ def _sns(context: _Context, name: str, item: Map, key: str) -> Map:
         topic_name = settings.get("topicName", topic)
         if isinstance(topic_name, str):  # the framework creates the topic
             logical_id = naming.topic_id(topic_name)
-            resource = Map(settings.pos)
-            put(resource, "Type", "AWS::SNS::Topic", settings, None)
-            context.resources.setdefault(logical_id, resource)
-            context.resources.key_pos.setdefault(logical_id, item.key_position(key))
+            context.create(logical_id, "AWS::SNS::Topic", settings, item, key)
             topic = {"Ref": logical_id}
     put(props, "Topic", topic, settings, "arn" if "arn" in settings else None)
     redrive = settings.get("redrivePolicy")
@@ -428,12 +434,7 @@ def _s3(context: _Context, name: str, item: Map, key: str) -> Map:
     bucket = settings.get("bucket")
     if isinstance(bucket, str) and settings.get("existing") is not True:
         logical_id = naming.bucket_id(bucket)
-        resource = context.resources.get(logical_id)
-        if resource is None:
-            resource = Map(settings.pos)
-            put(resource, "Type", "AWS::S3::Bucket", settings, None)
-            context.resources[logical_id] = resource
-            context.resources.key_pos[logical_id] = item.key_position(key)
+        context.create(logical_id, "AWS::S3::Bucket", settings, item, key)
         bucket = {"Ref": logical_id}
     put(props, "Bucket", bucket, settings, "bucket")
     put(props, "Events", settings.get("event", "s3:ObjectCreated:*"), settings, "event")
@@ -544,11 +545,7 @@ def _cognito(context: _Context, name: str, item: Map, key: str) -> Map:
     pool = settings.get("pool")
     if isinstance(pool, str) and settings.get("existing") is not True:
         logical_id = naming.user_pool_id(pool)
-        if logical_id not in context.resources:
-            resource = Map(settings.pos)
-            put(resource, "Type", "AWS::Cognito::UserPool", settings, None)
-            context.resources[logical_id] = resource
-            context.resources.key_pos[logical_id] = item.key_position(key)
+        context.create(logical_id, "AWS::Cognito::UserPool", settings, item, key)
         pool = {"Ref": logical_id}
     put(props, "UserPool", pool, settings, "pool")
     copy(props, "Trigger", settings, "trigger")
