@@ -177,3 +177,68 @@ def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_
     result = lint(project, cwd=project)
     assert "IL103" in codes(result)
     assert {d.location.path for d in result.diagnostics} == {GENERATED}
+
+
+def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
+    """Asynchronous sources need failure capture (IL201); synchronous callers make onError
+    useless (IL203); the permissions granted for websocket and alb events are scoped by
+    the framework, so no IL209."""
+    service = tmp_path / "serverless.yml"
+    service.write_text(EVENTS, encoding="utf-8")
+    result = lint(tmp_path, cwd=tmp_path)
+    found = {(d.code, d.resource) for d in result.diagnostics if d.code != "IL208"}
+    assert found == {
+        ("IL201", "BusLambdaFunction"),
+        ("IL201", "LogsLambdaFunction"),
+        ("IL201", "ThingLambdaFunction"),
+        ("IL203", "SignupLambdaFunction"),
+        ("IL203", "ApiLambdaFunction"),
+    }
+
+
+EVENTS = """\
+service: events
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  bus:
+    handler: app.h
+    events:
+      - eventBridge:
+          pattern: {source: [orders]}
+  logs:
+    handler: app.h
+    events:
+      - cloudwatchLog: /aws/lambda/x
+  thing:
+    handler: app.h
+    events:
+      - iot:
+          sql: "SELECT * FROM 'a'"
+  socket:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - websocket: $connect
+  lb:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - alb:
+          listenerArn: arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x
+          priority: 1
+          conditions: {path: /x}
+  signup:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - cognitoUserPool:
+          pool: users
+          trigger: PreSignUp
+  api:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - httpApi: '*'
+"""

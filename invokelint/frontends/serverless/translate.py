@@ -518,6 +518,8 @@ def _permission_event(context: _Context, name: str, item: Map, key: str, princip
     put(props, "Action", "lambda:InvokeFunction", item, key)
     put(props, "FunctionName", {"Fn::GetAtt": [naming.function_id(name), "Arn"]}, item, key)
     put(props, "Principal", principal, item, key)
+    # the framework scopes it to the API or target group it creates: not known here
+    put(props, "SourceArn", {"Fn::ImportValue": f"{name}.events.{key}"}, item, key)
     put(resource, "Properties", props, item, key)
     context.resources[f"{logical_id}{index}"] = resource
     context.resources.key_pos[f"{logical_id}{index}"] = item.key_position(key)
