@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from helpers import REPO, codes, lint, write_project
+from helpers import REPO, codes, lint, run_cli, write_project
 
 from invokelint.frontends.loader import load_yaml
 from invokelint.frontends.serverless.variables import Variables
@@ -242,3 +242,10 @@ functions:
     events:
       - httpApi: '*'
 """
+
+
+def test_readme_serverless_example_is_what_the_command_prints():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in readme.splitlines() if line.startswith("fixtures/services/")]
+    printed = run_cli("check", "fixtures/services/packaged/", cwd=REPO).stdout.splitlines()
+    assert len(shown) == 2 and all(line in printed for line in shown)
