@@ -114,6 +114,9 @@ class _Context:
     def function(self, name: str, body: Map) -> Map:
         props = Map(body.pos)
         copy(props, "Handler", body, "handler")
+        if self._generated_handler(body.get("handler")):
+            unknown = {"Fn::ImportValue": "a handler module a plugin writes at package time"}
+            put(props, "Handler", unknown, body, "handler")
         put(props, "CodeUri", ".", body, None)  # handlers resolve from the service folder
         for key, source_key in (
             ("Runtime", "runtime"),
@@ -150,6 +153,18 @@ class _Context:
         if events:
             put(props, "Events", events, body, "events")
         return props
+
+    def _generated_handler(self, handler: object) -> bool:
+        """A handler module that a listed plugin adds when packaging (serverless-wsgi's
+        ``wsgi_handler``): not in the service folder, and not missing either."""
+        if not isinstance(handler, str):
+            return False
+        plugins = self.root.get("plugins")
+        if isinstance(plugins, Map):
+            plugins = plugins.get("modules")
+        names = {p for p in plugins if isinstance(p, str)} if isinstance(plugins, list) else set()
+        module = handler.rpartition(".")[0]
+        return any(_PLUGIN_MODULES.get(name) == module for name in names)
 
     def _environment(self, props: Map, body: Map) -> None:
         """``provider.environment`` with the function's own variables over it."""
@@ -255,6 +270,9 @@ class _Context:
                 return kind
         return None
 
+
+# Plugins that write the handler module into the package: plugin -> module.
+_PLUGIN_MODULES = {"serverless-wsgi": "wsgi_handler"}
 
 _ARN_KINDS = (
     (":sqs:", "SQS"),
