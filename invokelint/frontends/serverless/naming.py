@@ -14,7 +14,7 @@ def normalize(name: str) -> str:
 
 
 def alphanumeric(name: str) -> str:
-    """``my-fn_x`` -> ``MyDashfnUnderscorex``'s parts: dashes and underscores spelled out."""
+    """``my-fn_x`` -> ``MyDashfnUnderscorex``: dashes and underscores spelled out."""
     spelled = name.replace("-", "Dash").replace("_", "Underscore")
     return normalize(_NOT_ALPHANUMERIC.sub("", spelled))
 
