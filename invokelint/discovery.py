@@ -101,6 +101,8 @@ def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Unit]:
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
+        if ".serverless" in dirs and ("serverless.yml" in files or "serverless.yaml" in files):
+            dirs.remove(".serverless")  # the framework's package of the service linted here
         module = False
         for name in sorted(files):
             path = base / name

@@ -198,7 +198,8 @@ class Linter:
         assert text is not None
         if path.suffix == ".json" and _PLAN_KEYS.search(text) and _PLAN_FORMAT.search(text):
             return self._lint_plan(path, text, overlays, result, comments, planned)
-        if not named_as_template(path) and not may_be_template(text):
+        service = _may_be_service(path, text)
+        if not service and not named_as_template(path) and not may_be_template(text):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
         try:
@@ -208,7 +209,12 @@ class Linter:
             return [self._parse_error(display, error)]
         from invokelint.frontends.cloudformation import build_model, is_template
 
-        if not is_template(document.root):
+        if service:
+            from invokelint.frontends.serverless import build_model as build_service
+            from invokelint.frontends.serverless import is_service
+
+            service = is_service(document.root)
+        if not service and not is_template(document.root):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
         result.checked.append(display)
@@ -220,14 +226,52 @@ class Linter:
             self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]), p.pos[2:])
             for p in problems
         ]
-        model = build_model(document.root, display, str(path.parent))
+        build = build_service if service else build_model
+        model = build(document.root, display, str(path.parent))
         result.models.append(model)
         result.statistics["functions"] += len(model.functions)
         if self.reads_code:
             diagnostics.extend(self._analyse_code(model, path, text, overlays, result, comments))
         for rule in self.rules:
-            diagnostics.extend(rule.check(model))
+            diagnostics.extend(
+                replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+            )
+        if not service:
+            diagnostics = self._to_service(path, display, diagnostics, overlays, comments)
         return diagnostics
+
+    def _to_service(
+        self,
+        path: Path,
+        display: str,
+        diagnostics: list[Diagnostic],
+        overlays: Mapping[Path, str],
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        """Findings in a packaged ``.serverless`` template, moved to the ``serverless.yml``
+        lines they come from (the generated line kept as related)."""
+        from invokelint.frontends.serverless.packaged import SourceIndex, service_beside
+
+        source = service_beside(path)
+        text = _read(source, overlays)[0] if source is not None else None
+        if source is None or text is None:
+            return diagnostics
+        try:
+            root = _load(text, is_json=False).root
+        except ParseError:
+            return diagnostics  # linted on its own, where its parse error is reported
+        shown = self.display_path(source)
+        index = SourceIndex(root, shown)
+        comments[shown] = inline_suppressions(text, self.names)
+        moved = []
+        for d in diagnostics:
+            where = index.find(d.resource) if d.location.path == display else None
+            if where is None:
+                moved.append(d)
+            else:
+                related = (d.location, *d.related)
+                moved.append(replace(d, location=where, resource_location=where, related=related))
+        return moved
 
     def _lint_terraform(
         self,
@@ -500,6 +544,15 @@ def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseEr
 
 def _too_large() -> ParseError:
     return ParseError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+
+
+def _may_be_service(path: Path, text: str) -> bool:
+    """A Serverless Framework service file (``serverless.yml``), by name or top-level keys."""
+    if path.suffix not in (".yml", ".yaml"):
+        return False
+    from invokelint.frontends.serverless import may_be_service
+
+    return may_be_service(path.name, text)
 
 
 def _is_json(path: Path, text: str) -> bool:

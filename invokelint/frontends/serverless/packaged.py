@@ -1,0 +1,71 @@
+"""``.serverless/cloudformation-template-update-stack.json``: the template the framework
+packaged, linted as CloudFormation, with findings moved to the ``serverless.yml`` beside
+its folder when there is one.
+
+The generated template names resources by the framework's conventions
+(``WorkerLambdaFunction``, ``WorkerEventSourceMappingSQSOrders``, ``WorkerLambdaPermission
+...``, raw resources under their own ids), so a logical id leads back to the function or
+resource the user wrote: the generated JSON line stays as a related location.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from invokelint.frontends.positioned import Map
+from invokelint.frontends.serverless import SERVICE_NAMES, naming
+from invokelint.model import Location
+
+PACKAGE_FOLDER = ".serverless"
+
+
+def service_beside(template: Path) -> Path | None:
+    """The ``serverless.yml`` whose packaged output ``template`` is, if it is there."""
+    folder = template.parent
+    if folder.name != PACKAGE_FOLDER or template.suffix != ".json":
+        return None
+    for name in SERVICE_NAMES:
+        candidate = folder.parent / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class SourceIndex:
+    """Generated logical id -> where the user wrote it in ``serverless.yml``."""
+
+    def __init__(self, root: Map, display: str) -> None:
+        self.display = display
+        self.exact: dict[str, Location] = {}
+        self.prefixes: list[tuple[str, Location]] = []  # by function, longest first
+        functions = root.get("functions")
+        for group in functions if isinstance(functions, list) else [functions]:
+            if not isinstance(group, Map):
+                continue
+            for name in group:
+                where = self._location(group.key_position(name))
+                self.exact[naming.function_id(str(name))] = where
+                self.prefixes.append((naming.alphanumeric(str(name)), where))
+        self.prefixes.sort(key=lambda item: -len(item[0]))
+        resources = root.get("resources")
+        for part in resources if isinstance(resources, list) else [resources]:
+            raw = part.get("Resources") if isinstance(part, Map) else None
+            if isinstance(raw, Map):
+                for logical_id in raw:
+                    self.exact[str(logical_id)] = self._location(raw.key_position(logical_id))
+
+    def _location(self, pos: tuple[int, int, int, int]) -> Location:
+        return Location(self.display, *pos)
+
+    def find(self, logical_id: str | None) -> Location | None:
+        """The function or resource behind a generated id; None for the framework's own
+        resources (the deployment bucket, the execution role)."""
+        if not logical_id:
+            return None
+        base = logical_id.split(".")[0]
+        if base in self.exact:
+            return self.exact[base]
+        for prefix, where in self.prefixes:
+            if base.startswith(prefix) and base[len(prefix) : len(prefix) + 1].isupper():
+                return where
+        return None

@@ -1,0 +1,251 @@
+"""The Serverless Framework frontend: serverless.yml read natively, without the framework."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from helpers import REPO, codes, lint, run_cli, write_project
+
+from invokelint.frontends.loader import load_yaml
+from invokelint.frontends.serverless.variables import Variables
+
+SERVICE = REPO / "fixtures" / "services" / "orders" / "serverless.yml"
+
+
+def _service(tmp_path: Path) -> Path:
+    """examples/ written as a serverless service: its serverless.yml and examples/src."""
+    project = tmp_path / "orders"
+    project.mkdir()
+    shutil.copy(SERVICE, project / "serverless.yml")
+    shutil.copytree(REPO / "examples" / "src", project / "src")
+    return project
+
+
+def _same_name(resource: str | None) -> str:
+    """``FulfilmentLambdaFunction`` (framework) and ``FulfilmentFunction`` (SAM) alike."""
+    return re.sub(r"(Lambda)?Function$", "", resource or "")
+
+
+def test_service_with_the_examples_mistakes_gets_the_examples_findings(tmp_path):
+    sam = lint(REPO / "examples", cwd=REPO)
+    project = _service(tmp_path)
+    service = lint(project, cwd=project)
+
+    def findings(result, template):
+        # code findings at the same handler lines; template findings by rule and resource
+        return {
+            (
+                d.code,
+                _same_name(d.resource),
+                d.location.line if d.location.path.endswith(".py") else 0,
+            )
+            for d in result.diagnostics
+            if d.location.path.endswith(".py") or d.location.path.endswith(template)
+        }
+
+    expected = findings(sam, "template.yaml")
+    assert len(expected) >= 10
+    assert findings(service, "serverless.yml") == expected
+
+
+def test_findings_point_at_the_lines_of_serverless_yml(tmp_path):
+    project = _service(tmp_path)
+    lines = SERVICE.read_text(encoding="utf-8").splitlines()
+    result = lint(project, cwd=project)
+    at = {d.code: lines[d.location.line - 1].strip() for d in result.diagnostics}
+    assert at["IL101"].startswith("onError:")
+    assert at["IL103"] == "FulfilmentQueue:"
+    assert at["IL108"] == "- stream:"
+    assert at["IL201"] == "invoiceImport:"
+    il103 = next(d for d in result.diagnostics if d.code == "IL103")
+    assert "timeout 120 s" in il103.message  # the framework's spelling of Timeout
+
+
+def test_raw_resources_reference_functions_by_the_frameworks_logical_ids(tmp_path):
+    service = """\
+service: notify
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  send-mail:
+    handler: app.handler
+    events:
+      - sns: arn:aws:sns:eu-west-1:123456789012:mail
+  other:
+    handler: app.handler
+resources:
+  Resources:
+    Failures:
+      Type: AWS::SQS::Queue
+    InvokeConfig:
+      Type: AWS::Lambda::EventInvokeConfig
+      Properties:
+        FunctionName: !Ref SendDashmailLambdaFunction
+        Qualifier: $LATEST
+        DestinationConfig:
+          OnFailure:
+            Destination: !GetAtt Failures.Arn
+"""
+    project = write_project(tmp_path, {"serverless.yml": service})
+    assert "IL201" not in codes(lint(project, cwd=project))
+    broken = service.replace("SendDashmailLambdaFunction", "OtherLambdaFunction")
+    write_project(tmp_path, {"serverless.yml": broken})
+    assert "IL201" in codes(lint(project, cwd=project))
+
+
+def _resolved(text: str) -> dict:
+    root = load_yaml(text).root
+    return Variables(root).resolve(root)
+
+
+def test_variables_from_the_file_resolve_and_deploy_time_ones_are_unknown():
+    values = _resolved(
+        """\
+service: orders
+custom:
+  stage: ${opt:stage, 'dev'}
+  timeouts: {dev: 30, prod: 60}
+  loop: ${self:custom.loop}
+provider:
+  timeout: ${self:custom.timeouts.${self:custom.stage}}
+  name: orders-${self:custom.stage}
+  fallback: ${self:custom.missing, 'kept'}
+  env: ${env:TIMEOUT, 10}
+  ssm: queue-${ssm:/queue}
+  option: ${opt:batch}
+"""
+    )
+    provider = values["provider"]
+    assert provider["timeout"] == 30
+    assert provider["name"] == "orders-dev"
+    assert provider["fallback"] == "kept"
+    for key in ("env", "ssm", "option"):
+        assert set(provider[key]) == {"Fn::ImportValue"}, key  # UNKNOWN to the frontend
+    assert set(values["custom"]["loop"]) == {"Fn::ImportValue"}  # a cycle ends unknown
+
+
+def test_a_broken_serverless_yml_is_one_parse_error_with_its_position(tmp_path):
+    project = write_project(
+        tmp_path, {"serverless.yml": "service: x\nfunctions:\n  a: {handler: [app\n"}
+    )
+    result = lint(project, cwd=project)
+    assert [(d.code, d.location.path) for d in result.diagnostics] == [("IL001", "serverless.yml")]
+    assert result.diagnostics[0].location.line >= 3
+
+
+def test_yaml_that_is_no_aws_service_is_not_linted(tmp_path):
+    project = write_project(
+        tmp_path,
+        {
+            "serverless.yml": "service: x\nprovider: {name: google}\nfunctions: {a: {}}\n",
+            "ci.yml": "service: web\nprovider: docker\n",
+        },
+    )
+    result = lint(project, cwd=project)
+    assert not result.diagnostics and not result.checked
+
+
+PACKAGED = REPO / "fixtures" / "services" / "packaged"
+GENERATED = ".serverless/cloudformation-template-update-stack.json"
+
+
+def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
+    project = tmp_path / "packaged"
+    shutil.copytree(PACKAGED, project)
+    packaged = lint(project / GENERATED, cwd=project)
+    native = lint(project, cwd=project)  # the .serverless folder beside is not linted again
+    assert native.checked == ["serverless.yml"]
+    assert sorted(codes(packaged)) == sorted(codes(native))
+    assert {"IL102", "IL103", "IL201"} <= set(codes(packaged))
+    for d in packaged.diagnostics:
+        assert d.location.path == "serverless.yml"
+        assert [r.path for r in d.related[:1]] == [GENERATED]
+    lines = (project / "serverless.yml").read_text(encoding="utf-8").splitlines()
+    where = {d.code: lines[d.location.line - 1].strip() for d in packaged.diagnostics}
+    assert where["IL103"] == "Orders:"
+    assert where["IL201"] == "importer:"
+    assert where["IL113"] == "worker:"  # WorkerEventSourceMappingSQSOrders: its function
+
+
+def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_path):
+    project = tmp_path / "packaged"
+    shutil.copytree(PACKAGED, project)
+    (project / "serverless.yml").unlink()
+    result = lint(project, cwd=project)
+    assert "IL103" in codes(result)
+    assert {d.location.path for d in result.diagnostics} == {GENERATED}
+
+
+def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
+    """Asynchronous sources need failure capture (IL201); synchronous callers make onError
+    useless (IL203); the permissions granted for websocket and alb events are scoped by
+    the framework, so no IL209."""
+    service = tmp_path / "serverless.yml"
+    service.write_text(EVENTS, encoding="utf-8")
+    result = lint(tmp_path, cwd=tmp_path)
+    found = {(d.code, d.resource) for d in result.diagnostics if d.code != "IL208"}
+    assert found == {
+        ("IL201", "BusLambdaFunction"),
+        ("IL201", "LogsLambdaFunction"),
+        ("IL201", "ThingLambdaFunction"),
+        ("IL203", "SignupLambdaFunction"),
+        ("IL203", "ApiLambdaFunction"),
+    }
+
+
+EVENTS = """\
+service: events
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  bus:
+    handler: app.h
+    events:
+      - eventBridge:
+          pattern: {source: [orders]}
+  logs:
+    handler: app.h
+    events:
+      - cloudwatchLog: /aws/lambda/x
+  thing:
+    handler: app.h
+    events:
+      - iot:
+          sql: "SELECT * FROM 'a'"
+  socket:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - websocket: $connect
+  lb:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - alb:
+          listenerArn: arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x
+          priority: 1
+          conditions: {path: /x}
+  signup:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - cognitoUserPool:
+          pool: users
+          trigger: PreSignUp
+  api:
+    handler: app.h
+    onError: arn:aws:sns:eu-west-1:1:x
+    events:
+      - httpApi: '*'
+"""
+
+
+def test_readme_serverless_example_is_what_the_command_prints():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in readme.splitlines() if line.startswith("fixtures/services/")]
+    printed = run_cli("check", "fixtures/services/packaged/", cwd=REPO).stdout.splitlines()
+    assert len(shown) == 2 and all(line in printed for line in shown)
