@@ -97,24 +97,23 @@ class Variable:
 
 @dataclass(slots=True, unsafe_hash=True)
 class GetAttr:
+    """Steps carry no position: nothing reads one (the traversal has its own)."""
+
     name: str
-    pos: Pos
 
 
 @dataclass(slots=True, unsafe_hash=True)
 class Index:
     key: Expression
-    pos: Pos
 
 
 @dataclass(slots=True, unsafe_hash=True)
 class Splat:
     """``[*]`` or ``.*`` and every step after it."""
 
-    pos: Pos
-
 
 Step = GetAttr | Index | Splat
+_SPLAT = Splat()
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -613,7 +612,7 @@ class _Converter:
             name = node.children[-1]
             if name.type != "identifier":
                 name = next(c for c in node.named_children if c.type == "identifier")
-            steps.append(GetAttr(self.text(name), self.pos(node)))
+            steps.append(GetAttr(self.text(name)))
         elif kind == "index":
             inner = _kids(node)[0]
             if inner.type == "legacy_index":  # a.0
@@ -623,9 +622,9 @@ class _Converter:
                 )
             else:
                 key = self.expression(_named(inner)[0], depth + 1)
-            steps.append(Index(key, self.pos(node)))
+            steps.append(Index(key))
         else:  # splat
-            steps.append(Splat(self.pos(node)))
+            steps.append(_SPLAT)
 
     def _term(self, node: Any, depth: int) -> Expression:
         kind = node.type
