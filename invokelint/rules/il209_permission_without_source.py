@@ -247,7 +247,7 @@ def _trigger_sources(model: InvocationModel) -> dict[tuple[int, str], set[str]]:
 def _fix(service: str, invokers: set[str]) -> str:
     """What to write: the ARN of the one resource that invokes, when the model knows it."""
     if service in ACCOUNT_SCOPED:
-        return "SourceAccount: !Ref AWS::AccountId (or a SourceArn, where that makes no cycle)"
+        return "SourceAccount to the account id (or a SourceArn, where that makes no cycle)"
     name = next(iter(invokers)) if len(invokers) == 1 else None
     if service == "apigateway":
         api = f"${{{name}}}" if name else "<api-id>"
