@@ -1323,15 +1323,6 @@ def test_model_lists_the_configuration_files():
     assert model.paths == ["queues.tf"]
 
 
-def test_fields_the_model_does_not_declare_are_left_out():
-    from invokelint.frontends.terraform.builder.values import declared
-    from invokelint.model import Permission
-
-    assert declared(Permission, action="lambda:InvokeFunction", not_a_field=1) == {
-        "action": "lambda:InvokeFunction"
-    }
-
-
 def test_kinesis_mapping_through_a_consumer_reads_with_enhanced_fan_out():
     model, _ = build(
         {

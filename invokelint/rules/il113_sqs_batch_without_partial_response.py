@@ -67,6 +67,31 @@ class SqsBatchWithoutPartialResponse(Rule):
                         Queue: !GetAtt Orders.Arn
             """,
         ),
+        bad(
+            "Terraform: batches of 10 (the default), and no partial batch response:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name                       = "orders"
+                  visibility_timeout_seconds = 180
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                }
+                """,
+            },
+        ),
         good(
             "The handler reports failed messages and the mapping asks for it:",
             files={
@@ -129,6 +154,32 @@ class SqsBatchWithoutPartialResponse(Rule):
                         Queue: !GetAtt Orders.Arn
                         BatchSize: 1
             """,
+        ),
+        good(
+            "Terraform: the mapping asks for partial batch responses:",
+            files={
+                "main.tf": """
+                resource "aws_sqs_queue" "orders" {
+                  name                       = "orders"
+                  visibility_timeout_seconds = 180
+                }
+
+                resource "aws_lambda_function" "worker" {
+                  function_name = "worker"
+                  role          = "arn:aws:iam::123456789012:role/worker"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "worker.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "orders" {
+                  event_source_arn = aws_sqs_queue.orders.arn
+                  function_name    = aws_lambda_function.worker.arn
+                  function_response_types = ["ReportBatchItemFailures"]
+                }
+                """,
+            },
         ),
     )
     references = (

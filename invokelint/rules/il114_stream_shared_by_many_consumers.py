@@ -79,6 +79,65 @@ class StreamSharedByManyConsumers(Rule):
             + _consumer("Archiver", "!GetAtt Clicks.Arn")
             + _consumer("Indexer", "!GetAtt Clicks.Arn"),
         ),
+        bad(
+            "Terraform: three mappings poll the same shards:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_lambda_function" "counter" {
+                  function_name = "counter"
+                  role          = "arn:aws:iam::123456789012:role/counter"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "counter.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function" "archiver" {
+                  function_name = "archiver"
+                  role          = "arn:aws:iam::123456789012:role/archiver"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "archiver.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function" "indexer" {
+                  function_name = "indexer"
+                  role          = "arn:aws:iam::123456789012:role/indexer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "indexer.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "counter" {
+                  event_source_arn       = aws_kinesis_stream.clicks.arn
+                  function_name          = aws_lambda_function.counter.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+
+                resource "aws_lambda_event_source_mapping" "archiver" {
+                  event_source_arn       = aws_kinesis_stream.clicks.arn
+                  function_name          = aws_lambda_function.archiver.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+
+                resource "aws_lambda_event_source_mapping" "indexer" {
+                  event_source_arn       = aws_kinesis_stream.clicks.arn
+                  function_name          = aws_lambda_function.indexer.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+                """,
+            },
+        ),
         good(
             "The third reader has an enhanced fan-out consumer of its own:",
             "Transform: AWS::Serverless-2016-10-31\nResources:"
@@ -93,6 +152,70 @@ class StreamSharedByManyConsumers(Rule):
             + _consumer("Counter", "!GetAtt Clicks.Arn")
             + _consumer("Archiver", "!GetAtt Clicks.Arn")
             + _consumer("Indexer", "!GetAtt IndexerConsumer.ConsumerARN"),
+        ),
+        good(
+            "Terraform: the third reader has an enhanced fan-out consumer of its own:",
+            files={
+                "main.tf": """
+                resource "aws_kinesis_stream" "clicks" {
+                  name        = "clicks"
+                  shard_count = 1
+                }
+
+                resource "aws_kinesis_stream_consumer" "indexer" {
+                  name       = "indexer"
+                  stream_arn = aws_kinesis_stream.clicks.arn
+                }
+
+                resource "aws_lambda_function" "counter" {
+                  function_name = "counter"
+                  role          = "arn:aws:iam::123456789012:role/counter"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "counter.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function" "archiver" {
+                  function_name = "archiver"
+                  role          = "arn:aws:iam::123456789012:role/archiver"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "archiver.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_function" "indexer" {
+                  function_name = "indexer"
+                  role          = "arn:aws:iam::123456789012:role/indexer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "indexer.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_event_source_mapping" "counter" {
+                  event_source_arn       = aws_kinesis_stream.clicks.arn
+                  function_name          = aws_lambda_function.counter.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+
+                resource "aws_lambda_event_source_mapping" "archiver" {
+                  event_source_arn       = aws_kinesis_stream.clicks.arn
+                  function_name          = aws_lambda_function.archiver.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+
+                resource "aws_lambda_event_source_mapping" "indexer" {
+                  event_source_arn       = aws_kinesis_stream_consumer.indexer.arn
+                  function_name          = aws_lambda_function.indexer.arn
+                  starting_position      = "LATEST"
+                  maximum_retry_attempts = 3
+                }
+                """,
+            },
         ),
     )
     references = (

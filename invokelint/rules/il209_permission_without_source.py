@@ -92,6 +92,27 @@ class PermissionWithoutSource(Rule):
                   Principal: sns.amazonaws.com
             """,
         ),
+        bad(
+            "Terraform: any SNS topic, in any account, may invoke the function:",
+            files={
+                "main.tf": """
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name = "thumbnailer"
+                  role          = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "thumbnailer.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_permission" "sns" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.thumbnailer.function_name
+                  principal     = "sns.amazonaws.com"
+                }
+                """,
+            },
+        ),
         good(
             "The permission names the topic:",
             """
@@ -145,6 +166,32 @@ class PermissionWithoutSource(Rule):
                   Principal: s3.amazonaws.com
                   SourceAccount: !Ref AWS::AccountId
             """,
+        ),
+        good(
+            "Terraform: only the project's topic may invoke it:",
+            files={
+                "main.tf": """
+                resource "aws_sns_topic" "uploads" {
+                  name = "uploads"
+                }
+
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name = "thumbnailer"
+                  role          = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "thumbnailer.zip"
+                  timeout       = 30
+                }
+
+                resource "aws_lambda_permission" "sns" {
+                  action        = "lambda:InvokeFunction"
+                  function_name = aws_lambda_function.thumbnailer.function_name
+                  principal     = "sns.amazonaws.com"
+                  source_arn    = aws_sns_topic.uploads.arn
+                }
+                """,
+            },
         ),
     )
     references = (
@@ -200,7 +247,7 @@ def _trigger_sources(model: InvocationModel) -> dict[tuple[int, str], set[str]]:
 def _fix(service: str, invokers: set[str]) -> str:
     """What to write: the ARN of the one resource that invokes, when the model knows it."""
     if service in ACCOUNT_SCOPED:
-        return "SourceAccount: !Ref AWS::AccountId (or a SourceArn, where that makes no cycle)"
+        return "SourceAccount to the account id (or a SourceArn, where that makes no cycle)"
     name = next(iter(invokers)) if len(invokers) == 1 else None
     if service == "apigateway":
         api = f"${{{name}}}" if name else "<api-id>"

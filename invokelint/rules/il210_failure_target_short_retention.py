@@ -59,6 +59,50 @@ class FailureTargetShortRetention(Rule):
                         Events: s3:ObjectCreated:*
             """,
         ),
+        bad(
+            "Terraform: the dead-letter queue keeps failed events for the default 4 days:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "uploads"
+                }
+
+                resource "aws_sqs_queue" "failed_uploads" {
+                  name = "failed-uploads"
+                }
+
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name = "thumbnailer"
+                  role          = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "thumbnailer.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.failed_uploads.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action         = "lambda:InvokeFunction"
+                  function_name  = aws_lambda_function.thumbnailer.function_name
+                  principal      = "s3.amazonaws.com"
+                  source_arn     = aws_s3_bucket.uploads.arn
+                  source_account = "123456789012"
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.thumbnailer.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+                """,
+            },
+        ),
         good(
             "Keep failures for 14 days:",
             """
@@ -86,6 +130,51 @@ class FailureTargetShortRetention(Rule):
                         Bucket: !Ref Uploads
                         Events: s3:ObjectCreated:*
             """,
+        ),
+        good(
+            "Terraform: keep failures for 14 days:",
+            files={
+                "main.tf": """
+                resource "aws_s3_bucket" "uploads" {
+                  bucket = "uploads"
+                }
+
+                resource "aws_sqs_queue" "failed_uploads" {
+                  name = "failed-uploads"
+                  message_retention_seconds = 1209600
+                }
+
+                resource "aws_lambda_function" "thumbnailer" {
+                  function_name = "thumbnailer"
+                  role          = "arn:aws:iam::123456789012:role/thumbnailer"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "thumbnailer.zip"
+                  timeout       = 30
+
+                  dead_letter_config {
+                    target_arn = aws_sqs_queue.failed_uploads.arn
+                  }
+                }
+
+                resource "aws_lambda_permission" "s3" {
+                  action         = "lambda:InvokeFunction"
+                  function_name  = aws_lambda_function.thumbnailer.function_name
+                  principal      = "s3.amazonaws.com"
+                  source_arn     = aws_s3_bucket.uploads.arn
+                  source_account = "123456789012"
+                }
+
+                resource "aws_s3_bucket_notification" "uploads" {
+                  bucket = aws_s3_bucket.uploads.id
+
+                  lambda_function {
+                    lambda_function_arn = aws_lambda_function.thumbnailer.arn
+                    events              = ["s3:ObjectCreated:*"]
+                  }
+                }
+                """,
+            },
         ),
     )
     references = (

@@ -32,10 +32,14 @@ class Ref:
     ``data.archive_file.code`` for a data source. ``attribute`` is the first attribute
     name after the address (``arn``, ``id``, ``url``, ``name``, ``invoke_arn``,
     ``stream_arn``, ``qualified_arn``, ``output_path``, ...), or None for the object.
+    ``instance`` (plans only) is the keyed module instance the reference reached the
+    resource through (``module.w["a"]`` for ``module.w["a"].queue_arn``): which of the
+    address's instances it means. It does not take part in equality.
     """
 
     address: str
     attribute: str | None = None
+    instance: str | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)

@@ -151,8 +151,17 @@ class Evaluator:
         bindings: Mapping[str, Value],
     ) -> Value:
         """An attribute's value located as ``configuration.Value`` documents."""
-        value = self.evaluate(attribute.expression, path, scope, bindings)
-        return settle(value, _location(path, attribute.pos))
+        expression = attribute.expression
+        here = _location(path, attribute.pos)
+        if (
+            type(expression) is hcl.Literal
+            and self.steps < MAX_EVALUATION_STEPS
+            and self.depth < MAX_EVALUATION_DEPTH
+        ):
+            # most attributes: settle() would relocate the literal to ``here`` anyway
+            self.steps += 1
+            return self.scalar(expression.value, here)
+        return settle(self.evaluate(expression, path, scope, bindings), here)
 
     def resolve(self, definition: Definition) -> Value:
         """A local, output or module argument; UNKNOWN while it is being evaluated (a cycle)."""

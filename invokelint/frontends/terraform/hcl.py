@@ -36,7 +36,7 @@ from invokelint.limits import MAX_FILE_BYTES, MAX_HCL_NESTING
 # -- the syntax tree
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Literal:
     """``null``, ``true``, a number or a string without interpolation."""
 
@@ -44,14 +44,14 @@ class Literal:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Directive:
     """A ``%{ if }`` or ``%{ for }`` template directive: never evaluated."""
 
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Template:
     """A string with interpolations: literal text and expressions in order.
 
@@ -66,13 +66,13 @@ class Template:
     indent: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TupleExpr:
     items: tuple[Expression, ...]
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ObjectItem:
     """``key = value`` inside ``{...}``; a bare identifier key is a ``Literal`` string."""
 
@@ -81,13 +81,13 @@ class ObjectItem:
     pos: Pos  # from the key to the end of the value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ObjectExpr:
     items: tuple[ObjectItem, ...]
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Variable:
     """A bare name starting a traversal: ``var``, ``local``, ``aws_sqs_queue``, ``each``."""
 
@@ -95,29 +95,28 @@ class Variable:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class GetAttr:
+    """Steps carry no position: nothing reads one (the traversal has its own)."""
+
     name: str
-    pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Index:
     key: Expression
-    pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Splat:
     """``[*]`` or ``.*`` and every step after it."""
 
-    pos: Pos
-
 
 Step = GetAttr | Index | Splat
+_SPLAT = Splat()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Traversal:
     """``source`` followed by attribute, index and splat steps: ``aws_sqs_queue.q[0].arn``."""
 
@@ -126,7 +125,7 @@ class Traversal:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call:
     name: str
     args: tuple[Expression, ...]
@@ -134,7 +133,7 @@ class Call:
     expand_final: bool = False  # ``f(list...)``
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Conditional:
     condition: Expression
     then: Expression
@@ -142,7 +141,7 @@ class Conditional:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Binary:
     operator: str  # "+", "==", "&&", ...
     left: Expression
@@ -150,14 +149,14 @@ class Binary:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unary:
     operator: str  # "-" or "!"
     operand: Expression
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ForExpr:
     """``[for k, v in coll : value if cond]`` or ``{for ... : key => value...}``."""
 
@@ -186,7 +185,7 @@ Expression = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Attribute:
     name: str
     expression: Expression
@@ -209,7 +208,7 @@ class Block:
     body: Body
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SyntaxProblem:
     message: str
     pos: Pos
@@ -613,7 +612,7 @@ class _Converter:
             name = node.children[-1]
             if name.type != "identifier":
                 name = next(c for c in node.named_children if c.type == "identifier")
-            steps.append(GetAttr(self.text(name), self.pos(node)))
+            steps.append(GetAttr(self.text(name)))
         elif kind == "index":
             inner = _kids(node)[0]
             if inner.type == "legacy_index":  # a.0
@@ -623,9 +622,9 @@ class _Converter:
                 )
             else:
                 key = self.expression(_named(inner)[0], depth + 1)
-            steps.append(Index(key, self.pos(node)))
+            steps.append(Index(key))
         else:  # splat
-            steps.append(Splat(self.pos(node)))
+            steps.append(_SPLAT)
 
     def _term(self, node: Any, depth: int) -> Expression:
         kind = node.type

@@ -89,6 +89,7 @@ __all__ = [
     "is_plan",
     "load_plan",
     "looks_like_plan",
+    "module_instance",
 ]
 
 # Nested block types the builder reads, recognised by shape when the configuration does
@@ -189,12 +190,12 @@ def instances_for(ref: Ref, referrer: Block, index: dict[str, list[Block]]) -> l
         or not ref.address.startswith(referrer.module + ".")
     ):
         return candidates
-    own = _module_instance(referrer)
-    same = [block for block in candidates if _module_instance(block) == own]
+    own = module_instance(referrer)
+    same = [block for block in candidates if module_instance(block) == own]
     return same or candidates
 
 
-def _module_instance(block: Block) -> str:
+def module_instance(block: Block) -> str:
     """``module.w["a"].aws_sqs_queue.q[0]`` -> ``module.w["a"]``: the part before the labels."""
     address, local = block.address, ".".join(block.labels)
     if block.mode == "data":
@@ -616,7 +617,7 @@ class _PlanReader:
             for values in self.values.get(address, ()):
                 value = values.get(attribute)
                 if isinstance(value, str) and value:
-                    known.setdefault(value, Ref(address, attribute))
+                    known.setdefault(value, targets.ref((address, attribute)))
         return known
 
     def _unknown(self, block: Block, name: str, expressions: dict, prefix: str) -> Value:
@@ -627,7 +628,7 @@ class _PlanReader:
         if name == "redrive_policy":
             return self._redrive_stub(block, targets, location)
         single = targets.single() if is_link_attribute(name) else None
-        return Value(Ref(*single) if single else UNKNOWN, location)
+        return Value(targets.ref(single) if single else UNKNOWN, location)
 
     def _redrive_stub(self, block: Block, targets: Targets, location: Location) -> Value:
         queues = {
@@ -637,7 +638,7 @@ class _PlanReader:
         }
         if targets.opaque or len(queues) != 1 or next(iter(queues))[1] != "arn":
             return Value(UNKNOWN, location)
-        policy = {_REDRIVE_KEY: Value(Ref(*next(iter(queues))), location)}
+        policy = {_REDRIVE_KEY: Value(targets.ref(next(iter(queues))), location)}
         if block.type in _SQS_REDRIVE:
             policy["maxReceiveCount"] = Value(UNKNOWN, location)
         return Value(policy, location)

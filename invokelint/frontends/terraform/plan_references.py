@@ -6,7 +6,9 @@ for every written attribute, the references of its expression (``["aws_sqs_queue
 "aws_sqs_queue.q"]``), per module (not per instance). This module indexes that tree and
 turns a reference list into resource addresses of the flattened module tree: ``var.x``
 inside a module is followed through the call's argument, ``module.m.out`` through the
-child's output, and instance keys are dropped as ``Ref`` requires.
+child's output, and instance keys are dropped as ``Ref`` requires; a link reached
+through a keyed module output (``module.w["a"].out``) keeps that instance as
+``Ref.instance``, so the builder can tell which of the module's instances is meant.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from invokelint.frontends.terraform.configuration import Ref
+
 # A reference can only lead so far: module nesting and output chains are bounded.
 MAX_FOLLOW_DEPTH = 32
 
 # One step of a reference or address: a name, or a bracketed key (quoted keys may hold "]").
 _STEP = re.compile(r'\.?([A-Za-z_][\w-]*)|\[(?:"(?:[^"\\]|\\.)*"|[^\]"]*)\]')
 _INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]"]*)\]')
+# ``module.w["a"].out``: the call name and the instance key of a keyed module output.
+_KEYED_MODULE = re.compile(r'module\.([A-Za-z_][\w-]*)(\[(?:"(?:[^"\\]|\\.)*"|[^\]"]*)\])\.')
 
 # References that name no resource and change nothing about a value a plan already knows.
 _INERT_ROOTS = frozenset({"path", "terraform", "count", "each"})
@@ -57,6 +63,11 @@ class Targets:
 
     links: frozenset[tuple[str, str | None]] = frozenset()
     opaque: bool = False
+    # link -> the keyed module instance it was reached through (``Ref.instance``)
+    instances: dict[tuple[str, str | None], str] = field(default_factory=dict, compare=False)
+
+    def ref(self, link: tuple[str, str | None]) -> Ref:
+        return Ref(link[0], link[1], self.instances.get(link))
 
     def single(self) -> tuple[str, str] | None:
         """The one resource attribute the expression reads, if it reads exactly one."""
@@ -143,11 +154,13 @@ class ConfigurationIndex:
         found = self._cache.get(key)
         if found is None:
             links: set[tuple[str, str | None]] = set()
-            opaque = self._follow(prefix, key[1], links, 0)
+            pins: dict[tuple[str, str | None], str | None] = {}
+            opaque = self._follow(prefix, key[1], links, pins, 0)
             # "aws_sqs_queue.q" only repeats the "aws_sqs_queue.q.arn" beside it
             named = {address for address, attribute in links if attribute is not None}
             links = {(a, attr) for a, attr in links if attr is not None or a not in named}
-            found = self._cache[key] = Targets(frozenset(links), opaque)
+            instances = {link: pin for link, pin in pins.items() if pin and link in links}
+            found = self._cache[key] = Targets(frozenset(links), opaque, instances)
         return found
 
     def _follow(
@@ -155,9 +168,14 @@ class ConfigurationIndex:
         prefix: str,
         references: tuple[str, ...],
         links: set[tuple[str, str | None]],
+        pins: dict[tuple[str, str | None], str | None],
         depth: int,
     ) -> bool:
-        """Add what ``references`` (read in module ``prefix``) name; True if any is opaque."""
+        """Add what ``references`` (read in module ``prefix``) name; True if any is opaque.
+
+        ``pins`` gains the keyed module instance of links reached through one
+        (``module.w["a"].out``); None where two references reach a link differently.
+        """
         if depth > MAX_FOLLOW_DEPTH:
             return True
         module = self.modules.get(prefix)
@@ -170,16 +188,18 @@ class ConfigurationIndex:
             if root in _OPAQUE_ROOTS:
                 opaque = True
             elif root == "var":
-                opaque |= self._follow_variable(module, names, links, depth)
+                opaque |= self._follow_variable(module, names, links, pins, depth)
             elif root == "module":
-                opaque |= self._follow_output(prefix, names, links, depth)
+                opaque |= self._follow_output(prefix, reference, names, links, pins, depth)
             else:
                 part = resource_part(names)
                 if part is None:
                     opaque = True
                     continue
                 address, attribute = part
-                links.add((f"{prefix}.{address}" if prefix else address, attribute))
+                link = (f"{prefix}.{address}" if prefix else address, attribute)
+                links.add(link)
+                pins[link] = None
         return opaque
 
     def _follow_variable(
@@ -187,6 +207,7 @@ class ConfigurationIndex:
         module: ModuleConfig | None,
         names: list[str],
         links: set[tuple[str, str | None]],
+        pins: dict[tuple[str, str | None], str | None],
         depth: int,
     ) -> bool:
         # A root variable's value is in the plan; a module's comes from its call.
@@ -199,10 +220,16 @@ class ConfigurationIndex:
         if not isinstance(references, list):
             return False  # a constant or the variable's default: no link
         strings = tuple(r for r in references if isinstance(r, str))
-        return self._follow(module.parent.prefix, strings, links, depth + 1)
+        return self._follow(module.parent.prefix, strings, links, pins, depth + 1)
 
     def _follow_output(
-        self, prefix: str, names: list[str], links: set[tuple[str, str | None]], depth: int
+        self,
+        prefix: str,
+        reference: str,
+        names: list[str],
+        links: set[tuple[str, str | None]],
+        pins: dict[tuple[str, str | None], str | None],
+        depth: int,
     ) -> bool:
         if len(names) < 3:
             return False  # the module object itself: listed beside its outputs
@@ -216,7 +243,19 @@ class ConfigurationIndex:
         if not isinstance(references, list):
             return False
         strings = tuple(r for r in references if isinstance(r, str))
-        return self._follow(child_prefix, strings, links, depth + 1)
+        keyed = _KEYED_MODULE.match(reference)
+        if keyed is None:
+            return self._follow(child_prefix, strings, links, pins, depth + 1)
+        found: set[tuple[str, str | None]] = set()
+        inner: dict[tuple[str, str | None], str | None] = {}
+        opaque = self._follow(child_prefix, strings, found, inner, depth + 1)
+        pin = f"{child_prefix}{keyed.group(2)}"
+        for link in found:
+            # the instance's own resources; a link that leads back out is not keyed by it
+            here = inner.get(link) or (pin if link[0].startswith(child_prefix + ".") else None)
+            pins[link] = here if link not in pins or pins[link] == here else None
+            links.add(link)
+        return opaque
 
 
 def _module_path(parent: str, source: Any, prefix: str) -> str:

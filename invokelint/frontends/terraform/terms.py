@@ -17,6 +17,7 @@ TERRAFORM_TERMS: dict[str, str] = {
     "AWS::Lambda::EventInvokeConfig": "aws_lambda_function_event_invoke_config",
     "AWS::Lambda::Version": "publish = true, then qualified_arn",
     "AWS::SNS::Subscription": "aws_sns_topic_subscription",
+    "AWS::Kinesis::StreamConsumer": "aws_kinesis_stream_consumer",
     # aws_lambda_function
     "Timeout": "timeout",
     "Handler": "handler",
@@ -56,6 +57,7 @@ TERRAFORM_TERMS: dict[str, str] = {
     "Action": "action",
     "Principal": "principal",
     "SourceArn": "source_arn",
+    "SourceAccount": "source_account",
     "FunctionName": "function_name",
     "Cors.AllowCredentials": "cors.allow_credentials",
     "AuthType": "authorization_type",

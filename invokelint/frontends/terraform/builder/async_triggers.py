@@ -20,7 +20,6 @@ from invokelint.frontends.terraform.builder.values import (
     as_str_list,
     child,
     children,
-    declared,
     is_set,
     text,
 )
@@ -97,10 +96,7 @@ def _event_target(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         service="events",
         source=resolver.resolve(rule),
         dead_letter=dead_letter_config(resolver, block, "arn"),
-        **declared(
-            EventBridgeTrigger,
-            schedule=_is_scheduled_rule(resolver, rule.value if rule is not None else None),
-        ),
+        schedule=_is_scheduled_rule(resolver, rule.value if rule is not None else None),
     )
 
 
@@ -129,7 +125,7 @@ def _scheduler_schedule(resolver: Resolver, block: Block) -> Iterator[Trigger]:
         service="scheduler",
         source=resolver.model.resources.get(block.address, UNKNOWN),
         dead_letter=dead_letter_config(resolver, target, "arn"),
-        **declared(EventBridgeTrigger, schedule=True),
+        schedule=True,
     )
 
 

@@ -15,7 +15,6 @@ from invokelint.frontends.terraform.builder.references import Resolver
 from invokelint.frontends.terraform.builder.values import (
     as_bool,
     block_references,
-    declared,
     text,
 )
 from invokelint.frontends.terraform.configuration import Block, Configuration
@@ -71,10 +70,7 @@ def add_permissions(
                 principal=principal if isinstance(principal, str) else UNKNOWN,
                 source_arn=resolver.resolve(source) if source is not None else None,
                 action=action if isinstance(action, str) else UNKNOWN,
-                **declared(
-                    Permission,
-                    source_account=text(block, "source_account") if account is not None else None,
-                ),
+                source_account=text(block, "source_account") if account is not None else None,
             )
         )
 

@@ -13,7 +13,6 @@ from invokelint.frontends.terraform.builder.values import (
     as_str_list,
     child,
     children,
-    declared,
     is_set,
     json_text,
     setting,
@@ -99,7 +98,7 @@ def _mapping(resolver: Resolver, block: Block) -> EventSourceMapping:
         on_failure=_on_failure(resolver, destination),
         filters=filters,
         filters_location=filters_location,
-        **declared(EventSourceMapping, fan_out=_fan_out(source) if kind == "kinesis" else False),
+        fan_out=_fan_out(source) if kind == "kinesis" else False,
     )
 
 

@@ -196,10 +196,13 @@ class _Instances:
                     self.owners[id(ref)] = block
 
     def find(self, ref: Ref) -> Block | None:
-        from invokelint.frontends.terraform.plan import instances_for
+        from invokelint.frontends.terraform.plan import instances_for, module_instance
 
         candidates = self.index.get(ref.address, [])
         owner = self.owners.get(id(ref))
+        if len(candidates) > 1 and ref.instance is not None:  # module.w["a"].queue_arn
+            pinned = [block for block in candidates if module_instance(block) == ref.instance]
+            candidates = pinned or candidates
         if len(candidates) > 1 and owner is not None:
             candidates = instances_for(ref, owner, self.index)
         return candidates[0] if len(candidates) == 1 else None

@@ -29,17 +29,6 @@ def as_str_list(value: Any) -> tuple[str, ...] | Unknown | None:
     return literals.as_str_list(value)
 
 
-def declared(model_class: type, **fields: Any) -> dict[str, Any]:
-    """The ``fields`` that ``model_class`` declares.
-
-    The model grows fields in parallel branches (``EventBridgeTrigger.schedule``,
-    ``EventSourceMapping.fan_out``, ``Permission.source_account``); the builder fills them
-    as soon as the model has them. Drop this once they are all on main.
-    """
-    known = getattr(model_class, "__dataclass_fields__", {})
-    return {name: value for name, value in fields.items() if name in known}
-
-
 def text(block: Block, name: str) -> str | Unknown | None:
     """An attribute as a string: None when absent or null."""
     value = block.get(name)
