@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from invokelint import __version__
 
 if TYPE_CHECKING:
+    from invokelint.cache import DiskCache
     from invokelint.config import Config
     from invokelint.engine import Linter, LintResult
     from invokelint.reporters import ReportContext
@@ -158,6 +159,15 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="one Terraform variable, as terraform plan -var (repeatable)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache folder (default: .invokelint_cache in the project's root)",
     )
     parser.add_argument(
         "--no-respect-gitignore",
@@ -312,11 +322,39 @@ def _lint(
     for var_file in args.var_file:
         if not var_file.is_file():
             raise UsageError(f"{var_file}: variable file not found")
-    linter = Linter(config, var_files=args.var_file, variables=variables)
+    linter = Linter(
+        config,
+        var_files=args.var_file,
+        variables=variables,
+        disk_cache=_disk_cache(args, paths, overlays, config),
+    )
     try:
         return linter, linter.lint(paths, overlays)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
+
+
+def _disk_cache(
+    args: argparse.Namespace, paths: list[Path], overlays: dict[Path, str], config: Config
+) -> DiskCache | None:
+    """The cache folder: ``--cache-dir``, ``cache-dir``, else ``.invokelint_cache`` in the
+    project's root (the config file's folder, else the first folder linted), so it is
+    never made inside a folder the user did not lint."""
+    from invokelint.cache import DEFAULT_FOLDER, DiskCache
+
+    if args.no_cache:
+        return None
+    folder = args.cache_dir or config.cache_dir
+    if folder is None:
+        if config.path is not None:
+            root = config.path.parent
+        else:
+            on_disk = [p for p in paths if p not in overlays]
+            if not on_disk:
+                return None  # standard input only: no project to keep a cache in
+            root = on_disk[0] if on_disk[0].is_dir() else on_disk[0].parent
+        folder = root / DEFAULT_FOLDER
+    return DiskCache(folder)
 
 
 def _emit(report: bytes, output: Path | None) -> None:

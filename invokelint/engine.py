@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from invokelint import cache
 from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
@@ -68,8 +69,10 @@ class Linter:
         cwd: Path | None = None,
         var_files: Sequence[Path] = (),
         variables: Mapping[str, str] | None = None,
+        disk_cache: cache.DiskCache | None = None,
     ) -> None:
         self.config = config or Config()
+        self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
         self.var_files = [Path(path).resolve() for path in var_files]
         self.variables = dict(variables or {})
@@ -99,7 +102,8 @@ class Linter:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return self._lint(paths, overlays)
+            with cache.using(self.disk_cache):
+                return self._lint(paths, overlays)
         finally:
             if paused:
                 gc.enable()
@@ -469,7 +473,13 @@ def _load(text: str, *, is_json: bool) -> Document:
     if document is None:
         if len(_documents) >= _CACHE_LIMIT:
             _documents.clear()
-        document = load_json(text) if is_json else load_yaml(text)
+        disk = cache.active()
+        kind = "json" if is_json else "yaml"
+        document = disk.get(kind, text) if disk is not None else None
+        if not isinstance(document, Document):
+            document = load_json(text) if is_json else load_yaml(text)
+            if disk is not None:
+                disk.put(kind, text, document)
         _documents[key] = document
     return document
 
