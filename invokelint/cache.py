@@ -21,9 +21,7 @@ import hmac
 import io
 import os
 import pickle
-import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,7 +116,7 @@ class DiskCache:
             path = self.folder / _SECRET
             if path.exists() or path.is_symlink():
                 raise OSError("cache secret is not private to this user")
-            new = secrets.token_bytes(32)
+            new = os.urandom(32)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(new)
@@ -145,6 +143,8 @@ class DiskCache:
         return secret
 
     def _write(self, key: str, data: bytes) -> None:
+        import tempfile  # only a run that writes pays for it
+
         target = self.folder / key
         if target.parent != self.folder or not key.isalnum():
             raise OSError("cache entry outside the cache folder")
