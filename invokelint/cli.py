@@ -177,6 +177,11 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import gc
+
+    # A short-lived process: collect young objects less often (imports alone triggered
+    # dozens of collections); the lint itself pauses the collector (``Linter.lint``).
+    gc.set_threshold(10_000, 20, 20)
     parser = build_parser()
     args = _parse(parser, argv)
     try:
@@ -329,9 +334,20 @@ def _lint(
         disk_cache=_disk_cache(args, paths, overlays, config),
     )
     try:
-        return linter, linter.lint(paths, overlays)
+        result = linter.lint(paths, overlays)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
+    _settle_memory()
+    return linter, result
+
+
+def _settle_memory() -> None:
+    """After the lint, its models and syntax trees stay alive until the process exits:
+    move them out of the cyclic collector's sight, or each collection the report triggers
+    rescans all of them to free nothing (0.16 s of a 3,000-resource run, 0.9 s of 12,000)."""
+    import gc
+
+    gc.freeze()
 
 
 def _disk_cache(
