@@ -161,6 +161,13 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         help="one Terraform variable, as terraform plan -var (repeatable)",
     )
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes for a large run (default: the usable cores)",
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
     )
     parser.add_argument(
@@ -317,6 +324,7 @@ def _lint(
     """Lint ``paths`` with Terraform's ``--var-file``/``--var``; a missing path is a usage error."""
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
+    from invokelint.parallel import usable_cores
 
     variables = {}
     for assignment in args.var:
@@ -332,6 +340,7 @@ def _lint(
         var_files=args.var_file,
         variables=variables,
         disk_cache=_disk_cache(args, paths, overlays, config),
+        jobs=args.jobs or usable_cores(),
     )
     try:
         result = linter.lint(paths, overlays)
@@ -348,6 +357,12 @@ def _settle_memory() -> None:
     import gc
 
     gc.freeze()
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, 1 or more: {value!r}")
+    return int(value)
 
 
 def _disk_cache(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from invokelint import cache
+from invokelint import cache, parallel
 from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
@@ -70,9 +70,11 @@ class Linter:
         var_files: Sequence[Path] = (),
         variables: Mapping[str, str] | None = None,
         disk_cache: cache.DiskCache | None = None,
+        jobs: int = 1,
     ) -> None:
         self.config = config or Config()
         self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
+        self.jobs = jobs  # processes for the template files of a large run
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
         self.var_files = [Path(path).resolve() for path in var_files]
         self.variables = dict(variables or {})
@@ -123,12 +125,17 @@ class Linter:
         units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
+        files = [u for u in units if not isinstance(u, TerraformModule)]
+        pooled = iter(self._lint_in_pool(files, overlays))
         for unit in units:
             if isinstance(unit, TerraformModule):
                 if unit.directory.resolve() not in planned:
                     own = LintResult()
                     found_here, children = self._lint_terraform(unit, overlays, own, comments)
                     modules.append((unit, own, found_here, children))
+            elif (outcome := next(pooled, None)) is not None:
+                parallel.merge(outcome, result, comments, planned, self.budget)
+                found.extend(outcome.diagnostics)
             else:
                 found.extend(self._lint_file(unit, overlays, result, comments, planned))
         found.extend(_root_modules(modules, result))
@@ -142,6 +149,12 @@ class Linter:
                 result.skipped[path] = "cannot be parsed, and IL001 is ignored"
         result.failed = [path for path in result.failed if path in reported]
         return result
+
+    def _lint_in_pool(
+        self, files: list[Path], overlays: Mapping[Path, str]
+    ) -> list[parallel.FileOutcome]:
+        """The outcomes of ``files`` linted by ``--jobs`` workers; none for a small run."""
+        return parallel.lint_files(self, files, overlays) or [] if self.jobs > 1 else []
 
     def rule_ids(self) -> list[str]:
         """The rules this linter runs, in id order (reporters list passing checks too)."""
