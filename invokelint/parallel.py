@@ -61,6 +61,9 @@ def lint_files(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if linter.reads_code:  # forked workers inherit it instead of importing it each
+        import libcst.metadata  # noqa: F401
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = max(1, -(-len(files) // (jobs * SLICES_PER_WORKER)))
     slices = [list(files[i : i + size]) for i in range(0, len(files), size)]
