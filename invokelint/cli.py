@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from invokelint import __version__
 
 if TYPE_CHECKING:
+    from invokelint.cache import DiskCache
     from invokelint.config import Config
     from invokelint.engine import Linter, LintResult
     from invokelint.reporters import ReportContext
@@ -171,6 +172,22 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         help="one Terraform variable, as terraform plan -var (repeatable)",
     )
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes for a large run of 200 templates or more (default: 1)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache folder (default: .invokelint_cache in the project's root)",
+    )
+    parser.add_argument(
         "--no-respect-gitignore",
         action="store_true",
         help="also lint files that .gitignore or .git/info/exclude name",
@@ -178,6 +195,11 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import gc
+
+    # A short-lived process: collect young objects less often (imports alone triggered
+    # dozens of collections); the lint itself pauses the collector (``Linter.lint``).
+    gc.set_threshold(10_000, 20, 20)
     parser = build_parser()
     args = _parse(parser, argv)
     try:
@@ -336,11 +358,57 @@ def _lint(
     for var_file in args.var_file:
         if not var_file.is_file():
             raise UsageError(f"{var_file}: variable file not found")
-    linter = Linter(config, var_files=args.var_file, variables=variables)
+    linter = Linter(
+        config,
+        var_files=args.var_file,
+        variables=variables,
+        disk_cache=_disk_cache(args, paths, overlays, config),
+        jobs=args.jobs or 1,
+    )
     try:
-        return linter, linter.lint(paths, overlays)
+        result = linter.lint(paths, overlays)
     except PathNotFound as exc:
         raise UsageError(str(exc)) from None
+    _settle_memory()
+    return linter, result
+
+
+def _settle_memory() -> None:
+    """After the lint, its models and syntax trees stay alive until the process exits:
+    move them out of the cyclic collector's sight, or each collection the report triggers
+    rescans all of them to free nothing (0.16 s of a 3,000-resource run, 0.9 s of 12,000)."""
+    import gc
+
+    gc.freeze()
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, 1 or more: {value!r}")
+    return int(value)
+
+
+def _disk_cache(
+    args: argparse.Namespace, paths: list[Path], overlays: dict[Path, str], config: Config
+) -> DiskCache | None:
+    """The cache folder: ``--cache-dir``, ``cache-dir``, else ``.invokelint_cache`` in the
+    project's root (the config file's folder, else the first folder linted), so it is
+    never made inside a folder the user did not lint."""
+    from invokelint.cache import DEFAULT_FOLDER, DiskCache
+
+    if args.no_cache:
+        return None
+    folder = args.cache_dir or config.cache_dir
+    if folder is None:
+        if config.path is not None:
+            root = config.path.parent
+        else:
+            on_disk = [p for p in paths if p not in overlays]
+            if not on_disk:
+                return None  # standard input only: no project to keep a cache in
+            root = on_disk[0] if on_disk[0].is_dir() else on_disk[0].parent
+        folder = root / DEFAULT_FOLDER
+    return DiskCache(folder)
 
 
 def _emit(report: bytes, output: Path | None) -> None:

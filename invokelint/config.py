@@ -37,6 +37,7 @@ DEFAULT_EXCLUDE = (
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    ".invokelint_cache",
     "site-packages",
 )
 
@@ -59,6 +60,7 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     analyse_code: bool = True
     respect_gitignore: bool = True  # skip files git ignores when walking a folder
+    cache_dir: Path | None = None  # ``cache-dir``, relative to the config file's folder
 
     @property
     def root(self) -> Path:
@@ -210,6 +212,8 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Config:
     if "fail-on" in table:
         config.fail_on = Severity(table["fail-on"])
     config.exclude = tuple(table.get("exclude", ()))
+    if "cache-dir" in table:
+        config.cache_dir = path.parent / table["cache-dir"]
     config.rule_options = {
         code.upper(): dict(values) for code, values in table.get("rules", {}).items()
     }
@@ -250,6 +254,7 @@ def config_schema() -> dict[str, Any]:
             },
             "fail-on": levels,
             "exclude": {"type": "array", "items": {"type": "string"}},
+            "cache-dir": {"type": "string", "minLength": 1},
             "rules": {"type": "object", "properties": rule_tables, "additionalProperties": False},
         },
         "additionalProperties": False,

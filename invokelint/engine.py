@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from invokelint import cache, parallel
 from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
@@ -69,8 +70,12 @@ class Linter:
         cwd: Path | None = None,
         var_files: Sequence[Path] = (),
         variables: Mapping[str, str] | None = None,
+        disk_cache: cache.DiskCache | None = None,
+        jobs: int = 1,
     ) -> None:
         self.config = config or Config()
+        self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
+        self.jobs = jobs  # processes for the template files of a large run
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
         self.var_files = [Path(path).resolve() for path in var_files]
         self.variables = dict(variables or {})
@@ -101,7 +106,8 @@ class Linter:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return self._lint(paths, overlays)
+            with cache.using(self.disk_cache):
+                return self._lint(paths, overlays)
         finally:
             if paused:
                 gc.enable()
@@ -121,6 +127,8 @@ class Linter:
         units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
+        files = [u for u in units if not isinstance(u, TerraformModule)]
+        pooled = iter(self._lint_in_pool(files, overlays))
         for unit in units:
             if isinstance(unit, TerraformModule):
                 if unit.directory.resolve() not in planned:
@@ -134,6 +142,9 @@ class Linter:
                         found.extend(self._reported(outcome, result))
                     else:
                         modules.append((unit, own, *outcome))
+            elif (outcome := next(pooled, None)) is not None:
+                parallel.merge(outcome, result, comments, planned, self.budget)
+                found.extend(outcome.diagnostics)
             else:
                 # One file is one unit of work: a bug on it becomes its IL000, not the run's.
                 outcome = isolated(
@@ -152,6 +163,12 @@ class Linter:
                 result.skipped[path] = "cannot be parsed, and IL001 is ignored"
         result.failed = [path for path in result.failed if path in reported]
         return result
+
+    def _lint_in_pool(
+        self, files: list[Path], overlays: Mapping[Path, str]
+    ) -> list[parallel.FileOutcome]:
+        """The outcomes of ``files`` linted by ``--jobs`` workers; none for a small run."""
+        return parallel.lint_files(self, files, overlays) or [] if self.jobs > 1 else []
 
     def rule_ids(self) -> list[str]:
         """The rules this linter runs, in id order (reporters list passing checks too)."""
@@ -573,7 +590,13 @@ def _load(text: str, *, is_json: bool) -> Document:
     if document is None:
         if len(_documents) >= _CACHE_LIMIT:
             _documents.clear()
-        document = load_json(text) if is_json else load_yaml(text)
+        disk = cache.active()
+        kind = "json" if is_json else "yaml"
+        document = disk.get(kind, text) if disk is not None else None
+        if not isinstance(document, Document):
+            document = load_json(text) if is_json else load_yaml(text)
+            if disk is not None:
+                disk.put(kind, text, document)
         _documents[key] = document
     return document
 

@@ -680,7 +680,7 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path, args, status):
 
 # ------------------------------------------------------------------------------ imports
 
-HEAVY_MODULES = {"libcst", "pygls", "jsonschema", "ruamel"}
+HEAVY_MODULES = {"libcst", "pygls", "jsonschema", "ruamel", "tree_sitter", "lsprotocol"}
 LOADED_MODULES = """\
 import runpy, sys
 sys.argv = ["invokelint", *sys.argv[1:]]
@@ -719,6 +719,20 @@ def test_a_plain_run_imports_nothing_heavy(tmp_path, template, options):
     without configuration must not pay for them (see bench/large_template.py startup)."""
     project(tmp_path, **{"template.yaml": template})
     assert loaded_modules(tmp_path, "check", *options, "template.yaml") & HEAVY_MODULES == set()
+
+
+def test_a_warm_run_over_handler_code_does_not_import_libcst(tmp_path):
+    """The cache holds the handlers' summaries: an unchanged project never pays libcst's
+    import (0.15 s), while the findings stay those of the cold run."""
+    project(
+        tmp_path,
+        **{"template.yaml": sqs_consumer(10), "src/app.py": "def handler(e, c):\n    pass\n"},
+    )
+    assert "libcst" in loaded_modules(tmp_path, "check", ".")
+    assert loaded_modules(tmp_path, "check", ".") & HEAVY_MODULES == set()
+    assert "libcst" in loaded_modules(tmp_path, "check", ".", "--no-cache")
+    first, second = (run_cli("check", ".", cwd=tmp_path) for _ in range(2))
+    assert first.stdout == second.stdout and "IL102" in first.stdout
 
 
 def test_a_config_file_is_validated_with_jsonschema(tmp_path):

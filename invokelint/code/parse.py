@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from invokelint import cache
 from invokelint.code import ir
 
 _CACHE_LIMIT = 2048
@@ -37,8 +38,13 @@ def summarise(text: str) -> ir.Module | ir.SyntaxProblem | None:
         return _summaries[key]
     if len(_summaries) >= _CACHE_LIMIT:
         _summaries.clear()
-    parsed += 1
-    summary = _summarise(text)
+    disk = cache.active()
+    summary = disk.get("summary", text) if disk is not None else None
+    if not isinstance(summary, ir.Module | ir.SyntaxProblem):
+        parsed += 1
+        summary = _summarise(text)
+        if disk is not None:
+            disk.put("summary", text, summary)
     _summaries[key] = summary
     return summary
 

@@ -1,0 +1,153 @@
+"""``--jobs``: lint the template files of a large run in a pool of processes.
+
+Templates are independent units: each one's findings, suppressions and model depend on
+its own text and handler code only. Workers lint contiguous slices of the run's template
+files with a copy of the linter and hand back, per file, what ``Linter._lint_file``
+would have added to the run; the engine merges those in the run's own order, so the
+output is the same as with one process. Terraform modules stay in the main process
+(a module's callers decide how it is linted). A pool costs start-up and the pickling of
+models, so small runs never use one. The run's budget for handler code is shared out
+among the workers; a run that spends it is linted again in one process, since which
+modules a spent budget admits depends on the order they come in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invokelint.code.budget import CodeBudget
+    from invokelint.diagnostics import Diagnostic
+    from invokelint.engine import Linter, LintResult
+
+from invokelint.code import budget as budgets
+
+RUN_WIDE = frozenset({budgets.BYTES, budgets.MODULES, budgets.TIME})  # bounds of a whole run
+MIN_FILES = 200  # below this, starting workers costs more than they save
+SLICES_PER_WORKER = 4  # smaller slices even out templates of uneven size
+
+
+@dataclass
+class FileOutcome:
+    """What one template file adds to the run."""
+
+    diagnostics: list[Diagnostic]
+    result: LintResult
+    comments: dict[str, dict[int, frozenset[str]]]
+    planned: set[Path]
+    budget_notes: Counter[str] = field(default_factory=Counter)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's quota, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def lint_files(
+    linter: Linter, files: Sequence[Path], overlays: Mapping[Path, str]
+) -> list[FileOutcome] | None:
+    """Each file's outcome in ``files`` order, or None when the run is too small for a pool."""
+    jobs = min(linter.jobs, len(files))
+    if jobs < 2 or len(files) < MIN_FILES:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if linter.reads_code:  # forked workers inherit it instead of importing it each
+        import libcst.metadata  # noqa: F401
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = max(1, -(-len(files) // (jobs * SLICES_PER_WORKER)))
+    slices = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    cache = linter.disk_cache.folder if linter.disk_cache is not None else None
+    setup = (linter.config, linter.cwd, linter.var_files, linter.variables, cache, linter.given)
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(setup, dict(overlays), jobs),
+    ) as pool:
+        outcomes = [outcome for part in pool.map(_lint_slice, slices) for outcome in part]
+    if any(RUN_WIDE & outcome.budget_notes.keys() for outcome in outcomes):
+        return None  # which modules a spent budget admits depends on the order: go serial
+    return outcomes
+
+
+_worker: Linter | None = None
+_overlays: dict[Path, str] = {}
+
+
+def _start_worker(setup: tuple, overlays: dict[Path, str], jobs: int) -> None:
+    global _worker, _overlays
+    from invokelint.cache import DiskCache
+    from invokelint.code.budget import CodeBudget
+    from invokelint.engine import Linter
+
+    config, cwd, var_files, variables, cache, given = setup
+    disk_cache = DiskCache(cache) if cache is not None else None
+    _worker = Linter(
+        config, cwd=cwd, var_files=var_files, variables=variables, disk_cache=disk_cache
+    )
+    _worker.given = given
+    # The run's handler-code budget, shared out: while no worker spends its share, the
+    # run as a whole stays within the budget, exactly as one process would.
+    budget = CodeBudget()
+    budget.max_bytes //= jobs
+    budget.max_modules //= jobs
+    _worker.budget = budget
+    _overlays = overlays
+
+
+def _lint_slice(files: list[Path]) -> list[FileOutcome]:
+    import gc
+
+    from invokelint.cache import using
+    from invokelint.engine import LintResult
+    from invokelint.isolation import isolated
+
+    assert _worker is not None
+    gc.disable()  # as ``Linter.lint`` does: the slice's objects all stay alive
+    outcomes = []
+    with using(_worker.disk_cache):
+        for path in files:
+            result, comments, planned = LintResult(), {}, set()
+            notes = Counter(_worker.budget.notes)
+            # as in one process: a bug on one file is its IL000, never the pool's end
+            outcome = isolated(
+                _worker.display_path(path),
+                lambda p=path, r=result, c=comments, s=planned: _worker._lint_file(
+                    p, _overlays, r, c, s
+                ),
+            )
+            found = _worker._reported(outcome, result)
+            spent = _worker.budget.notes - notes
+            outcomes.append(FileOutcome(found, result, comments, planned, spent))
+    return outcomes
+
+
+def merge(
+    outcome: FileOutcome,
+    result: LintResult,
+    comments: dict[str, dict[int, frozenset[str]]],
+    planned: set[Path],
+    budget: CodeBudget,
+) -> None:
+    """Add one file's outcome to the run, as ``_lint_file`` would have in place."""
+    own = outcome.result
+    result.checked.extend(own.checked)
+    result.failed.extend(own.failed)
+    result.skipped.update(own.skipped)
+    result.statistics.update(own.statistics)
+    result.models.extend(own.models)
+    result.warnings.extend(own.warnings)
+    comments.update(outcome.comments)
+    planned.update(outcome.planned)
+    budget.notes.update(outcome.budget_notes)
