@@ -39,6 +39,8 @@ class Diagnostic:
     # The resource's own first line: an inline suppression there covers the diagnostic.
     resource_location: Location | None = None
     related: tuple[Location, ...] = ()
+    # CDK: the construct the resource was written as (``OrdersStack/Worker/Resource``).
+    construct_path: str | None = None
 
     @property
     def path(self) -> str:

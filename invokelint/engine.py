@@ -20,6 +20,7 @@ from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
 from invokelint.discovery import (
+    CloudAssembly,
     TerraformModule,
     discover,
     may_be_template,
@@ -116,7 +117,7 @@ class Linter:
         on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
         named = {p.resolve() for p in buffers}
         units = [_buffer_unit(p) for p in buffers]
-        units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
+        units += [u for u in on_disk if not isinstance(u, Path) or u.resolve() not in named]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
         for unit in units:
@@ -125,6 +126,8 @@ class Linter:
                     own = LintResult()
                     found_here, children = self._lint_terraform(unit, overlays, own, comments)
                     modules.append((unit, own, found_here, children))
+            elif isinstance(unit, CloudAssembly):
+                found.extend(self._lint_assembly(unit, overlays, result, comments, planned))
             else:
                 found.extend(self._lint_file(unit, overlays, result, comments, planned))
         found.extend(_root_modules(modules, result))
@@ -195,6 +198,38 @@ class Linter:
         for rule in self.rules:
             diagnostics.extend(rule.check(model))
         return diagnostics
+
+    def _lint_assembly(
+        self,
+        unit: CloudAssembly,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+        planned: set[Path],
+    ) -> list[Diagnostic]:
+        """Every stack template of a CDK cloud assembly, each through the CloudFormation
+        path; findings are named by construct (and placed at its source line if traced)."""
+        from invokelint.cdk_findings import name_constructs, template_constructs
+        from invokelint.frontends.cdk.assembly import AssemblyError, read_assembly
+
+        try:
+            stacks = read_assembly(unit.directory)
+        except AssemblyError as problem:
+            display = self.display_path(problem.path)
+            result.failed.append(display)
+            return [self._parse_error(display, problem.error)]
+        result.statistics["cdk stacks"] += len(stacks)
+        found: list[Diagnostic] = []
+        for stack in stacks:
+            diagnostics = self._lint_file(stack.template, overlays, result, comments, planned)
+            if not diagnostics:
+                continue
+            text, _ = _read(stack.template, overlays)
+            from_template = template_constructs(_load(text, is_json=True).root) if text else {}
+            constructs = {**from_template, **stack.constructs}
+            display = self.display_path(stack.template)
+            found.extend(name_constructs(diagnostics, constructs, display, self.display_path))
+        return found
 
     def _lint_terraform(
         self,

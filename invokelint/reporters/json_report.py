@@ -29,4 +29,5 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
         "end_line": d.location.end_line,
         "end_column": d.location.end_column,
         "resource": d.resource,
+        "construct_path": d.construct_path,
     }
