@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from invokelint.diagnostics import Diagnostic
-from invokelint.frontends.cdk.assembly import Construct
+from invokelint.frontends.cdk.assembly import Construct, user_frame
 from invokelint.model import Location
 
 CDK_PATH = "aws:cdk:path"
@@ -42,6 +42,7 @@ def name_constructs(
     constructs: dict[str, Construct],
     template: str,
     display_path: Callable[[Path], str],
+    app: Path | None = None,
 ) -> list[Diagnostic]:
     """``diagnostics`` of the template displayed as ``template``, with their constructs."""
     named = []
@@ -55,11 +56,12 @@ def name_constructs(
             message=f"{diagnostic.message} (construct {construct.path})",
             construct_path=construct.path,
         )
-        if construct.source is not None and diagnostic.location.path == template:
-            file, line, column = construct.source
+        source = user_frame(construct.trace, app) if construct.trace else None
+        if source is not None and diagnostic.location.path == template:
+            file, line, column = source
             diagnostic = replace(
                 diagnostic,
-                location=Location(display_path(Path(file)), line, column, line, column + 1),
+                location=Location(display_path(file), line, column, line, column + 1),
                 related=(diagnostic.location, *diagnostic.related),
                 resource_location=diagnostic.resource_location or diagnostic.location,
             )

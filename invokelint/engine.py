@@ -228,7 +228,8 @@ class Linter:
             from_template = template_constructs(_load(text, is_json=True).root) if text else {}
             constructs = {**from_template, **stack.constructs}
             display = self.display_path(stack.template)
-            found.extend(name_constructs(diagnostics, constructs, display, self.display_path))
+            named = name_constructs(diagnostics, constructs, display, self.display_path, stack.app)
+            found.extend(named)
         return found
 
     def _lint_terraform(

@@ -38,13 +38,14 @@ class Construct:
     """What a logical id of one template was written as in the CDK app."""
 
     path: str  # construct path: ``OrdersStack/Worker/Resource``
-    source: tuple[str, int, int] | None = None  # user file, line, column of its creation
+    trace: tuple[str, ...] = ()  # frames of the call that created it, innermost first
 
 
 @dataclass
 class StackTemplate:
     template: Path
     constructs: dict[str, Construct] = field(default_factory=dict)  # by logical id
+    app: Path | None = None  # the CDK app's folder: the top assembly's parent
 
 
 class AssemblyError(Exception):
@@ -60,11 +61,14 @@ def read_assembly(directory: Path) -> list[StackTemplate]:
     """The templates of the assembly in ``directory``, stages' and nested stacks' included,
     each once. Raises ``AssemblyError`` for a manifest that is not a JSON object."""
     found: dict[Path, StackTemplate] = {}
-    _read(Path(os.path.abspath(directory)), found, depth=0)
+    top = Path(os.path.abspath(directory))
+    _read(top, found, depth=0)
     for stack in list(found.values()):  # nested stacks sit beside their parents' templates
         folder = stack.template.parent
         for nested in sorted(folder.glob(f"*{NESTED_SUFFIX}")):
             found.setdefault(nested, StackTemplate(nested))
+    for stack in found.values():
+        stack.app = top.parent
     return list(found.values())
 
 
@@ -143,27 +147,43 @@ def _constructs(metadata: Any) -> dict[str, Construct]:
         if not isinstance(construct_path, str) or not isinstance(entries, list):
             continue
         entries = [entry for entry in entries if isinstance(entry, dict)]
-        stacks = [e.get("data") for e in entries if e.get("type") == CREATION_STACK]
+        created = [e.get("data") for e in entries if e.get("type") == CREATION_STACK]
         for entry in entries:
             logical_id = entry.get("data")
             if entry.get("type") != LOGICAL_ID or not isinstance(logical_id, str):
                 continue
-            source = _user_frame(entry.get("trace")) or next(
-                filter(None, (_user_frame(frames) for frames in stacks)), None
-            )
-            constructs[logical_id] = Construct(construct_path.lstrip("/"), source)
+            trace = [entry.get("trace"), *created]
+            frames = tuple(f for t in trace if isinstance(t, list) for f in t if isinstance(f, str))
+            constructs[logical_id] = Construct(construct_path.lstrip("/"), frames)
     return constructs
 
 
-def _user_frame(trace: Any) -> tuple[str, int, int] | None:
-    """The first frame of the app's own code: not the CDK library, not Node's internals,
-    and a file that still exists (a trace synthesized elsewhere points nowhere here)."""
-    if not isinstance(trace, list):
-        return None
+def user_frame(trace: tuple[str, ...], app: Path | None) -> tuple[Path, int, int] | None:
+    """The first frame of the app's own code (not the CDK library, not Node's internals),
+    as a file that exists here: a trace synthesized on another machine (CI, a colleague)
+    names absolute paths there, found here by their longest tail inside ``app``. Called
+    only for constructs that have findings."""
     for frame in trace:
-        if not isinstance(frame, str) or any(part in frame for part in _LIBRARY):
+        if any(part in frame for part in _LIBRARY):
             continue
         match = _FRAME.search(frame.strip())
-        if match and os.path.isfile(match.group(1)):
-            return match.group(1), int(match.group(2)), int(match.group(3))
+        if match is None:
+            continue
+        file = _locate(match.group(1), app)
+        if file is not None:
+            return file, int(match.group(2)), int(match.group(3))
+    return None
+
+
+def _locate(name: str, app: Path | None) -> Path | None:
+    path = Path(name)
+    if path.is_absolute() and path.is_file():
+        return path
+    if app is None:
+        return None
+    parts = path.parts[1:] if path.is_absolute() else path.parts
+    for start in range(len(parts)):
+        candidate = app.joinpath(*parts[start:])
+        if candidate.is_file() and candidate.is_relative_to(app):
+            return candidate
     return None
