@@ -164,3 +164,44 @@ def test_synthesized_app_gets_the_same_findings(tmp_path: Path) -> None:
         [sys.executable, str(ORDERS_APP / "app.py"), str(out)], check=True, env=env, timeout=300
     )
     assert _findings(out) == EXPECTED
+
+
+_PLUGIN_APP = """
+import sys
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_lambda as lambda_, aws_lambda_event_sources as sources, aws_sqs as sqs
+from invokelint.cdk_validation import InvokelintValidation
+
+app = App(outdir=sys.argv[1], policy_validation_beta1=[InvokelintValidation()])
+stack = Stack(app, "OrdersStack")
+queue = sqs.Queue(stack, "WorkQueue", visibility_timeout=Duration.seconds(int(sys.argv[2])))
+worker = lambda_.Function(
+    stack, "Worker", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context):\\n    return None\\n"),
+    timeout=Duration.seconds(120),
+)
+worker.add_event_source(sources.SqsEventSource(queue, report_batch_item_failures=True))
+app.synth()
+"""
+
+
+def _synth_with_plugin(tmp_path: Path, visibility: int) -> subprocess.CompletedProcess[str]:
+    tmp_path.mkdir()
+    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
+    command = [sys.executable, "-c", _PLUGIN_APP, str(tmp_path / "out"), str(visibility)]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+    )
+
+
+@pytest.mark.cdk
+@pytest.mark.skipif(not _synthesizes(), reason="needs aws-cdk-lib and Node.js")
+def test_validation_plugin_fails_synth_on_an_error_and_passes_a_sound_app(
+    tmp_path: Path,
+) -> None:
+    failed = _synth_with_plugin(tmp_path / "broken", 30)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "IL103" in output and "OrdersStack/WorkQueue/Resource" in output, output
+    passed = _synth_with_plugin(tmp_path / "sound", 720)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
