@@ -44,6 +44,8 @@ class Diagnostic:
     resource_location: Location | None = None
     related: tuple[Location, ...] = ()
     fix: Fix | None = None  # what ``--fix`` would change (see ``invokelint.fixes``)
+    # CDK: the construct the resource was written as (``OrdersStack/Worker/Resource``).
+    construct_path: str | None = None
 
     @property
     def path(self) -> str:

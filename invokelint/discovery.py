@@ -42,7 +42,15 @@ class TerraformModule:
     files: tuple[Path, ...] | None = None
 
 
-Unit = Path | TerraformModule  # a candidate template (or plan JSON) file, or a module
+@dataclass(frozen=True)
+class CloudAssembly:
+    """A CDK cloud assembly (``cdk.out``): its ``manifest.json`` names the stack templates."""
+
+    directory: Path
+
+
+Unit = Path | TerraformModule | CloudAssembly  # a template (or plan JSON) file, or a group
+ASSEMBLY_MANIFEST = "manifest.json"
 
 
 def discover(
@@ -57,9 +65,14 @@ def discover(
     found: dict[Path, None] = {}
     skipped = warnings if warnings is not None else []
     modules: dict[Path, None] = {}
+    assemblies: dict[Path, None] = {}
     named: dict[Path, list[Path]] = {}
     for path in paths:
-        if path.is_file():
+        if path.is_file() and path.name == ASSEMBLY_MANIFEST and is_assembly(path.parent):
+            assemblies[path.parent] = None
+        elif path.is_dir() and is_assembly(path):
+            assemblies[path] = None  # named: linted even where plain discovery skips it
+        elif path.is_file():
             if is_terraform(path):
                 named.setdefault(path.parent, []).append(path)
             elif path.name.endswith(TFVARS_SUFFIXES):
@@ -71,12 +84,14 @@ def discover(
             if config.respect_gitignore:
                 from invokelint.gitignore import ignored
 
-                keys = [u.directory if isinstance(u, TerraformModule) else u for u in walked]
+                keys = [u if isinstance(u, Path) else u.directory for u in walked]
                 skip = ignored(path, keys)
                 walked = [u for u, key in zip(walked, keys, strict=True) if key not in skip]
             for candidate in walked:
                 if isinstance(candidate, TerraformModule):
                     modules[candidate.directory] = None
+                elif isinstance(candidate, CloudAssembly):
+                    assemblies[candidate.directory] = None
                 else:
                     found[candidate] = None
         elif path.exists():
@@ -84,6 +99,7 @@ def discover(
         else:
             raise PathNotFound(f"{path}: no such file or directory")
     units: list[Unit] = list(found)
+    units.extend(CloudAssembly(directory) for directory in assemblies)
     units.extend(TerraformModule(directory) for directory in modules)
     units.extend(
         TerraformModule(directory, tuple(files))
@@ -100,6 +116,10 @@ def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Unit]:
     A folder with Terraform files is a module."""
     for folder, dirs, files in os.walk(root):
         base = Path(folder)
+        if ASSEMBLY_MANIFEST in files and is_assembly(base):
+            dirs[:] = []  # its templates, nested assemblies and assets are read through it
+            yield CloudAssembly(base)
+            continue
         dirs[:] = sorted(d for d in dirs if not config.excluded(base / d))
         if ".serverless" in dirs and ("serverless.yml" in files or "serverless.yaml" in files):
             dirs.remove(".serverless")  # the framework's package of the service linted here
@@ -130,6 +150,20 @@ def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Unit]:
 def is_candidate(path: Path) -> bool:
     """A file that may be a template or a plan JSON (``.tf.json`` is Terraform)."""
     return path.name.endswith(TEMPLATE_SUFFIXES) and not is_terraform(path)
+
+
+def is_assembly(folder: Path) -> bool:
+    """A CDK cloud assembly: a ``manifest.json`` beside a ``cdk.out`` marker file, or one
+    whose opening names ``artifacts`` (cheap: the manifest is parsed when linted)."""
+    manifest = folder / ASSEMBLY_MANIFEST
+    if (folder / "cdk.out").is_file():
+        return manifest.is_file()
+    try:
+        with manifest.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b'"version"' in head and b'"artifacts"' in head
 
 
 def is_terraform(path: Path) -> bool:

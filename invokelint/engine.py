@@ -21,6 +21,7 @@ from invokelint.code.budget import CodeBudget
 from invokelint.config import Config
 from invokelint.diagnostics import Diagnostic, Severity, in_terms
 from invokelint.discovery import (
+    CloudAssembly,
     TerraformModule,
     discover,
     may_be_template,
@@ -124,10 +125,10 @@ class Linter:
         on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
         named = {p.resolve() for p in buffers}
         units = [_buffer_unit(p) for p in buffers]
-        units += [u for u in on_disk if isinstance(u, TerraformModule) or u.resolve() not in named]
+        units += [u for u in on_disk if not isinstance(u, Path) or u.resolve() not in named]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
-        files = [u for u in units if not isinstance(u, TerraformModule)]
+        files = [u for u in units if isinstance(u, Path)]  # templates: the pool's work
         pooled = iter(self._lint_in_pool(files, overlays))
         for unit in units:
             if isinstance(unit, TerraformModule):
@@ -142,6 +143,12 @@ class Linter:
                         found.extend(self._reported(outcome, result))
                     else:
                         modules.append((unit, own, *outcome))
+            elif isinstance(unit, CloudAssembly):
+                outcome = isolated(
+                    self.display_path(unit.directory / "manifest.json"),
+                    lambda u=unit: self._lint_assembly(u, overlays, result, comments, planned),
+                )
+                found.extend(self._reported(outcome, result))
             elif (outcome := next(pooled, None)) is not None:
                 parallel.merge(outcome, result, comments, planned, self.budget)
                 found.extend(outcome.diagnostics)
@@ -289,6 +296,39 @@ class Linter:
                 related = (d.location, *d.related)
                 moved.append(replace(d, location=where, resource_location=where, related=related))
         return moved
+
+    def _lint_assembly(
+        self,
+        unit: CloudAssembly,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+        planned: set[Path],
+    ) -> list[Diagnostic]:
+        """Every stack template of a CDK cloud assembly, each through the CloudFormation
+        path; findings are named by construct (and placed at its source line if traced)."""
+        from invokelint.cdk_findings import name_constructs, template_constructs
+        from invokelint.frontends.cdk.assembly import AssemblyError, read_assembly
+
+        try:
+            stacks = read_assembly(unit.directory)
+        except AssemblyError as problem:
+            display = self.display_path(problem.path)
+            result.failed.append(display)
+            return [self._parse_error(display, problem.error)]
+        result.statistics["cdk stacks"] += len(stacks)
+        found: list[Diagnostic] = []
+        for stack in stacks:
+            diagnostics = self._lint_file(stack.template, overlays, result, comments, planned)
+            if not diagnostics:
+                continue
+            text, _ = _read(stack.template, overlays)
+            from_template = template_constructs(_load(text, is_json=True).root) if text else {}
+            constructs = {**from_template, **stack.constructs}
+            display = self.display_path(stack.template)
+            named = name_constructs(diagnostics, constructs, display, self.display_path, stack.app)
+            found.extend(named)
+        return found
 
     def _lint_terraform(
         self,

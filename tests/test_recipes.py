@@ -86,8 +86,26 @@ def test_every_documented_command_is_run_by_a_test():
     }
     runnable |= {line for line in gitlab_job()["script"] if not NEEDS_REGISTRY.match(line)}
     tested = {*CFN_LINT_LINES, *CONTRIBUTING_LINES, *GITLAB_LINES, *BASELINE_LINES, *GRAPH_LINES}
-    tested |= {*FIX_LINES}
+    tested |= {*FIX_LINES, *CDK_LINES}
     assert runnable == tested
+
+
+# ------------------------------------------------------------------------------ AWS CDK
+
+_CDK_SECTION = README[README.index("## AWS CDK") : README.index("### Inside `cdk synth`")]
+(CDK_BLOCK,) = blocks(_CDK_SECTION, "sh")
+CDK_LINES = command_lines(CDK_BLOCK)
+
+
+def test_cdk_recipe_prints_the_documented_finding(tmp_path: Path) -> None:
+    """Run in a copy of the traced fixture app, as a user runs it after ``cdk synth``."""
+    app = tmp_path / "app"
+    shutil.copytree(REPO / "fixtures" / "cdk" / "traced-app", app)
+    (expected,) = blocks(_CDK_SECTION, "text")
+    (line,) = CDK_LINES
+    completed = shell(line + " --format concise", app)
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stdout.splitlines()[0] == expected.strip()
 
 
 # ------------------------------------------------------------------------------ cfn-lint

@@ -17,8 +17,9 @@ def render(result: LintResult, context: ReportContext) -> str:
 
 
 def diagnostic(d: Diagnostic) -> dict[str, Any]:
-    """One finding as an object with a fixed set of keys (the graph's JSON uses it too)."""
-    return {
+    """One finding as an object with a fixed set of keys (the graph's JSON uses it too),
+    plus ``construct_path`` for a resource of a CDK app."""
+    item: dict[str, Any] = {
         "code": d.code,
         "name": d.name,
         "severity": d.severity.value,
@@ -30,3 +31,6 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
         "end_column": d.location.end_column,
         "resource": d.resource,
     }
+    if d.construct_path is not None:
+        item["construct_path"] = d.construct_path
+    return item

@@ -127,6 +127,10 @@ def _result(
     result["level"] = level(diagnostic.severity)
     result["message"] = {"text": diagnostic.message}
     result["locations"] = [{"physicalLocation": _physical(diagnostic.location, source_path)}]
+    if diagnostic.construct_path:  # CDK: the construct, as code scanning names resources
+        result["locations"][0]["logicalLocations"] = [
+            {"fullyQualifiedName": diagnostic.construct_path, "kind": "resource"}
+        ]
     if diagnostic.related:
         result["relatedLocations"] = [
             {"id": number, "physicalLocation": _physical(location, source_path)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from invokelint.frontends.cloudformation.references import Resolver
@@ -97,7 +98,7 @@ def add_functions(template: Template, model: InvocationModel) -> None:
                 reserved_concurrency=template.setting(
                     properties, "ReservedConcurrentExecutions", as_int, None, location
                 ),
-                code=_code(template, kind, properties, location),
+                code=_code(template, kind, properties, location, logical_id),
                 vpc_config=_vpc(template, properties, location),
                 package_type=_package_type(properties),
                 sam=kind == SAM_FUNCTION,
@@ -168,7 +169,9 @@ def _conditional(value: Any) -> bool:
     return is_intrinsic(value) and "Fn::If" in value
 
 
-def _code(template: Template, kind: str, properties: Map, absent: Location) -> CodeSource:
+def _code(
+    template: Template, kind: str, properties: Map, absent: Location, logical_id: str = ""
+) -> CodeSource:
     if properties.get("ImageUri") is not None or properties.get("PackageType") == "Image":
         return CodeSource(kind="image", location=absent)
     if kind == SAM_FUNCTION:
@@ -193,8 +196,38 @@ def _code(template: Template, kind: str, properties: Map, absent: Location) -> C
         path = os.path.normpath(os.path.join(template.directory, value))
         return CodeSource(kind="path", location=location, path=path)
     if _plain(value, Map) and (value.get("S3Bucket") or value.get("Bucket")):
+        asset = _asset_folder(template, logical_id, key) or _staged_asset(template, value)
+        if asset is not None:  # CDK's ``Code.fromAsset``: the folder is in ``cdk.out``
+            return CodeSource(kind="path", location=location, path=asset)
         return CodeSource(kind="remote", location=location)
     return CodeSource(kind="unknown", location=location)
+
+
+def _asset_folder(template: Template, logical_id: str, key: str) -> str | None:
+    """The staged asset folder CDK names in ``aws:asset:path`` metadata (relative to the
+    cloud assembly) when the asset is this property's code; ``None`` otherwise."""
+    body = template.resources.get(logical_id)
+    metadata = body.get("Metadata") if isinstance(body, Map) else None
+    if not isinstance(metadata, Map) or metadata.get("aws:asset:property") != key:
+        return None
+    folder = metadata.get("aws:asset:path")
+    if not isinstance(folder, str) or not folder:
+        return None
+    return os.path.normpath(os.path.join(template.directory, folder))
+
+
+def _staged_asset(template: Template, code: Map) -> str | None:
+    """CDK stages an asset whose ``S3Key`` is ``<hash>.zip`` as folder ``asset.<hash>``
+    beside the template (synthesized without asset metadata, as ``App().synth()`` does)."""
+    key = code.get("S3Key")
+    match = _ASSET_KEY.fullmatch(key) if isinstance(key, str) else None
+    if match is None:
+        return None
+    folder = os.path.join(template.directory, f"asset.{match.group(1)}")
+    return folder if os.path.isdir(folder) else None
+
+
+_ASSET_KEY = re.compile(r"([0-9a-f]{64})\.zip")
 
 
 def _inline(template: Template, properties: Map, key: str) -> CodeSource:

@@ -1,0 +1,207 @@
+"""CDK cloud assemblies: every stack template of ``cdk.out`` (stages, nested stacks),
+findings named by construct path, placed at the construct's source line when traced, and
+``Code.fromAsset`` handlers read from the staged asset folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import REPO, lint
+
+from invokelint.cli import main
+from invokelint.config import Config
+from invokelint.discovery import CloudAssembly, discover
+
+ORDERS_APP = REPO / "fixtures" / "cdk" / "orders-app"
+TRACED_APP = REPO / "fixtures" / "cdk" / "traced-app"
+
+# The examples' fulfilment and analytics mistakes (examples/template.yaml reports the
+# same codes for them), once per stack: at the top and in stage Prod.
+_KINESIS = "Analytics/Analytics/KinesisEventSource:{}OrdersStackAnalyticsOrderEvents{}/Resource"
+EXPECTED = Counter(
+    {
+        (code, f"{prefix}OrdersStack/{construct}"): count
+        for prefix, stream in (("", "789E2178"), ("Prod/", "D3895EAF"))
+        for code, construct, count in (
+            ("IL101", "Fulfilment/Resource", 1),
+            ("IL102", "FulfilmentQueue/Resource", 1),
+            ("IL103", "FulfilmentQueue/Resource", 1),
+            ("IL401", "Fulfilment/Resource", 2),
+            ("IL402", "Fulfilment/Resource", 1),
+            ("IL108", _KINESIS.format(prefix.strip("/"), stream), 1),
+            ("IL109", _KINESIS.format(prefix.strip("/"), stream), 1),
+            ("IL401", "Analytics/Analytics/Resource", 1),
+            ("IL403", "Analytics/Analytics/Resource", 1),
+        )
+    }
+)
+
+
+def _findings(assembly: Path) -> Counter[tuple[str, str | None]]:
+    result = lint(assembly)
+    assert not result.failed
+    return Counter((d.code, d.construct_path) for d in result.diagnostics)
+
+
+def test_assembly_lints_stacks_stages_nested_stacks_and_asset_code() -> None:
+    assert _findings(ORDERS_APP / "cdk.out") == EXPECTED
+
+
+def test_manifest_named_on_its_own_lints_the_assembly() -> None:
+    assert _findings(ORDERS_APP / "cdk.out" / "manifest.json") == EXPECTED
+
+
+def test_walking_the_app_finds_the_assembly_once_and_not_its_loose_templates() -> None:
+    units = discover([ORDERS_APP], Config())
+    assert units == [CloudAssembly(ORDERS_APP / "cdk.out")]
+
+
+def test_a_manifest_json_that_is_no_assembly_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"name": "web app", "icons": []}')
+    units = discover([tmp_path, tmp_path / "manifest.json"], Config())
+    assert units == [tmp_path / "manifest.json"]  # a JSON file, judged by its content
+
+
+def test_asset_found_by_its_staged_folder_without_asset_metadata(tmp_path: Path) -> None:
+    """``App().synth()`` outside the CLI writes no ``aws:asset:path``: ``S3Key`` names it."""
+    copy = tmp_path / "cdk.out"
+    shutil.copytree(ORDERS_APP / "cdk.out", copy)
+    template = copy / "OrdersStack.template.json"
+    text = template.read_text()
+    assert '"aws:asset:path"' in text
+    template.write_text(text.replace('"aws:asset:path"', '"not-asset-path"'))
+    found = _findings(copy)
+    assert found[("IL402", "OrdersStack/Fulfilment/Resource")] == 1
+
+
+def test_traced_construct_points_at_its_source_line_with_the_template_related() -> None:
+    """The trace names /home/ci/orders/lib/orders-stack.ts (the synthesizing machine's
+    path): found here by its tail inside the app folder."""
+    (finding,) = lint(TRACED_APP).diagnostics
+    assert finding.code == "IL103"
+    assert finding.construct_path == "OrdersStack/WorkQueue/Resource"
+    assert (finding.location.path, finding.location.line, finding.location.column) == (
+        "lib/orders-stack.ts",
+        12,
+        19,
+    )
+    template = finding.related[0]
+    assert (template.path, template.line) == ("cdk.out/OrdersStack.template.json", 3)
+
+
+def test_trace_into_the_library_only_stays_in_the_template(tmp_path: Path) -> None:
+    copy = tmp_path / "app"
+    shutil.copytree(TRACED_APP, copy)
+    (copy / "lib" / "orders-stack.ts").unlink()  # the user frame no longer resolves
+    (finding,) = lint(copy).diagnostics
+    assert finding.location.path == "cdk.out/OrdersStack.template.json"
+    assert finding.construct_path == "OrdersStack/WorkQueue/Resource"
+
+
+@pytest.mark.parametrize(
+    "fmt", ["concise", "full", "json", "sarif", "github", "gitlab", "junit", "lsp", "markdown"]
+)
+def test_every_output_format_names_the_construct(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["check", str(TRACED_APP / "cdk.out"), "--format", fmt])
+    assert "OrdersStack/WorkQueue/Resource" in capsys.readouterr().out
+
+
+def test_broken_manifest_is_one_line_naming_file_and_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assembly = tmp_path / "cdk.out"
+    assembly.mkdir()
+    (assembly / "cdk.out").write_text('{"version":"36.0.0"}')
+    (assembly / "manifest.json").write_text('{\n  "version": "36.0.0",\n  "artifacts": {\n}')
+    assert main(["check", str(assembly), "--format", "concise"]) == 2  # as a broken template
+    out = capsys.readouterr().out
+    assert "manifest.json:4:" in out and "IL001" in out and "Traceback" not in out
+
+
+def test_template_file_outside_the_assembly_is_not_read(tmp_path: Path) -> None:
+    shutil.copytree(TRACED_APP, tmp_path / "app")
+    assembly = tmp_path / "app" / "cdk.out"
+    manifest = json.loads((assembly / "manifest.json").read_text())
+    outside = tmp_path / "elsewhere.template.json"
+    shutil.copy(assembly / "OrdersStack.template.json", outside)
+    (assembly / "OrdersStack.template.json").unlink()
+    manifest["artifacts"]["OrdersStack"]["properties"]["templateFile"] = (
+        "../../elsewhere.template.json"
+    )
+    (assembly / "manifest.json").write_text(json.dumps(manifest))
+    result = lint(assembly)
+    assert result.diagnostics == [] and result.checked == []
+
+
+def _synthesizes() -> bool:
+    return shutil.which("node") is not None and _importable("aws_cdk")
+
+
+def _importable(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.cdk
+@pytest.mark.skipif(not _synthesizes(), reason="needs aws-cdk-lib and Node.js")
+def test_synthesized_app_gets_the_same_findings(tmp_path: Path) -> None:
+    """The committed assembly is what the app synthesizes today (assets rehashed aside)."""
+    out = tmp_path / "cdk.out"
+    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
+    subprocess.run(
+        [sys.executable, str(ORDERS_APP / "app.py"), str(out)], check=True, env=env, timeout=300
+    )
+    assert _findings(out) == EXPECTED
+
+
+_PLUGIN_APP = """
+import sys
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_lambda as lambda_, aws_lambda_event_sources as sources, aws_sqs as sqs
+from invokelint.cdk_validation import InvokelintValidation
+
+app = App(outdir=sys.argv[1], policy_validation_beta1=[InvokelintValidation()])
+stack = Stack(app, "OrdersStack")
+queue = sqs.Queue(stack, "WorkQueue", visibility_timeout=Duration.seconds(int(sys.argv[2])))
+worker = lambda_.Function(
+    stack, "Worker", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context):\\n    return None\\n"),
+    timeout=Duration.seconds(120),
+)
+worker.add_event_source(sources.SqsEventSource(queue, report_batch_item_failures=True))
+app.synth()
+"""
+
+
+def _synth_with_plugin(tmp_path: Path, visibility: int) -> subprocess.CompletedProcess[str]:
+    tmp_path.mkdir()
+    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
+    command = [sys.executable, "-c", _PLUGIN_APP, str(tmp_path / "out"), str(visibility)]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+    )
+
+
+@pytest.mark.cdk
+@pytest.mark.skipif(not _synthesizes(), reason="needs aws-cdk-lib and Node.js")
+def test_validation_plugin_fails_synth_on_an_error_and_passes_a_sound_app(
+    tmp_path: Path,
+) -> None:
+    failed = _synth_with_plugin(tmp_path / "broken", 30)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "IL103" in output and "OrdersStack/WorkQueue/Resource" in output, output
+    passed = _synth_with_plugin(tmp_path / "sound", 720)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
