@@ -1,9 +1,10 @@
 """Does a file list (what pre-commit passes) cost what its folder costs?
 
 Generates 400 and 4,000 small SAM templates (a queue and its consumer each, whose
-handler code in ``src/`` is read) in one folder and times ``python -m invokelint check`` given every file as an argument against
-the same run given the folder, as whole processes, best of ``--runs``. Target: the
-ratio within 1.05 at both sizes (it grew with the square of the count before).
+handler code in ``src/`` is read) in one folder and times ``python -m invokelint check``
+given every file as an argument against the same run given the folder, as whole
+processes, best of ``--runs``. Target: the ratio within 1.05 at both sizes (it grew with
+the square of the count before).
 
     python bench/file_lists.py
     python bench/file_lists.py --counts 400 --runs 3
