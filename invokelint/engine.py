@@ -97,7 +97,7 @@ class Linter:
         self.reads_code = self.config.analyse_code and (
             self.problems_enabled or any(rule.uses_code for rule in self.rules)
         )
-        self.given: list[Path] = []
+        self.given: set[Path] = set()  # the folders given (a file: its folder), resolved
 
     def lint(self, paths: Iterable[Path], overlays: Mapping[Path, str] | None = None) -> LintResult:
         """Lint every template under ``paths``; ``overlays`` holds unsaved editor text."""
@@ -119,7 +119,7 @@ class Linter:
         comments: dict[str, dict[int, frozenset[str]]] = {}
         found: list[Diagnostic] = []
         paths = list(paths)
-        self.given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+        self.given = {p.resolve() if p.is_dir() else p.resolve().parent for p in paths}
         self.budget = CodeBudget()  # handler code read by this run, all templates together
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
         on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
@@ -323,7 +323,10 @@ class Linter:
             if not diagnostics:
                 continue
             text, _ = _read(stack.template, overlays)
-            from_template = template_constructs(_load(text, is_json=True).root) if text else {}
+            try:
+                from_template = template_constructs(_load(text, is_json=True).root) if text else {}
+            except ParseError:  # reported as the template's IL001 just above
+                from_template = {}
             constructs = {**from_template, **stack.constructs}
             display = self.display_path(stack.template)
             named = name_constructs(diagnostics, constructs, display, self.display_path, stack.app)
@@ -461,8 +464,12 @@ class Linter:
             project = self.config.path.resolve().parent
             if template.is_relative_to(project):
                 return project
-        holding = [root for root in self.given if template.is_relative_to(root)]
-        return min(holding, key=lambda root: len(root.parts), default=template.parent)
+        # The outermost given folder holding it: a walk down from the filesystem's root,
+        # not a scan of every given path (a pre-commit file list gives thousands).
+        for folder in reversed(template.parents):
+            if folder in self.given:
+                return folder
+        return template.parent
 
     def _parse_error(
         self, display: str, error: ParseError, end: tuple[int, int] | None = None

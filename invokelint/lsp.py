@@ -8,12 +8,14 @@ pull diagnostics (LSP 3.17 ``textDocument/diagnostic``) pull them, and are asked
 pull again when another file's findings changed; other clients get them pushed, for
 every file of the project except those the user closed.
 
-Every diagnostic names its rule (``code``), links to its page (``codeDescription``) and
-carries in ``data`` the edit that adds ``# invokelint: ignore[ID]``, so the quick fix
-needs no re-lint. Settings, from ``initializationOptions`` or the ``invokelint`` section
-of the client's configuration: ``select`` and ``ignore`` (rule ids or prefixes), applied
-on top of the project's ``.invokelint.toml`` / ``[tool.invokelint]``, and ``debounce``
-(seconds, default 0.3).
+Every diagnostic names its rule (``code``) and links to its page (``codeDescription``).
+The quick fix that adds ``# invokelint: ignore[ID]`` is built only when the client asks
+for code actions (or resolves one, where it supports ``codeAction/resolve``), from the
+text that was linted, tokenised once per text: publishing never scans a file per
+finding, and the fix needs no re-lint. Settings, from ``initializationOptions`` or the
+``invokelint`` section of the client's configuration: ``select`` and ``ignore`` (rule
+ids or prefixes), applied on top of the project's ``.invokelint.toml`` /
+``[tool.invokelint]``, and ``debounce`` (seconds, default 0.3).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pygls.workspace import TextDocument
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
 from invokelint.engine import INTERNAL_ERROR
-from invokelint.quickfix import ignore_edit
+from invokelint.quickfix import ignore_edit, text_lines
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
 
@@ -54,6 +56,8 @@ class InvokelintServer(LanguageServer):
         self.pull = False  # the client pulls diagnostics
         self.refresh = False  # ... and may be asked to pull again
         self.shown: dict[str, list[types.Diagnostic]] = {}  # uri -> its current findings
+        # uri -> the text linted and invokelint's findings behind ``shown``, for quick fixes
+        self.linted_text: dict[str, tuple[str | None, list[Diagnostic]]] = {}
         self.versions: dict[str, int] = {}  # uri -> result id for pull diagnostics
         self.members: dict[Path, set[str]] = {}  # project root -> uris it reported on
         self.closed: set[str] = set()  # closed by the user: not pushed until reopened
@@ -139,6 +143,8 @@ class InvokelintServer(LanguageServer):
             self.tell(f"invokelint: {project.config_error} (using the defaults)")
         self.log_internal_errors(project)
         changed = set()
+        for uri in self.members.get(root, set()) - set(found):
+            self.linted_text.pop(uri, None)
         for uri in self.members.get(root, set()) | set(found):
             items = found.get(uri, [])
             if self.shown.get(uri) != items:
@@ -152,9 +158,10 @@ class InvokelintServer(LanguageServer):
         found = {}
         for path, diagnostics in project.files.items():
             uri = self.uri_of(path)
-            text = self.text_of(uri) if diagnostics else None
-            lines = (text or "").splitlines()  # once per file: a document may be huge
-            found[uri] = [self.diagnostic(d, project.root, text, lines) for d in diagnostics]
+            text = self.text_of(uri)
+            lines = (text or "").splitlines()  # once per file, not per finding
+            found[uri] = [self.diagnostic(d, project.root, lines) for d in diagnostics]
+            self.linted_text[uri] = (text, list(diagnostics))
         return found
 
     def log_internal_errors(self, project: ProjectLint) -> None:
@@ -169,28 +176,47 @@ class InvokelintServer(LanguageServer):
                         types.LogMessageParams(type=types.MessageType.Error, message=line)
                     )
 
-    def diagnostic(
-        self, d: Diagnostic, root: Path, text: str | None, lines: list[str]
-    ) -> types.Diagnostic:
+    def diagnostic(self, d: Diagnostic, root: Path, lines: list[str]) -> types.Diagnostic:
         item = _converter.structure(to_lsp(d, root), types.Diagnostic)
-        codec = self.workspace.position_codec
-        item.range = codec.range_to_client_units(lines, item.range)
-        edit = ignore_edit(d, text) if text is not None else None
-        if edit is not None and edit.line < len(lines):
-            start = codec.position_to_client_units(
-                lines, types.Position(line=edit.line, character=edit.start)
-            )
-            end = codec.position_to_client_units(
-                lines, types.Position(line=edit.line, character=edit.end)
-            )
-            item.data = {
-                "fix": {
-                    "range": {"start": _position(start), "end": _position(end)},
-                    "newText": edit.text,
-                },
-                "line": lines[edit.line],
-            }
+        item.range = self.workspace.position_codec.range_to_client_units(lines, item.range)
         return item
+
+    def ignore_fix(
+        self, uri: str, diagnostic: types.Diagnostic, current: list[str]
+    ) -> types.TextEdit | None:
+        """The edit adding ``diagnostic``'s code to an ignore comment, built from the text
+        that was linted; None when there is none or its line is no longer ``current``'s
+        (the next lint brings a fresh fix)."""
+        text, found = self.linted_text.get(uri, (None, []))
+        shown = self.shown.get(uri, [])
+        if text is None or len(shown) != len(found):
+            return None
+        finding = next(
+            (
+                mine
+                for item, mine in zip(shown, found, strict=True)
+                if item.code == diagnostic.code and item.range == diagnostic.range
+            ),
+            None,
+        )
+        edit = ignore_edit(finding, text) if finding is not None else None
+        if edit is None:
+            return None
+        line = text_lines(text)[edit.line]
+        if edit.line >= len(current) or current[edit.line].rstrip("\r\n") != line:
+            return None
+        codec = self.workspace.position_codec
+        start, end = (
+            codec.position_to_client_units([line], types.Position(line=0, character=character))
+            for character in (edit.start, edit.end)
+        )
+        return types.TextEdit(
+            range=types.Range(
+                start=types.Position(line=edit.line, character=start.character),
+                end=types.Position(line=edit.line, character=end.character),
+            ),
+            new_text=edit.text,
+        )
 
     # ------------------------------------------------------------------- reporting
     def publish(self, uri: str) -> None:
@@ -258,10 +284,6 @@ def _path(uri: str) -> Path | None:
 
 def _key(path: Path) -> str:
     return os.path.normcase(os.path.realpath(path))
-
-
-def _position(position: types.Position) -> dict[str, int]:
-    return {"line": position.line, "character": position.character}
 
 
 # ------------------------------------------------------------------------ handlers
@@ -360,51 +382,53 @@ async def document_diagnostic(
 
 
 def code_action(ls: InvokelintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """One "ignore" quick fix per invokelint finding in the request; a client that can
+    resolve code actions gets the edit only for the one it picks."""
     uri = params.text_document.uri
     document = ls.document(uri)
     if document is None:
         return []
-    lines = document.lines
+    lazy = _resolves_edits(ls)
+    current = document.lines
     actions = []
-    for diagnostic in _ours(ls, uri, params.context.diagnostics):
-        data = diagnostic.data
-        fix = data.get("fix") if isinstance(data, dict) else None
-        if fix is None:
+    for diagnostic in _ours(params.context.diagnostics):
+        edit = ls.ignore_fix(uri, diagnostic, current)
+        if edit is None:
             continue
-        line = fix["range"]["start"]["line"]
-        current = lines[line].rstrip("\r\n") if line < len(lines) else None
-        if current != data.get("line"):
-            continue  # the line moved since the lint; the next lint brings a fresh fix
-        edit = _converter.structure(fix, types.TextEdit)
         actions.append(
             types.CodeAction(
                 title=f"Ignore {diagnostic.code} on this line",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=types.WorkspaceEdit(changes={uri: [edit]}),
+                edit=None if lazy else types.WorkspaceEdit(changes={uri: [edit]}),
+                data={"uri": uri} if lazy else None,
             )
         )
     return actions
 
 
-def _ours(
-    ls: InvokelintServer, uri: str, diagnostics: Iterable[types.Diagnostic]
-) -> Iterable[types.Diagnostic]:
-    """The client's diagnostics that are invokelint's, with ``data`` restored if the
-    client dropped it (``data`` support is optional)."""
-    for diagnostic in diagnostics:
-        if diagnostic.source != SOURCE:
-            continue
-        if diagnostic.data is None:
-            diagnostic = next(
-                (
-                    shown
-                    for shown in ls.shown.get(uri, [])
-                    if shown.code == diagnostic.code and shown.range == diagnostic.range
-                ),
-                diagnostic,
-            )
-        yield diagnostic
+def resolve_code_action(ls: InvokelintServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of a quick fix the user picked (``codeAction/resolve``)."""
+    uri = action.data.get("uri") if isinstance(action.data, dict) else None
+    document = ls.document(uri) if isinstance(uri, str) else None
+    if document is None or not action.diagnostics:
+        return action
+    ours = _ours(action.diagnostics[:1])
+    edit = ls.ignore_fix(uri, ours[0], document.lines) if ours else None
+    if edit is not None:
+        action.edit = types.WorkspaceEdit(changes={uri: [edit]})
+    return action
+
+
+def _resolves_edits(ls: InvokelintServer) -> bool:
+    text = ls.client_capabilities.text_document
+    support = text.code_action.resolve_support if text and text.code_action else None
+    return support is not None and "edit" in support.properties
+
+
+def _ours(diagnostics: Iterable[types.Diagnostic]) -> list[types.Diagnostic]:
+    """The client's diagnostics that are invokelint's."""
+    return [d for d in diagnostics if d.source == SOURCE]
 
 
 # -------------------------------------------------------------------------- server
@@ -421,8 +445,11 @@ def build_server() -> InvokelintServer:
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=True
+        ),
     )(code_action)
+    server.feature(types.CODE_ACTION_RESOLVE)(resolve_code_action)
     return server
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from invokelint.diagnostics import Diagnostic
@@ -32,12 +33,15 @@ class LineEdit:
 
 
 def ignore_edit(diagnostic: Diagnostic, text: str) -> LineEdit | None:
-    """The edit that adds ``diagnostic``'s code to an ignore comment, or None."""
+    """The edit that adds ``diagnostic``'s code to an ignore comment, or None.
+
+    The text is split and tokenised once per distinct text (memoised): a
+    document's many findings share the work, never one file scan per finding.
+    """
     language = _language(diagnostic.path, text)
     if language is None:
         return None
-    lines = text.splitlines()
-    unsafe = _unsafe_lines(text, language)
+    lines, unsafe = text_lines(text), _unsafe_lines(text, language)
     if unsafe is None:
         return None
     candidates = [diagnostic.location]
@@ -76,13 +80,21 @@ def _language(path: str, text: str) -> str | None:
     return None
 
 
-def _unsafe_lines(text: str, language: str) -> set[int] | None:
+@lru_cache(maxsize=8)  # a few open documents, one version each: each text is split once
+def text_lines(text: str) -> list[str]:
+    """``text.splitlines()``, shared by every finding of one text (do not modify)."""
+    return text.splitlines()
+
+
+@lru_cache(maxsize=8)  # ... and tokenised once
+def _unsafe_lines(text: str, language: str) -> frozenset[int] | None:
     """0-based lines where an appended comment would not be a comment; None: cannot tell."""
+    unsafe = set() if language == "hash" else None
     if language == "yaml":
-        return _yaml_scalar_lines(text)
-    if language == "python":
-        return _python_string_lines(text)
-    return set()
+        unsafe = _yaml_scalar_lines(text)
+    elif language == "python":
+        unsafe = _python_string_lines(text)
+    return None if unsafe is None else frozenset(unsafe)
 
 
 def _yaml_scalar_lines(text: str) -> set[int] | None:
