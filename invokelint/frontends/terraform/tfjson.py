@@ -202,8 +202,10 @@ def _is_block(value: Any) -> bool:
     return isinstance(value, Seq) and bool(value) and all(isinstance(item, Map) for item in value)
 
 
-def _expression(value: Any, pos: Pos) -> hcl.Expression:
-    if isinstance(value, str):
+def _expression(value: Any, pos: Pos, *, templates: bool = True) -> hcl.Expression:
+    """A JSON value as an expression: strings are templates (``${...}``) and ``//`` keys
+    comments, unless ``templates`` is False (a variable's default, taken as it is)."""
+    if isinstance(value, str) and templates:
         parsed = hcl.parse_template(value, pos)
         if isinstance(parsed, hcl.SyntaxProblem):
             raise _Invalid(parsed)
@@ -211,7 +213,7 @@ def _expression(value: Any, pos: Pos) -> hcl.Expression:
     if isinstance(value, Seq):
         return hcl.TupleExpr(
             tuple(
-                _expression(item, item_pos)
+                _expression(item, item_pos, templates=templates)
                 for item, item_pos in zip(value, value.item_pos, strict=False)
             ),
             pos,
@@ -220,11 +222,11 @@ def _expression(value: Any, pos: Pos) -> hcl.Expression:
         items = tuple(
             hcl.ObjectItem(
                 hcl.Literal(key, value.key_position(key)),
-                _expression(value[key], value.value_position(key)),
+                _expression(value[key], value.value_position(key), templates=templates),
                 value.entry_position(key),
             )
             for key in value
-            if key != "//"
+            if not (templates and key == "//")
         )
         return hcl.ObjectExpr(items, pos)
     return hcl.Literal(value, pos)
@@ -232,22 +234,4 @@ def _expression(value: Any, pos: Pos) -> hcl.Expression:
 
 def _literal(value: Any, pos: Pos) -> hcl.Expression:
     """A JSON value taken as it is (a variable's default): strings are not templates."""
-    if isinstance(value, Seq):
-        return hcl.TupleExpr(
-            tuple(
-                _literal(item, item_pos)
-                for item, item_pos in zip(value, value.item_pos, strict=False)
-            ),
-            pos,
-        )
-    if isinstance(value, Map):
-        items = tuple(
-            hcl.ObjectItem(
-                hcl.Literal(key, value.key_position(key)),
-                _literal(value[key], value.value_position(key)),
-                value.entry_position(key),
-            )
-            for key in value
-        )
-        return hcl.ObjectExpr(items, pos)
-    return hcl.Literal(value, pos)
+    return _expression(value, pos, templates=False)
