@@ -109,6 +109,9 @@ class DiskCache:
     def _create(self) -> bytes:
         """Make the folder (with a ``.gitignore`` that ignores it) and its secret."""
         if not self.folder.is_dir():
+            existing = next(p for p in self.folder.parents if p.exists())
+            if not existing.stat().st_mode & 0o222:  # a read-only tree, even for root (CI)
+                raise OSError(f"{existing} is read-only")
             self.folder.mkdir(mode=0o700, parents=True)
             (self.folder / ".gitignore").write_text("# written by invokelint\n*\n")
         secret = self._read_secret()

@@ -191,3 +191,19 @@ def test_cache_dir_option_and_config_key(tmp_path):
     run_cli("check", "project", cwd=tmp_path)
     assert _entries(project / "build" / "lint-cache")
     assert not (project / ".invokelint_cache").exists()
+
+
+def test_a_read_only_tree_gets_no_cache_even_for_root(tmp_path):
+    """A folder without write bits (a CI mount of shared files) is never written, even by
+    root, whom the permission bits do not stop."""
+    from invokelint.cache import DiskCache
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    tree.chmod(0o555)
+    try:
+        cache = DiskCache(tree / ".invokelint_cache")
+        cache.put("template", "Resources: {}", {"a": 1})
+        assert not cache.enabled and not (tree / ".invokelint_cache").exists()
+    finally:
+        tree.chmod(0o755)
