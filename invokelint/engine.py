@@ -220,7 +220,7 @@ class Linter:
             result.failed.append(display)
             return [self._parse_error(display, error)]
         assert text is not None
-        if path.suffix == ".json" and _PLAN_KEYS.search(text) and _PLAN_FORMAT.search(text):
+        if path.suffix == ".json" and _looks_like_plan(text):
             return self._lint_plan(path, text, overlays, result, comments, planned)
         service = _may_be_service(path, text)
         if not service and not named_as_template(path) and not may_be_template(text):
@@ -522,9 +522,6 @@ class Linter:
 
 INTERNAL_ERROR = "IL000"
 PARSE_ERROR = "IL001"
-# ``terraform show -json``: both keys near the top of the document.
-_PLAN_KEYS = re.compile(r'"planned_values"\s*:')
-_PLAN_FORMAT = re.compile(r'"format_version"\s*:')
 
 
 def _root_modules(
@@ -557,6 +554,15 @@ def _root_modules(
         result.statistics["terraform files"] += len(files)
         result.statistics["terraform modules"] += len({os.path.dirname(f) for f in files})
     return found
+
+
+def _looks_like_plan(text: str) -> bool:
+    """``terraform show -json`` output, by the plan reader's own cheap test."""
+    if '"planned_values"' not in text:  # most JSON files stop here, with no import
+        return False
+    from invokelint.frontends.terraform.plan import looks_like_plan
+
+    return looks_like_plan(text)
 
 
 def _buffer_unit(path: Path) -> Path | TerraformModule:

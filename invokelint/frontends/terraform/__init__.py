@@ -10,8 +10,21 @@ when an HCL file is parsed.
 
 from __future__ import annotations
 
-from invokelint.frontends.terraform.builder import build_model
-from invokelint.frontends.terraform.module_loader import load_module
-from invokelint.frontends.terraform.plan_sources import attach_source_locations
+import importlib
+from typing import Any
 
-__all__ = ["attach_source_locations", "build_model", "load_module"]
+# Imported on first use: a run that only meets a JSON file asking "is this a plan?"
+# (``plan.looks_like_plan``) must not pay for the builder and the HCL reader.
+_EXPORTS = {
+    "attach_source_locations": "invokelint.frontends.terraform.plan_sources",
+    "build_model": "invokelint.frontends.terraform.builder",
+    "load_module": "invokelint.frontends.terraform.module_loader",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
