@@ -38,6 +38,23 @@ resource "aws_lambda_function" "worker" {
 """
 
 
+def queue_with_dlq(name: str, visibility: int) -> str:
+    """A queue whose redrive policy is right, and its dead-letter queue."""
+    return f"""resource "aws_sqs_queue" "{name}" {{
+  name                       = "{name}"
+  visibility_timeout_seconds = {visibility}
+  redrive_policy = jsonencode({{
+    deadLetterTargetArn = aws_sqs_queue.{name}_dlq.arn
+    maxReceiveCount     = 5
+  }})
+}}
+
+resource "aws_sqs_queue" "{name}_dlq" {{
+  message_retention_seconds = 1209600
+}}
+"""
+
+
 def mapping(name: str, source: str, body: str = "") -> str:
     return (
         f'\nresource "aws_lambda_event_source_mapping" "{name}" {{\n'
@@ -142,19 +159,8 @@ IL105_FIXED = (
 )
 
 IL107 = (
-    """resource "aws_sqs_queue" "clicks" {
-  name                       = "clicks"
-  visibility_timeout_seconds = 900
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.clicks_dlq.arn
-    maxReceiveCount     = 5
-  })
-}
-
-resource "aws_sqs_queue" "clicks_dlq" {
-  message_retention_seconds = 1209600
-}
-
+    queue_with_dlq("clicks", 900)
+    + """
 resource "aws_kinesis_stream" "events" {
   name        = "events"
   shard_count = 1
@@ -233,19 +239,7 @@ IL108_FIXED = (
 )
 
 IL110 = (
-    """resource "aws_sqs_queue" "jobs" {
-  name                       = "jobs"
-  visibility_timeout_seconds = 360
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.jobs_dlq.arn
-    maxReceiveCount     = 5
-  })
-}
-
-resource "aws_sqs_queue" "jobs_dlq" {
-  message_retention_seconds = 1209600
-}
-"""
+    queue_with_dlq("jobs", 360)
     + FUNCTION
     + mapping(
         "jobs",
@@ -284,46 +278,11 @@ IL202_FIXED = (
     ("seconds = 30", "seconds = 60"),
 )
 
-WORKER = """def handler(event, context):
-    failures = []
-    for record in event["Records"]:
-        try:
-            print(record["body"])
-        except ValueError:
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
-"""
-IL402 = """resource "aws_sqs_queue" "jobs" {
-  name                       = "jobs"
-  visibility_timeout_seconds = 360
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.jobs_dlq.arn
-    maxReceiveCount     = 5
-  })
-}
-
-resource "aws_sqs_queue" "jobs_dlq" {
-  message_retention_seconds = 1209600
-}
-
-data "archive_file" "worker" {
-  type        = "zip"
-  source_dir  = "${path.module}/src"
-  output_path = "${path.module}/dist/worker.zip"
-}
-
-resource "aws_lambda_function" "worker" {
-  function_name = "worker"
-  role          = "arn:aws:iam::123456789012:role/worker"
-  runtime       = "python3.12"
-  handler       = "worker.handler"
-  filename      = data.archive_file.worker.output_path
-  timeout       = 60
-}
-""" + mapping(
-    "jobs",
-    "aws_sqs_queue.jobs.arn",
-    "  function_response_types = [] # none yet\n",
+IL402_FIXTURE = REPO / "fixtures/terraform/IL402-batch-failures-without-setting.fail"
+IL402 = (
+    (IL402_FIXTURE / "main.tf")
+    .read_text()
+    .replace("  batch_size       = 10\n", "  function_response_types = [] # none yet\n")
 )
 IL402_FIXED = (("= [] # none", '= ["ReportBatchItemFailures"] # none'),)
 
@@ -350,7 +309,7 @@ def project(folder: Path, main_tf: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "main.tf").write_bytes(main_tf.encode())
     (folder / "src").mkdir(exist_ok=True)
-    (folder / "src" / "worker.py").write_text(WORKER)
+    shutil.copy(IL402_FIXTURE / "src/worker.py", folder / "src/worker.py")
     return folder
 
 
@@ -590,22 +549,32 @@ def test_missing_nested_blocks_are_created_at_the_file_indentation() -> None:
     assert again.text == outcome.text and not again.applied and not again.dropped
 
 
-def test_the_writer_table_spells_names_as_the_terraform_terms_do() -> None:
-    def attributes(schema):
-        for key, entry in schema.items():
-            if isinstance(entry, tuple):
-                yield key, entry[0]
-                yield from attributes(entry[1])
-            else:
-                yield key, entry
+def test_nested_blocks_are_spelled_as_the_dotted_terms() -> None:
+    """``DestinationConfig.OnFailure`` -> ``destination_config.on_failure`` in both."""
 
-    checked = 0
-    for schema in SCHEMA.values():
-        for key, name in attributes(schema):
-            if key in TERRAFORM_TERMS and not TERRAFORM_TERMS[key].startswith("aws_"):
-                assert TERRAFORM_TERMS[key] == name, key
-                checked += 1
-    assert checked >= 10
+    def spelled(resource: str, keys: list[str]) -> str:
+        schema, names = SCHEMA[resource], []
+        for key in keys:
+            entry = schema[key]
+            name, schema = entry if isinstance(entry, tuple) else (entry, {})
+            names.append(name)
+        return ".".join(names)
+
+    owners = {
+        "DestinationConfig.OnFailure": "aws_lambda_event_source_mapping",
+        "ScalingConfig.MaximumConcurrency": "aws_lambda_event_source_mapping",
+        "Cors.AllowCredentials": "aws_lambda_function_url",
+        "DeadLetterConfig.Arn": None,  # an EventBridge target's: no fix writes it
+    }
+    dotted = [key for key in TERRAFORM_TERMS if "." in key and not key.startswith("AWS::")]
+    assert set(dotted) <= set(owners) | {"EventInvokeConfig.DestinationConfig.OnFailure"}
+    for key, resource in owners.items():
+        if resource is not None:
+            assert spelled(resource, key.split(".")) == TERRAFORM_TERMS[key], key
+    assert (
+        spelled("aws_lambda_function_event_invoke_config", ["DestinationConfig", "OnFailure"])
+        == TERRAFORM_TERMS["EventInvokeConfig.DestinationConfig.OnFailure"].split()[-1]
+    )
 
 
 def test_cli_diff_touches_only_edited_lines_and_fix_leaves_only_unfixable(
@@ -692,3 +661,22 @@ def test_corpus_terraform_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     for path, original in run.originals.items():
         assert comment_lines(original) <= comment_lines(path.read_text()), path
     print("fixed per rule:", dict(sorted(run.fixed.items())), "warnings:", run.warnings)
+
+
+def test_editor_quick_fix_on_an_unsaved_tf_buffer(tmp_path: Path) -> None:
+    from invokelint.fixes.editor import fix_edit
+
+    path = tmp_path / "main.tf"
+    path.write_text("# saved text differs\n")
+    result = Linter(Config()).lint([path], {path: IL103})
+    finding = next(
+        d for d in result.diagnostics if d.code == "IL103" and d.resource == "aws_sqs_queue.exports"
+    )
+    edit = fix_edit(finding, IL103)
+    assert edit is not None and edit.safety == "safe"
+    lines = IL103.splitlines(keepends=True)
+    assert (edit.start, edit.end) == (3, 4)  # 0-based: the one line that changes
+    assert edit.text == "\tvisibility_timeout_seconds = 360 /* too short */\n"
+    assert "".join(lines[: edit.start]) + edit.text + "".join(lines[edit.end :]) == replaced(
+        IL103, IL103_FIXED[:1]
+    )

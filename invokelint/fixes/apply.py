@@ -42,6 +42,12 @@ class Outcome:
     # no fix belongs there (a Terraform variable, plan JSON): the finding stays, unwarned
     skipped: list[tuple[Fix, str]] = field(default_factory=list)
 
+    def take(self, fix: Fix, new: str) -> None:
+        """``new`` is the text with ``fix`` applied; a fix already in place counts for nothing."""
+        if new != self.text:
+            self.text = new
+            self.applied.append(fix)
+
 
 def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
     """``text`` with every fix that applies cleanly, one after the other.
@@ -73,9 +79,7 @@ def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
         except Unfixable as exc:
             outcome.dropped.append((fix, str(exc)))
         else:
-            if new != outcome.text:  # a fix already in place counts for nothing
-                outcome.text = new
-                outcome.applied.append(fix)
+            outcome.take(fix, new)
     return outcome
 
 

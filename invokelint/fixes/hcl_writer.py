@@ -24,55 +24,52 @@ from typing import Any
 from invokelint.fixes import Edit, Fix
 from invokelint.fixes.apply import Outcome, Unfixable
 from invokelint.frontends.terraform import hcl
+from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
 
 HCL_SUFFIXES = (".tf", ".tofu")
 
 # CloudFormation property -> the AWS provider's attribute, or (nested block, its schema).
+# Names come from the terms messages use; only what no message names is spelled here.
 Schema = dict[str, str | tuple[str, "Schema"]]
-_ON_FAILURE_QUEUE: Schema = {"Destination": "destination_arn"}
-_ASYNC_DESTINATION: Schema = {"Destination": "destination"}
+
+
+def _terms(*keys: str, **blocks: Schema) -> Schema:
+    """Attributes named as in the terms, and nested blocks (by property) with their own."""
+    schema: Schema = {key: TERRAFORM_TERMS[key] for key in keys}
+    schema.update({key: (TERRAFORM_TERMS[key], inner) for key, inner in blocks.items()})
+    return schema
+
+
 SCHEMA: dict[str, Schema] = {
-    "aws_sqs_queue": {
-        "VisibilityTimeout": "visibility_timeout_seconds",
-        "MessageRetentionPeriod": "message_retention_seconds",
-        "RedrivePolicy": "redrive_policy",
-        "FifoQueue": "fifo_queue",
-    },
+    "aws_sqs_queue": _terms(
+        "VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy", "FifoQueue"
+    ),
     "aws_lambda_event_source_mapping": {
-        "BatchSize": "batch_size",
-        "MaximumBatchingWindowInSeconds": "maximum_batching_window_in_seconds",
-        "MaximumRetryAttempts": "maximum_retry_attempts",
-        "MaximumRecordAgeInSeconds": "maximum_record_age_in_seconds",
-        "BisectBatchOnFunctionError": "bisect_batch_on_function_error",
-        "FunctionResponseTypes": "function_response_types",
-        "DestinationConfig": (
-            "destination_config",
-            {"OnFailure": ("on_failure", _ON_FAILURE_QUEUE)},
+        **_terms(
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "MaximumRetryAttempts",
+            "MaximumRecordAgeInSeconds",
+            "BisectBatchOnFunctionError",
+            "FunctionResponseTypes",
+            DestinationConfig=_terms(OnFailure={"Destination": "destination_arn"}),
         ),
-        "ScalingConfig": ("scaling_config", {"MaximumConcurrency": "maximum_concurrency"}),
+        "ScalingConfig": ("scaling_config", _terms("MaximumConcurrency")),
     },
-    "aws_lambda_function_event_invoke_config": {
-        "MaximumRetryAttempts": "maximum_retry_attempts",
-        "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
-        "DestinationConfig": (
-            "destination_config",
-            {
-                "OnFailure": ("on_failure", _ASYNC_DESTINATION),
-                "OnSuccess": ("on_success", _ASYNC_DESTINATION),
-            },
+    "aws_lambda_function_event_invoke_config": _terms(
+        "MaximumRetryAttempts",
+        "MaximumEventAgeInSeconds",
+        DestinationConfig=_terms(
+            OnFailure={"Destination": "destination"}, OnSuccess={"Destination": "destination"}
         ),
-    },
-    "aws_lambda_function": {
-        "Timeout": "timeout",
-        "ReservedConcurrentExecutions": "reserved_concurrent_executions",
-        "DeadLetterConfig": ("dead_letter_config", {"TargetArn": "target_arn"}),
-    },
+    ),
+    "aws_lambda_function": _terms(
+        "Timeout",
+        "ReservedConcurrentExecutions",
+        DeadLetterConfig={"TargetArn": "target_arn"},
+    ),
     "aws_lambda_function_url": {
-        "AuthType": "authorization_type",
-        "Cors": (
-            "cors",
-            {"AllowCredentials": "allow_credentials", "AllowOrigins": "allow_origins"},
-        ),
+        "Cors": ("cors", {"AllowCredentials": "allow_credentials", "AllowOrigins": "allow_origins"})
     },
 }
 
@@ -134,9 +131,7 @@ def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
         except Unfixable as exc:
             outcome.dropped.append((fix, str(exc)))
         else:
-            if new != outcome.text:  # a fix already in place counts for nothing
-                outcome.text = new
-                outcome.applied.append(fix)
+            outcome.take(fix, new)
     return outcome
 
 
