@@ -519,6 +519,23 @@ def test_a_result_that_would_not_hold_the_value_is_dropped_with_a_warning() -> N
     assert outcome.dropped and "would not hold the new value" in outcome.dropped[0][1]
 
 
+def test_one_bad_fix_among_many_is_dropped_and_the_others_applied() -> None:
+    text = (
+        'resource "aws_sqs_queue" "a" {\n  name = "a" /* a comment\n  that goes on */\n}\n'
+        'resource "aws_sqs_queue" "b" {\n  visibility_timeout_seconds = 30\n}\n'
+        'resource "aws_sqs_queue" "c" {\n  name = "c"\n}\n'
+    )
+    good_b = anchored(text, 6, 3, (), 90, key="VisibilityTimeout")
+    bad_a = anchored(text, 1, 1, ("Properties", "VisibilityTimeout"), 90)
+    good_c = anchored(text, 8, 1, ("Properties", "MessageRetentionPeriod"), 1209600)
+    outcome = apply_fixes(text, "main.tf", [good_b, bad_a, good_c])
+    assert outcome.applied == [good_b, good_c]
+    assert [fix for fix, _ in outcome.dropped] == [bad_a]
+    assert outcome.text == text.replace("seconds = 30", "seconds = 90").replace(
+        '  name = "c"\n', '  name = "c"\n  message_retention_seconds = 1209600\n'
+    )
+
+
 def test_one_line_block_and_wrong_key_are_dropped_with_a_warning() -> None:
     text = 'resource "aws_sqs_queue" "q" { name = "q" }\n'
     outcome = apply_fixes(

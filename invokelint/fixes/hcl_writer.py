@@ -108,11 +108,25 @@ class _Step:
     edit: Edit
 
 
-def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
-    """``text`` with every fix that applies cleanly, one after the other.
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One splice of the text, and what the result must show for it."""
 
-    Anchors name places in ``text``: they become routes once, so an earlier fix that
-    moved lines does not misplace a later one.
+    start: int
+    end: int
+    text: str
+    old: Any = None  # the node replaced or removed (None for an insertion)
+    new: Route | None = None  # where the new node is (None for a removal)
+    target: Route | None = None  # where the new value is read
+    value: Any = None
+
+
+def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
+    """``text`` with every fix that applies cleanly.
+
+    Anchors name places in ``text``: they become routes once. All fixes are spliced in
+    and checked together (one parse, however many fixes); when that check fails, they
+    are applied one after the other so that only those that do not apply are dropped.
     """
     outcome = Outcome(text)
     parsed = hcl.parse(text)
@@ -120,12 +134,35 @@ def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
         why = parsed.problem.message if parsed.problem else "unknown"
         outcome.dropped.extend((fix, f"the file does not parse: {why}") for fix in fixes)
         return outcome
+    writer = _Writer(text)
+    planned: list[tuple[Fix, list[_Step], list[_Change]]] = []
     for fix in fixes:
         try:
             steps = [_resolve_edit(parsed.body, edit) for edit in fix.edits]
+            changes = [change for step in steps if (change := writer.change(step)) is not None]
+        except NoFix as exc:
+            outcome.skipped.append((fix, str(exc)))
+        except Unfixable as exc:
+            outcome.dropped.append((fix, str(exc)))
+        else:
+            planned.append((fix, steps, changes))
+    try:
+        together = writer.checked([c for _, _, changes in planned for c in changes])
+    except Unfixable:
+        pass
+    else:
+        for fix, _, changes in planned:
+            if any(text[c.start : c.end] != c.text for c in changes):
+                outcome.applied.append(fix)
+        outcome.text = together
+        return outcome
+    for fix, steps, _ in planned:
+        try:
             new = outcome.text
             for step in steps:
-                new = _Writer(new).apply(step)
+                one = _Writer(new)
+                change = one.change(step)
+                new = new if change is None else one.checked([change])
         except NoFix as exc:
             outcome.skipped.append((fix, str(exc)))
         except Unfixable as exc:
@@ -327,12 +364,12 @@ def _same(found: Any, wanted: Any) -> bool:
     return json.dumps(plain(found)) == json.dumps(plain(wanted))
 
 
-def shape(node: Any, skip: Any = None) -> Any:
-    """``node`` without positions, leaving out ``skip`` (compared by identity)."""
+def shape(node: Any, skip: frozenset[int] = frozenset()) -> Any:
+    """``node`` without positions, leaving out the nodes whose ``id`` is in ``skip``."""
     if isinstance(node, list | tuple):
-        return [shape(item, skip) for item in node if item is not skip]
+        return [shape(item, skip) for item in node if id(item) not in skip]
     if isinstance(node, dict):
-        return {key: shape(item, skip) for key, item in node.items() if item is not skip}
+        return {key: shape(item, skip) for key, item in node.items() if id(item) not in skip}
     if is_dataclass(node):
         return [
             type(node).__name__,
@@ -374,7 +411,8 @@ class _Writer:
         return before
 
     # -- one edit
-    def apply(self, step: _Step) -> str:
+    def change(self, step: _Step) -> _Change | None:
+        """The splice that makes ``step``; None when there is nothing to remove."""
         node = find(self.body, step.route)
         if node is None:
             raise Unfixable("an earlier edit removed the place this fix edits")
@@ -387,26 +425,20 @@ class _Writer:
             if any(b.type == "dynamic" and b.labels[:1] == (name,) for b in block.body.blocks):
                 raise NoFix(f"'{name}' is written as a dynamic block")
             same = [b for b in block.body.blocks if b.type == name]
-            if len(names) == 1 and not same:
-                attribute = block.body.attributes.get(name)
-                if attribute is None:
-                    return self.text if edit.remove else self._insert(block, route, [name], edit)
-                node, route = attribute, route.at(name)
-                names = []
+            if len(names) == 1 and not same and name in block.body.attributes:
+                node, route = block.body.attributes[name], route.at(name)
                 break
             if name in block.body.attributes or len(same) > 1:
                 raise NoFix(f"'{name}' is not one nested block")
             if not same:
-                if edit.remove:
-                    return self.text
-                return self._insert(block, route, names, edit)
+                return None if edit.remove else self._insert(block, route, names, edit)
             node, route = same[0], route.child(name)
             names.pop(0)
         if edit.remove:
             return self._remove(node)
         return self._set(node, route, edit)
 
-    def _set(self, node: Any, route: Route, edit: Edit) -> str:
+    def _set(self, node: Any, route: Route, edit: Edit) -> _Change:
         if isinstance(node, hcl.Block):
             raise NoFix("a nested block cannot take a value")
         expression = node.expression if isinstance(node, hcl.Attribute) else node.value
@@ -415,10 +447,9 @@ class _Writer:
         end = self.offset(*expression.pos[2:])
         if self.text[start : start + 2] == "<<":
             raise NoFix("the value is a heredoc")
-        new = self.text[:start] + render(edit.value) + self.text[end:]
-        return self._checked(new, route, node, route, edit)
+        return _Change(start, end, render(edit.value), node, route, route, edit.value)
 
-    def _insert(self, block: hcl.Block, route: Route, names: list[str], edit: Edit) -> str:
+    def _insert(self, block: hcl.Block, route: Route, names: list[str], edit: Edit) -> _Change:
         """Add ``names`` (nested blocks, then the attribute) to ``block``."""
         if block.header[0] == block.end[0]:
             raise Unfixable("the block is written on one line")
@@ -442,12 +473,11 @@ class _Writer:
             at = self.offset(block.end[0], 1)
             if members and self.line(block.end[0] - 1).strip():
                 text = nl + text  # a blank line before a new nested block
-        new = self.text[:at] + text + self.text[at:]
         target = route
         for name in names[:-1]:
             target = target.child(name)
         added = route.child(names[0]) if len(names) > 1 else route.at(names[0])
-        return self._checked(new, added, None, target.at(names[-1]), edit)
+        return _Change(at, at, text, None, added, target.at(names[-1]), edit.value)
 
     def _attribute_entry(
         self, block: hcl.Block, name: str, value: str, inner: str
@@ -490,7 +520,7 @@ class _Writer:
                 return line[: len(line) - len(line.lstrip(" \t"))]
         return "  "
 
-    def _remove(self, node: Any) -> str:
+    def _remove(self, node: Any) -> _Change:
         if isinstance(node, hcl.Block):
             start, end = node.header, node.end
         elif isinstance(node, hcl.Attribute):
@@ -505,32 +535,39 @@ class _Writer:
         after = self.line(last + 1).strip()
         if first > 1 and not self.line(first - 1).strip() and (not after or after[0] == "}"):
             first -= 1  # do not leave two blank lines, or one before a closing brace
-        new = (
-            self.text[: self.starts[first - 1]]
-            + self.text[self.starts[min(last, len(self.lines))] :]
-        )
-        old_shape = shape(self.body, skip=node)
-        parsed = hcl.parse(new)
-        if parsed.body is None:
-            raise Unfixable(f"the result would not parse: {parsed.problem.message}")  # type: ignore[union-attr]
-        if shape(parsed.body) != old_shape:
-            raise Unfixable("the result would change more than the fix's edits")
-        return new
+        return _Change(self.starts[first - 1], self.starts[min(last, len(self.lines))], "", node)
 
-    def _checked(self, new: str, changed: Route, old: Any, target: Route, edit: Edit) -> str:
-        """``new`` if it parses, ``target`` holds the value, and nothing but the node at
-        ``changed`` (``old`` before the edit, None for an insertion) differs."""
+    # -- the check
+    def checked(self, changes: list[_Change]) -> str:
+        """The text with ``changes`` spliced in, if it parses, every target holds its
+        value, and nothing but the changed nodes differs; else ``Unfixable``."""
+        pieces, cursor, seen = [], 0, set()
+        for change in sorted(changes, key=lambda c: (c.start, c.end)):
+            key = (change.start, change.end, change.text)
+            if key in seen:  # the same edit from two findings
+                continue
+            seen.add(key)
+            if change.start < cursor:
+                raise Unfixable("two edits overlap")
+            pieces += [self.text[cursor : change.start], change.text]
+            cursor = change.end
+        new = "".join([*pieces, self.text[cursor:]])
         parsed = hcl.parse(new)
         if parsed.body is None:
             raise Unfixable(f"the result would not parse: {parsed.problem.message}")  # type: ignore[union-attr]
-        written = find(parsed.body, target)
-        expression = getattr(written, "expression", None) or getattr(written, "value", None)
-        try:
-            holds = expression is not None and _same(literal(expression), edit.value)
-        except NoFix:
-            holds = False
-        if not holds:
-            raise Unfixable("the result would not hold the new value")
-        if shape(self.body, skip=old) != shape(parsed.body, skip=find(parsed.body, changed)):
+        for change in changes:
+            if change.target is None:
+                continue
+            written = find(parsed.body, change.target)
+            expression = getattr(written, "expression", None) or getattr(written, "value", None)
+            try:
+                holds = expression is not None and _same(literal(expression), change.value)
+            except NoFix:
+                holds = False
+            if not holds:
+                raise Unfixable("the result would not hold the new value")
+        old = frozenset(id(c.old) for c in changes if c.old is not None)
+        added = (find(parsed.body, c.new) for c in changes if c.new is not None)
+        if shape(self.body, old) != shape(parsed.body, frozenset(id(n) for n in added)):
             raise Unfixable("the result would change more than the fix's edits")
         return new
