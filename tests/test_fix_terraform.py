@@ -19,7 +19,7 @@ from invokelint.cli import main
 from invokelint.config import Config
 from invokelint.engine import Linter
 from invokelint.fixes import Edit, Fix
-from invokelint.fixes.apply import apply_fixes, offered, planned_files
+from invokelint.fixes.apply import apply_fixes, offered, planned_files, title
 from invokelint.fixes.hcl_writer import SCHEMA
 from invokelint.fixes.run import fix_project, write
 from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
@@ -506,7 +506,9 @@ def test_plan_findings_point_at_the_tf_file_and_are_not_offered(
 
 
 def anchored(text: str, line: int, column: int, path=(), value=None, key=None) -> Fix:
-    return Fix((Edit(Location("main.tf", line, column, line, column + 1), path, value, key=key),))
+    where = Location("main.tf", line, column, line, column + 1)
+    name = key or path[-1]
+    return Fix((Edit(where, path, value, key=key),), title=f"set {name} to {value}")
 
 
 def test_a_result_that_would_not_hold_the_value_is_dropped_with_a_warning() -> None:
@@ -542,6 +544,7 @@ def test_one_line_block_and_wrong_key_are_dropped_with_a_warning() -> None:
         text, "main.tf", [anchored(text, 1, 1, ("Properties", "VisibilityTimeout"), 90)]
     )
     assert outcome.text == text and "one line" in outcome.dropped[0][1]
+    assert title(outcome.dropped[0][0]) == "set visibility_timeout_seconds to 90"
     text = 'resource "aws_sqs_queue" "q" {\n  delay_seconds = 5\n}\n'
     outcome = apply_fixes(text, "main.tf", [anchored(text, 2, 3, (), 90, key="VisibilityTimeout")])
     assert outcome.text == text and "names 'delay_seconds'" in outcome.dropped[0][1]
@@ -691,6 +694,7 @@ def test_editor_quick_fix_on_an_unsaved_tf_buffer(tmp_path: Path) -> None:
     )
     edit = fix_edit(finding, IL103)
     assert edit is not None and edit.safety == "safe"
+    assert edit.title == "set visibility_timeout_seconds to 360"  # the file's own words
     lines = IL103.splitlines(keepends=True)
     assert (edit.start, edit.end) == (3, 4)  # 0-based: the one line that changes
     assert edit.text == "\tvisibility_timeout_seconds = 360 /* too short */\n"

@@ -152,6 +152,17 @@ def offered(diagnostic: Diagnostic, planned: Collection[str] = ()) -> bool:
     return not (diagnostic.resource or "").startswith("module.") and fix.path not in planned
 
 
+def title(fix: Fix) -> str:
+    """What the fix does, in the words of the file it edits (``visibility_timeout_seconds``
+    in a ``.tf`` file, as the diagnostic's message says it)."""
+    if not fix.path.endswith(HCL_SUFFIXES):
+        return fix.title
+    from invokelint.diagnostics import in_terms
+    from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
+
+    return in_terms(fix.title, TERRAFORM_TERMS)
+
+
 def planned_files(models: Iterable[InvocationModel]) -> set[str]:
     """The files of every model read from plan JSON (``offered``'s ``planned``)."""
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from invokelint.diagnostics import Diagnostic
-from invokelint.fixes.apply import apply_fixes, offered
+from invokelint.fixes.apply import apply_fixes, offered, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,5 +46,5 @@ def fix_edit(diagnostic: Diagnostic, text: str) -> LinesEdit | None:
     end_old, end_new = len(old), len(new)
     while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
         end_old, end_new = end_old - 1, end_new - 1
-    title = fix.title or f"Fix {diagnostic.code}"
-    return LinesEdit(start, end_old, "".join(new[start:end_new]), title, fix.safety)
+    named = title(fix) or f"Fix {diagnostic.code}"
+    return LinesEdit(start, end_old, "".join(new[start:end_new]), named, fix.safety)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from invokelint.fixes.apply import apply_fixes, offered, planned_files
+from invokelint.fixes.apply import apply_fixes, offered, planned_files, title
 
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
@@ -84,7 +84,7 @@ def fix_project(
             for fix in outcome.applied:
                 run.fixed[codes[id(fix)]] += 1
             for fix, why in outcome.dropped:
-                warning = f"{display}: {codes[id(fix)]} fix not applied ({fix.title}): {why}"
+                warning = f"{display}: {codes[id(fix)]} fix not applied ({title(fix)}): {why}"
                 if warning not in reported:
                     reported.add(warning)
                     run.warnings.append(warning)
