@@ -446,24 +446,33 @@ def test_no_fix_inside_a_called_module_or_for_a_module_argument(
 
 
 TF_JSON = """{
+  "variable": {"vt": {"type": "number", "default": 10}},
   "resource": {
-    "aws_sqs_queue": {"jobs": {"visibility_timeout_seconds": 30}},
+    "aws_sqs_queue": {
+      "a": {"visibility_timeout_seconds": 30},
+      "b": {
+        "name": "b"
+      },
+      "c": {"visibility_timeout_seconds": "${var.vt}"}
+    },
     "aws_lambda_function": {
       "worker": {"function_name": "worker", "handler": "app.handler", "runtime": "python3.12",
                  "role": "arn:aws:iam::123456789012:role/w", "filename": "a.zip", "timeout": 60}
     },
     "aws_lambda_event_source_mapping": {
-      "jobs": {"event_source_arn": "${aws_sqs_queue.jobs.arn}",
-               "function_name": "${aws_lambda_function.worker.arn}"}
+      "a": {"event_source_arn": "${aws_sqs_queue.a.arn}",
+            "function_name": "${aws_lambda_function.worker.arn}"},
+      "b": {"event_source_arn": "${aws_sqs_queue.b.arn}",
+            "function_name": "${aws_lambda_function.worker.arn}"},
+      "c": {"event_source_arn": "${aws_sqs_queue.c.arn}",
+            "function_name": "${aws_lambda_function.worker.arn}"}
     }
   }
 }
 """
 
 
-def test_no_fix_from_plan_json_nor_in_tf_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_fix_from_plan_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plan = tmp_path / "plan"
     shutil.copytree(REPO / "fixtures/terraform/IL104-existing-dlq-plan.fail", plan)
     (plan / "main.tf").write_text(  # the HCL the plan was made from: findings point here
@@ -477,15 +486,27 @@ def test_no_fix_from_plan_json_nor_in_tf_json(
 }
 """
     )
-    tf_json = tmp_path / "tfjson"
-    tf_json.mkdir()
-    (tf_json / "main.tf.json").write_text(TF_JSON)
     originals = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    for folder in (plan, tf_json):
-        before, run = fix_folder(folder, unsafe=True, monkeypatch=monkeypatch)
-        assert [d for d in before.diagnostics if d.fix is not None], folder
-        assert not run.fixed and not run.warnings
+    before, run = fix_folder(plan, unsafe=True, monkeypatch=monkeypatch)
+    assert [d for d in before.diagnostics if d.fix is not None]
+    assert not run.fixed and not run.warnings
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == originals
+
+
+def test_tf_json_through_terraform_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.tf.json").write_text(TF_JSON)
+    _, run = fix_folder(tmp_path, unsafe=True, monkeypatch=monkeypatch)
+    assert (tmp_path / "main.tf.json").read_text() == replaced(
+        TF_JSON,
+        (
+            ('"a": {"visibility_timeout_seconds": 30}', '"a": {"visibility_timeout_seconds": 360}'),
+            ('"b": {\n', '"b": {\n        "visibility_timeout_seconds": 360,\n'),
+        ),
+    )
+    assert run.fixed["IL103"] == 2 and not run.warnings
+    # the queue whose value is a variable keeps its finding, with no fix written
+    assert [d.resource for d in run.result.diagnostics if d.code == "IL103"] == ["aws_sqs_queue.c"]
+    assert not writable(run.result, unsafe=True)
 
 
 def test_plan_findings_point_at_the_tf_file_and_are_not_offered(
@@ -631,11 +652,7 @@ def test_cli_diff_touches_only_edited_lines_and_fix_leaves_only_unfixable(
 
 
 FIXING = sorted(rule.id for rule in all_rules() if rule.fix_safety)
-FIXTURES = sorted(
-    p
-    for p in (REPO / "fixtures" / "terraform").iterdir()
-    if p.name[:5] in FIXING and not p.name.endswith(".tf.json")
-)
+FIXTURES = sorted(p for p in (REPO / "fixtures" / "terraform").iterdir() if p.name[:5] in FIXING)
 
 
 @pytest.mark.parametrize("unsafe", [False, True], ids=["fix", "unsafe-fixes"])
@@ -649,7 +666,9 @@ def test_fixable_rules_terraform_fixtures(
             shutil.copytree(fixture, folder)
         else:
             folder.mkdir()
-            shutil.copy(fixture, folder / "main.tf")
+            shutil.copy(
+                fixture, folder / ("main.tf.json" if fixture.suffix == ".json" else "main.tf")
+            )
         before, run = fix_folder(folder, unsafe=unsafe, monkeypatch=monkeypatch)
         assert not run.warnings, run.warnings
         assert not writable(run.result, unsafe=unsafe), fixture.name

@@ -54,16 +54,24 @@ def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
 
     Anchors name places in ``text``; they are turned into key paths once, so a fix
     applied earlier (that moved lines) does not misplace a later one. Terraform HCL goes
-    to its own writer; Terraform JSON (``.tf.json``, plan output) is not fixed.
+    to its own writer, ``.tf.json`` through Terraform's names to this one; plan output
+    is not fixed.
     """
-    if path.endswith(HCL_SUFFIXES):
-        from invokelint.fixes.hcl_writer import apply_hcl_fixes
+    if path.endswith(HCL_SUFFIXES + TERRAFORM_JSON):
+        from invokelint.fixes.hcl_writer import apply_hcl_fixes, apply_tf_json_fixes
 
-        return apply_hcl_fixes(text, path, fixes)
-    outcome = Outcome(text)
-    if path.endswith(TERRAFORM_JSON) or _is_plan(text):
-        outcome.skipped.extend((fix, "Terraform JSON is not fixed") for fix in fixes)
+        write = apply_tf_json_fixes if path.endswith(TERRAFORM_JSON) else apply_hcl_fixes
+        return write(text, path, fixes)
+    if _is_plan(text):
+        outcome = Outcome(text)
+        outcome.skipped.extend((fix, "plan JSON is not fixed") for fix in fixes)
         return outcome
+    return apply_template_fixes(text, path, fixes)
+
+
+def apply_template_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
+    """The YAML and JSON writer (``apply_fixes`` without the dispatch)."""
+    outcome = Outcome(text)
     load = load_json if _is_json(path, text) else load_yaml
     try:
         root = load(text).root
@@ -147,7 +155,7 @@ def offered(diagnostic: Diagnostic, planned: Collection[str] = ()) -> bool:
     fix = diagnostic.fix
     if fix is None:
         return False
-    if not fix.path.endswith(HCL_SUFFIXES):
+    if not fix.path.endswith(HCL_SUFFIXES + TERRAFORM_JSON):
         return True
     return not (diagnostic.resource or "").startswith("module.") and fix.path not in planned
 

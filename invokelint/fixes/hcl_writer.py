@@ -9,7 +9,8 @@ attribute inserted after the block's last attribute at its indentation (nested b
 before the closing brace), an entry of ``jsonencode({...})`` edited inside, a nested
 block removed with its lines. Every edit is checked by parsing the result again: no
 syntax error, the edited place holds the new value and the rest of the tree is
-unchanged, or the fix is dropped with a warning.
+unchanged, or the fix is dropped with a warning. ``.tf.json`` reads into the same tree:
+its edits are located here and written, in Terraform's names, by the JSON writer.
 """
 
 from __future__ import annotations
@@ -170,6 +171,62 @@ def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
         else:
             outcome.take(fix, new)
     return outcome
+
+
+def apply_tf_json_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
+    """``.tf.json``: each edit located as in HCL (the same tree), translated to
+    Terraform's names, and written by the JSON writer (which checks the result's data).
+    Only a JSON literal is replaced (a ``"${...}"`` string is an expression), and nothing
+    is removed."""
+    from invokelint.fixes.apply import apply_template_fixes
+    from invokelint.frontends.terraform.tfjson import parse_json
+
+    outcome = Outcome(text)
+    parsed = parse_json(text)
+    if parsed.body is None:
+        why = parsed.problem.message if parsed.problem else "unknown"
+        outcome.dropped.extend((fix, f"the file does not parse: {why}") for fix in fixes)
+        return outcome
+    pairs: list[tuple[Fix, Fix]] = []  # (the rule's fix, the same in Terraform's names)
+    for fix in fixes:
+        try:
+            edits = tuple(_json_edit(parsed.body, edit) for edit in fix.edits)
+        except NoFix as exc:
+            outcome.skipped.append((fix, str(exc)))
+        except Unfixable as exc:
+            outcome.dropped.append((fix, str(exc)))
+        else:
+            pairs.append((fix, Fix(edits, fix.safety, fix.title)))
+    written = apply_template_fixes(text, path, [named for _, named in pairs])
+    rule_fix = {id(named): fix for fix, named in pairs}
+    outcome.text = written.text
+    outcome.applied = [rule_fix[id(named)] for named in written.applied]
+    outcome.dropped += [(rule_fix[id(named)], why) for named, why in written.dropped]
+    return outcome
+
+
+def _json_edit(body: hcl.Body, edit: Edit) -> Edit:
+    """``edit`` with Terraform's names, for the JSON writer."""
+    step = _resolve_edit(body, edit)
+    if edit.remove or step.route.keys:
+        raise NoFix("Terraform JSON: removals and encoded documents are not edited")
+    render(edit.value)  # a value Terraform can take
+    if any("${" in v or "%{" in v for v in _strings(edit.value)):
+        raise NoFix("the new value would read as a template in Terraform JSON")
+    names = step.names
+    route = step.route.at(names[0]) if len(names) == 1 else step.route
+    node = find(body, route)
+    if isinstance(node, hcl.Attribute):
+        literal(node.expression)  # only a written literal is replaced
+    if not names:
+        return Edit(edit.anchor, (), edit.value, key=step.route.attribute)
+    return Edit(edit.anchor, names, edit.value)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for v in value for item in _strings(v)] if isinstance(value, list | tuple) else []
 
 
 # -- from an anchor and CloudFormation names to a route and Terraform names

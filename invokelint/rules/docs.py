@@ -69,10 +69,10 @@ def render_page(rule: type[Rule]) -> str:
         }.get(safety, "`invokelint check --fix` applies it when safe, `--unsafe-fixes` also")
         parts.append(
             f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
-            f"{applies} to YAML and JSON templates and Terraform `.tf` files "
-            "(`--diff` shows it first); none is offered where the value comes from a "
+            f"{applies} to YAML and JSON templates and Terraform `.tf` and `.tf.json` "
+            "files (`--diff` shows it first); none is offered where the value comes from a "
             "parameter, an intrinsic function, or a Terraform variable, local or expression, "
-            "nor inside a called Terraform module, `.tf.json` or plan JSON."
+            "nor inside a called Terraform module or from plan JSON."
         )
     if rule.counterparts:
         parts.append(
