@@ -559,6 +559,16 @@ def test_one_bad_fix_among_many_is_dropped_and_the_others_applied() -> None:
     )
 
 
+def test_an_empty_one_line_block_is_opened_onto_its_own_lines() -> None:
+    text = 'resource "aws_sqs_queue" "dlq" {} # the DLQ\n\n'
+    text += 'resource "aws_sqs_queue" "q" {\n\tname = "q"\n}\n'
+    fix = anchored(text, 1, 1, ("Properties", "MessageRetentionPeriod"), 1209600)
+    outcome = apply_fixes(text, "main.tf", [fix])
+    assert outcome.text == text.replace(
+        "{} # the DLQ", "{\n\tmessage_retention_seconds = 1209600\n} # the DLQ"
+    )
+
+
 def test_one_line_block_and_wrong_key_are_dropped_with_a_warning() -> None:
     text = 'resource "aws_sqs_queue" "q" { name = "q" }\n'
     outcome = apply_fixes(

@@ -508,25 +508,30 @@ class _Writer:
 
     def _insert(self, block: hcl.Block, route: Route, names: list[str], edit: Edit) -> _Change:
         """Add ``names`` (nested blocks, then the attribute) to ``block``."""
-        if block.header[0] == block.end[0]:
-            raise Unfixable("the block is written on one line")
         value = render(edit.value)
         nl = self.newline
         members = sorted(
             [a.pos for a in block.body.attributes.values()] + [b.header for b in block.body.blocks]
         )
+        one_line = block.header[0] == block.end[0]
+        if one_line and members:
+            raise Unfixable("the block is written on one line")
         inner = self.indent(members[0]) if members else None
         step = self._step(block, inner)
         if inner is None:
             inner = self.indent(block.header) + step
-        if len(names) == 1:
+        lines = [f"{inner}{step * depth}{name} {{" for depth, name in enumerate(names[:-1])]
+        lines.append(f"{inner}{step * (len(names) - 1)}{names[-1]} = {value}")
+        lines += [f"{inner}{step * depth}}}" for depth in range(len(names) - 2, -1, -1)]
+        text = nl.join(lines) + nl
+        end = None
+        if one_line:  # ``{}``: opened onto lines of its own
+            at, end = self.offset(*block.header[2:]) - 1, self.offset(*block.end[2:])
+            text = "{" + nl + text + self.indent(block.header) + "}"
+        elif len(names) == 1:
             at, text = self._attribute_entry(block, names[0], value, inner)
         else:
             self.indent(block.end)  # the closing brace must start its line
-            lines = [f"{inner}{step * depth}{name} {{" for depth, name in enumerate(names[:-1])]
-            lines.append(f"{inner}{step * (len(names) - 1)}{names[-1]} = {value}")
-            lines += [f"{inner}{step * depth}}}" for depth in range(len(names) - 2, -1, -1)]
-            text = nl.join(lines) + nl
             at = self.offset(block.end[0], 1)
             if members and self.line(block.end[0] - 1).strip():
                 text = nl + text  # a blank line before a new nested block
@@ -534,7 +539,9 @@ class _Writer:
         for name in names[:-1]:
             target = target.child(name)
         added = route.child(names[0]) if len(names) > 1 else route.at(names[0])
-        return _Change(at, at, text, None, added, target.at(names[-1]), edit.value)
+        return _Change(
+            at, at if end is None else end, text, None, added, target.at(names[-1]), edit.value
+        )
 
     def _attribute_entry(
         self, block: hcl.Block, name: str, value: str, inner: str
