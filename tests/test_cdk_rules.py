@@ -24,15 +24,24 @@ APP = REPO / "tests" / "cdk_app" / "app.py"
 TEMPLATE = "Orders.template.json"
 INDEX = "asset/index.py"
 MAPPING = "Orders/Worker/SqsEventSource:OrdersWorkE0A4575B/Resource"
+WEB = "Orders/Web/Resource"
+ALB_GRANT = "Orders/Web/Invoke2UTWxhlfyqbT5FTn--5jvgbLgj+FfJwzswGk55DU1H--Y="
 
 # fixture -> (rule, construct path, file in cdk.out, line) of every finding
 PINNED: dict[str, list[tuple[str, str, str, int]]] = {
-    "IL113-whole-batch-fails.fail": [("IL113", MAPPING, TEMPLATE, 102)],
+    "IL112-two-reserved-for-a-queue.fail": [("IL112", "Orders/Worker/Resource", TEMPLATE, 123)],
+    "IL112-reserved-above-maximum-concurrency.pass": [],
+    "IL113-whole-batch-fails.fail": [("IL113", MAPPING, TEMPLATE, 143)],
     "IL113-reports-failures.pass": [],
     "IL114-three-shared-readers.fail": [("IL114", "Orders/Events/Resource", TEMPLATE, 3)],
     "IL114-two-shared-and-fan-out.pass": [],
     "IL201-subscriber-without-capture.fail": [("IL201", "Orders/Notify/Resource", TEMPLATE, 43)],
     "IL201-subscriber-with-destination.pass": [],
+    "IL203-api-function-with-dlq.fail": [("IL203", "Orders/Api/Resource", TEMPLATE, 86)],
+    "IL203-subscriber-with-dlq.pass": [],
+    "IL204-fifo-dead-letter-queue.fail": [("IL204", "Orders/Api/Resource", TEMPLATE, 87)],
+    "IL204-standard-dead-letter-queue.pass": [],
+    "IL205-cdk-grants-every-invoker.pass": [],  # SNS, EventBridge, S3 and API Gateway
     "IL206-writes-back-to-uploads.fail": [("IL206", "Orders/Process/Resource", INDEX, 14)],
     "IL206-only-uploads-prefix-notifies.pass": [],
     "IL207-subscription-without-dlq.fail": [
@@ -49,18 +58,26 @@ PINNED: dict[str, list[tuple[str, str, str, int]]] = {
         ("IL302", "Orders/Api/FunctionUrl/Resource", TEMPLATE, 75),  # credentials from *
     ],
     "IL302-iam-url.pass": [],
+    "IL401-counts-every-delivery.fail": [("IL401", "Orders/Worker/Resource", INDEX, 12)],
+    "IL401-writes-keyed-by-the-order.pass": [],
     "IL402-reports-without-setting.fail": [("IL402", "Orders/Worker/Resource", INDEX, 11)],
     "IL403-stream-errors-logged.fail": [("IL403", "Orders/Reader1/Resource", INDEX, 11)],
     "IL403-stream-errors-raised.pass": [],
     "IL404-api-without-status.fail": [("IL404", "Orders/Api/Resource", INDEX, 5)],
     "IL404-api-with-status.pass": [],
+    # CDK's LambdaTarget grants elasticloadbalancing.amazonaws.com without a SourceArn
+    "IL405-single-value-headers.fail": [
+        ("IL209", ALB_GRANT, TEMPLATE, 66),
+        ("IL405", WEB, INDEX, 4),
+    ],
+    "IL405-multi-value-headers.pass": [("IL209", ALB_GRANT, TEMPLATE, 66)],
     "IL406-api-calls-pricing.fail": [("IL406", "Orders/Api/Resource", INDEX, 10)],
     "IL407-raw-object-key.fail": [("IL407", "Orders/Process/Resource", INDEX, 10)],
     "IL407-decoded-object-key.pass": [],
     "IL408-subscriber-returns-on-error.fail": [("IL408", "Orders/Notify/Resource", INDEX, 11)],
     "IL408-subscriber-raises.pass": [],
     "IL409-first-message-only.fail": [
-        ("IL113", MAPPING, TEMPLATE, 102),  # ten messages a batch, none reported
+        ("IL113", MAPPING, TEMPLATE, 143),  # ten messages a batch, none reported
         ("IL409", "Orders/Worker/Resource", INDEX, 5),
     ],
     "IL409-one-message-per-batch.pass": [],

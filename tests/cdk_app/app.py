@@ -16,6 +16,9 @@ from pathlib import Path
 
 from aws_cdk import App, Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_elasticloadbalancingv2_targets as elb_targets
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -33,6 +36,7 @@ HANDLERS = Path(__file__).parent / "handlers"
 CONTEXT = {"aws:cdk:enable-path-metadata": True, "aws:cdk:enable-asset-metadata": True}
 STACK = "Orders"
 FOURTEEN_DAYS = Duration.days(14)
+STRING = dynamodb.AttributeType.STRING
 
 
 def function(stack: Stack, name: str, handlers: str, **props) -> lambda_.Function:
@@ -60,9 +64,17 @@ def work_queue(stack: Stack) -> sqs.Queue:
     return sqs.Queue(stack, "Work", visibility_timeout=Duration.seconds(180), dead_letter_queue=dlq)
 
 
-def sqs_consumer(handlers: str, **mapping) -> Callable[[Stack], None]:
+def sqs_consumer(handlers: str, reserved: int | None = None, **mapping):
+    """A function reading the work queue; it may write to table ``TABLE`` (IL401) and
+    have ``reserved`` concurrency (IL112)."""
+
     def build(stack: Stack) -> None:
-        worker = function(stack, "Worker", handlers)
+        worker = function(stack, "Worker", handlers, reserved_concurrent_executions=reserved)
+        table = dynamodb.TableV2(
+            stack, "Customers", partition_key=dynamodb.Attribute(name="customer", type=STRING)
+        )
+        worker.add_environment("TABLE", table.table_name)
+        table.grant_read_write_data(worker)
         worker.add_event_source(sources.SqsEventSource(work_queue(stack), **mapping))
 
     return build
@@ -136,6 +148,58 @@ def rest_api(handlers: str, timeout: int = 10) -> Callable[[Stack], None]:
     return build
 
 
+def load_balanced(handlers: str, multi_value: bool) -> Callable[[Stack], None]:
+    """A function behind an ALB target group, multi-value headers on or off (IL405)."""
+
+    def build(stack: Stack) -> None:
+        web = function(stack, "Web", handlers)
+        group = elbv2.ApplicationTargetGroup(
+            stack, "WebTargets", targets=[elb_targets.LambdaTarget(web)]
+        )
+        group.set_attribute("lambda.multi_value_headers.enabled", str(multi_value).lower())
+
+    return build
+
+
+def sync_only_with_dlq(queue: Callable[[Stack], sqs.Queue] | None = None, api: bool = True):
+    """A function with a dead-letter queue (``queue``, a 14-day one by default) behind a
+    REST API (IL203 when ``api``) or invoked asynchronously by SNS (IL204 on the queue)."""
+
+    def build(stack: Stack) -> None:
+        dlq = (queue or failures)(stack)
+        timeout = Duration.seconds(10)
+        handler = function(stack, "Api", "api_status", dead_letter_queue=dlq, timeout=timeout)
+        if api:
+            apigateway.LambdaRestApi(stack, "OrdersApi", handler=handler)
+        else:
+            sns.Topic(stack, "Notifications").add_subscription(
+                subscriptions.LambdaSubscription(handler, dead_letter_queue=failures(stack, "Sub"))
+            )
+
+    return build
+
+
+def every_invoker(stack: Stack) -> None:
+    """A function invoked by SNS, EventBridge and S3, another behind a REST API: CDK
+    grants each invoker its permission (IL205), scoped to its source (IL209)."""
+    on_failure = destinations.SqsDestination(failures(stack))
+    notify = function(stack, "Notify", "notify", on_failure=on_failure)
+    dlq = failures(stack, "DeliveryFailures")
+    sns.Topic(stack, "Notifications").add_subscription(
+        subscriptions.LambdaSubscription(notify, dead_letter_queue=dlq)
+    )
+    rule = events.Rule(stack, "OrderPlaced", event_pattern=events.EventPattern(source=["orders"]))
+    rule.add_target(targets.LambdaFunction(notify, dead_letter_queue=dlq))
+    bucket = s3.Bucket(stack, "Uploads")
+    bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(notify))
+    api = function(stack, "Api", "api_status", timeout=Duration.seconds(10))
+    apigateway.LambdaRestApi(stack, "OrdersApi", handler=api)
+
+
+def fifo(stack: Stack) -> sqs.Queue:
+    return sqs.Queue(stack, "Failures", fifo=True, retention_period=FOURTEEN_DAYS)
+
+
 def invoke_permission(scoped: bool) -> Callable[[Stack], None]:
     """A function that SNS may invoke: from one topic, or (``scoped=False``) from any."""
 
@@ -189,8 +253,13 @@ def chained(handlers: str) -> Callable[[Stack], None]:
     return build
 
 
+REPORTS = {"batch_size": 10, "report_batch_item_failures": True}
 # fixture folder name -> the stack's contents
 CASES: dict[str, Callable[[Stack], None]] = {
+    "IL112-two-reserved-for-a-queue.fail": sqs_consumer("sqs_reports", reserved=2, **REPORTS),
+    "IL112-reserved-above-maximum-concurrency.pass": sqs_consumer(
+        "sqs_reports", reserved=10, max_concurrency=5, **REPORTS
+    ),
     "IL113-whole-batch-fails.fail": sqs_consumer("sqs_whole_batch", batch_size=10),
     "IL113-reports-failures.pass": sqs_consumer(
         "sqs_reports", batch_size=10, report_batch_item_failures=True
@@ -199,6 +268,11 @@ CASES: dict[str, Callable[[Stack], None]] = {
     "IL114-two-shared-and-fan-out.pass": stream_consumers(shared=2, fan_out=2),
     "IL201-subscriber-without-capture.fail": sns_subscriber("notify", capture=False),
     "IL201-subscriber-with-destination.pass": sns_subscriber("notify", capture=True),
+    "IL203-api-function-with-dlq.fail": sync_only_with_dlq(),
+    "IL203-subscriber-with-dlq.pass": sync_only_with_dlq(api=False),
+    "IL204-fifo-dead-letter-queue.fail": sync_only_with_dlq(fifo, api=False),
+    "IL204-standard-dead-letter-queue.pass": sync_only_with_dlq(api=False),
+    "IL205-cdk-grants-every-invoker.pass": every_invoker,
     "IL206-writes-back-to-uploads.fail": s3_processor("s3_writes_back"),
     "IL206-only-uploads-prefix-notifies.pass": s3_processor(
         "s3_writes_back", s3.NotificationKeyFilter(prefix="uploads/")
@@ -216,11 +290,15 @@ CASES: dict[str, Callable[[Stack], None]] = {
         lambda_.FunctionUrlAuthType.NONE, allow_credentials=True, allowed_origins=["*"]
     ),
     "IL302-iam-url.pass": function_url(lambda_.FunctionUrlAuthType.AWS_IAM),
+    "IL401-counts-every-delivery.fail": sqs_consumer("sqs_counts", batch_size=1),
+    "IL401-writes-keyed-by-the-order.pass": sqs_consumer("sqs_idempotent", batch_size=1),
     "IL402-reports-without-setting.fail": sqs_consumer("sqs_reports", batch_size=10),
     "IL403-stream-errors-logged.fail": stream_consumers(shared=1, handlers="stream_swallows"),
     "IL403-stream-errors-raised.pass": stream_consumers(shared=1),
     "IL404-api-without-status.fail": rest_api("api_no_status"),
     "IL404-api-with-status.pass": rest_api("api_status"),
+    "IL405-single-value-headers.fail": load_balanced("alb_headers", multi_value=True),
+    "IL405-multi-value-headers.pass": load_balanced("alb_multi_value", multi_value=True),
     "IL406-api-calls-pricing.fail": chained("chains"),
     "IL407-raw-object-key.fail": s3_processor("s3_raw_key"),
     "IL407-decoded-object-key.pass": s3_processor("s3_decoded"),
