@@ -4,6 +4,7 @@ findings named by construct path, placed at the construct's source line when tra
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -144,15 +145,9 @@ def test_template_file_outside_the_assembly_is_not_read(tmp_path: Path) -> None:
 
 
 def _synthesizes() -> bool:
-    return shutil.which("node") is not None and _importable("aws_cdk")
-
-
-def _importable(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
+    """Whether aws-cdk-lib is installed and Node.js found; not imported here (that would
+    start jsii's Node.js process in every test run that collects this file)."""
+    return shutil.which("node") is not None and importlib.util.find_spec("aws_cdk") is not None
 
 
 def needs_cdk(test):
