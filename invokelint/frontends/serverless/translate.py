@@ -110,6 +110,13 @@ class _Context:
             self.resources[logical_id] = resource
             self.resources.key_pos[logical_id] = item.key_position(key)
 
+    def free_id(self, stem: str) -> str:
+        """``stem1``, or the next number not taken: one id per event of a kind."""
+        index = 1
+        while f"{stem}{index}" in self.resources:
+            index += 1
+        return f"{stem}{index}"
+
     # -- functions
     def function(self, name: str, body: Map) -> Map:
         props = Map(body.pos)
@@ -526,10 +533,7 @@ def _http(context: _Context, name: str, item: Map, key: str) -> Map:
 
 def _permission_event(context: _Context, name: str, item: Map, key: str, principal: str) -> None:
     """A source SAM has no event for: the permission the framework grants its service."""
-    logical_id = f"{naming.alphanumeric(name)}{naming.alphanumeric(key)}Permission"
-    index = 1
-    while f"{logical_id}{index}" in context.resources:
-        index += 1
+    logical_id = context.free_id(f"{naming.alphanumeric(name)}{naming.alphanumeric(key)}Permission")
     resource = Map(item.value_position(key))
     props = Map(item.value_position(key))
     put(resource, "Type", "AWS::Lambda::Permission", item, key)
@@ -539,8 +543,8 @@ def _permission_event(context: _Context, name: str, item: Map, key: str, princip
     # the framework scopes it to the API or target group it creates: not known here
     put(props, "SourceArn", {"Fn::ImportValue": f"{name}.events.{key}"}, item, key)
     put(resource, "Properties", props, item, key)
-    context.resources[f"{logical_id}{index}"] = resource
-    context.resources.key_pos[f"{logical_id}{index}"] = item.key_position(key)
+    context.resources[logical_id] = resource
+    context.resources.key_pos[logical_id] = item.key_position(key)
     return None
 
 
@@ -549,6 +553,33 @@ def _websocket(context: _Context, name: str, item: Map, key: str) -> None:
 
 
 def _alb(context: _Context, name: str, item: Map, key: str) -> None:
+    """The target group the framework creates (``multiValueHeaders`` sets its attribute),
+    and the permission it grants the load balancer."""
+    settings = _settings(item, key, "listenerArn")
+    logical_id = context.free_id(f"{naming.alphanumeric(name)}AlbTargetGroup")
+    group = Map(item.value_position(key))
+    props = Map(item.value_position(key))
+    put(group, "Type", "AWS::ElasticLoadBalancingV2::TargetGroup", item, key)
+    put(props, "TargetType", "lambda", item, key)
+    target = Map(item.value_position(key))
+    put(target, "Id", {"Fn::GetAtt": [naming.function_id(name), "Arn"]}, item, key)
+    targets = Seq(item.value_position(key))
+    targets.append(target)
+    targets.item_pos.append(item.value_position(key))
+    put(props, "Targets", targets, item, key)
+    headers = settings.get("multiValueHeaders")
+    if headers is not None:
+        attribute = Map(settings.value_position("multiValueHeaders"))
+        put(attribute, "Key", "lambda.multi_value_headers.enabled", settings, "multiValueHeaders")
+        put(attribute, "Value", headers, settings, "multiValueHeaders")
+        attributes = Seq(settings.value_position("multiValueHeaders"))
+        attributes.append(attribute)
+        attributes.item_pos.append(settings.value_position("multiValueHeaders"))
+        put(props, "TargetGroupAttributes", attributes, settings, "multiValueHeaders")
+    put(group, "Properties", props, item, key)
+    context.resources[logical_id] = group
+    context.resources.key_pos[logical_id] = item.key_position(key)
+    context.resources.val_pos[logical_id] = item.value_position(key)
     return _permission_event(context, name, item, key, "elasticloadbalancing.amazonaws.com")
 
 
