@@ -29,6 +29,7 @@ class EventBridgeTargetWithoutDlq(Rule):
 
     id = "IL208"
     name = "eventbridge-target-without-dlq"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.INFO
     summary = "An EventBridge rule target that is a function has no DeadLetterConfig."
     examples = (
