@@ -71,7 +71,10 @@ def in_terms(message: str, terms: Mapping[str, str]) -> str:
 
     Rules name properties the CloudFormation way (``VisibilityTimeout``); a Terraform
     user edits ``visibility_timeout_seconds``. Quoted text (resource names, values) is
-    left alone, and only whole (dotted) words that ``terms`` lists are replaced.
+    left alone unless ``terms`` lists it quoted (``'WorkerLambdaFunction'``), and only
+    whole (dotted) words that ``terms`` lists are replaced. A key with a space is a
+    phrase, replaced whole before its words (``SAM event 'E' of function 'F'`` reads
+    differently in serverless.yml), longest first.
     """
     if not terms:
         return message
@@ -80,4 +83,9 @@ def in_terms(message: str, terms: Mapping[str, str]) -> str:
         word = match.group(0)
         return terms.get(word, word)
 
-    return _QUOTED_OR_WORD.sub(spell, message)
+    phrases = sorted((key for key in terms if " " in key), key=len, reverse=True)
+    if not phrases:
+        return _QUOTED_OR_WORD.sub(spell, message)
+    present = [phrase for phrase in phrases if phrase in message]
+    pattern = "|".join([*map(re.escape, present), _QUOTED_OR_WORD.pattern])
+    return re.sub(pattern, spell, message)

@@ -180,9 +180,9 @@ def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_
 
 
 def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
-    """Asynchronous sources need failure capture (IL201); synchronous callers make onError
-    useless (IL203); the permissions granted for websocket and alb events are scoped by
-    the framework, so no IL209."""
+    """Asynchronous sources need failure capture (IL201); synchronous callers (http,
+    cognito, alb) make onError useless (IL203); the permissions granted for websocket and
+    alb events are scoped by the framework, so no IL209."""
     service = tmp_path / "serverless.yml"
     service.write_text(EVENTS, encoding="utf-8")
     result = lint(tmp_path, cwd=tmp_path)
@@ -193,6 +193,7 @@ def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
         ("IL201", "ThingLambdaFunction"),
         ("IL203", "SignupLambdaFunction"),
         ("IL203", "ApiLambdaFunction"),
+        ("IL203", "LbLambdaFunction"),  # the target group of its alb event calls it
     }
 
 
@@ -249,3 +250,35 @@ def test_readme_serverless_example_is_what_the_command_prints():
     shown = [line for line in readme.splitlines() if line.startswith("fixtures/services/")]
     printed = run_cli("check", "fixtures/services/packaged/", cwd=REPO).stdout.splitlines()
     assert len(shown) == 2 and all(line in printed for line in shown)
+
+
+def test_messages_name_what_serverless_yml_says():
+    """Every finding on a serverless fixture names functions and events as the user wrote
+    them and no SAM event or generated logical id; properties are spelled the framework's
+    way (``batchSize``, ``functionResponseType``, ``deadLetterQueueArn``)."""
+    messages = []
+    for path in sorted((REPO / "fixtures" / "serverless").glob("*.fail*")):
+        messages += [d.message for d in lint(path, cwd=REPO).diagnostics if d.code != "IL002"]
+    assert len(messages) > 50
+    text = "\n".join(messages)
+    for generated in ("SAM ", "LambdaFunction'", "events[", "'S3Bucket", "AlbTargetGroup"):
+        assert generated not in text, next(m for m in messages if generated in m)
+    assert "event 'sqs' #1 of function 'worker'" in text
+    assert "set batchSize to 10 or less" in text
+    assert "set functionResponseType: [ReportBatchItemFailures]" in text
+    assert "FunctionName set to MailerLambdaFunction (function 'mailer')" in text  # raw CFN
+
+
+def test_schedule_events_are_told_how_to_get_a_dead_letter_queue(tmp_path):
+    """The framework has no dead-letter setting on a schedule event, only on an eventBridge
+    event (schedule included): IL208 says so instead of SAM's DeadLetterConfig."""
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n"
+        "    events:\n      - schedule: rate(1 hour)\n",
+        encoding="utf-8",
+    )
+    (message,) = [d.message for d in lint(tmp_path, select=["IL208"]).diagnostics]
+    assert message.startswith("EventBridge schedule rule event 'schedule' #1 invokes")
+    assert "invokes function 'tick' without" in message
+    assert "write it as an eventBridge event with schedule and deadLetterQueueArn" in message
+    assert "DeadLetterConfig (" not in message

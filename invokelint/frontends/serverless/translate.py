@@ -12,6 +12,7 @@ references them resolves.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from invokelint.frontends.positioned import Map, Pos, Seq
@@ -48,8 +49,22 @@ put = _Builder.put
 copy = _Builder.copy
 
 
-def translate(root: Map) -> Map:
-    """The CloudFormation template (SAM transform) this service deploys, as far as known."""
+@dataclass
+class Names:
+    """What the user wrote for what the translation named: messages speak serverless.yml."""
+
+    functions: dict[str, str] = field(default_factory=dict)  # logical id -> function name
+    # (function logical id, SAM event key ``events[0].sqs``, index in ``events``, kind)
+    events: list[tuple[str, str, int, str]] = field(default_factory=list)
+    created: dict[str, str] = field(default_factory=dict)  # ``SNSTopicAlerts`` -> ``alerts``
+    target_groups: dict[str, tuple[str, int]] = field(default_factory=dict)  # -> (function, index)
+
+
+def translate(root: Map, names: Names | None = None) -> Map:
+    """The CloudFormation template (SAM transform) this service deploys, as far as known.
+
+    ``names``, when given, collects what each generated id stands for in serverless.yml.
+    """
     template = Map(root.pos)
     template["Transform"] = _SAM_TRANSFORM
     resources = Map(root.pos)
@@ -65,10 +80,11 @@ def translate(root: Map) -> Map:
             for name, body in group.items():
                 if isinstance(body, Map):
                     named[str(name)] = body
-    context = _Context(root, provider, resources, set(named))
+    context = _Context(root, provider, resources, set(named), names or Names())
     for name, body in named.items():
         source = group_of(functions, name)
         logical_id = naming.function_id(name)
+        context.names.functions[logical_id] = name
         function = Map(body.pos)
         put(function, "Type", "AWS::Serverless::Function", body, None)
         put(function, "Properties", context.function(name, body), body, None)
@@ -95,16 +111,23 @@ def _merge(target: Map, source: Map) -> None:
 
 
 class _Context:
-    def __init__(self, root: Map, provider: Map, resources: Map, functions: set[str]) -> None:
+    def __init__(
+        self, root: Map, provider: Map, resources: Map, functions: set[str], names: Names
+    ) -> None:
         self.root = root
         self.provider = provider
         self.resources = resources
         self.functions = functions
+        self.names = names
+        self.event: tuple[str, int] = ("", 0)  # the function and index being translated
 
-    def create(self, logical_id: str, kind: str, settings: Map, item: Map, key: str) -> None:
+    def create(
+        self, logical_id: str, kind: str, settings: Map, item: Map, key: str, label: str
+    ) -> None:
         """A resource the framework creates for an event (``sns: alerts`` -> a topic),
         unless ``resources`` declares it already (to set its properties)."""
         if logical_id not in self.resources:
+            self.names.created[logical_id] = label
             resource = Map(settings.pos)
             put(resource, "Type", kind, settings, None)
             self.resources[logical_id] = resource
@@ -151,9 +174,11 @@ class _Context:
                 kind = next(iter(item))
                 event = _EVENTS.get(str(kind))
                 if event is not None:
+                    self.event = (name, index)
                     translated = event(self, name, item, str(kind))
                     if translated is not None:
                         key = f"events[{index}].{kind}"  # as the user finds it
+                        self.names.events.append((naming.function_id(name), key, index, kind))
                         events[key] = translated
                         events.key_pos[key] = raw.item_position(index)
                         events.val_pos[key] = item.value_position(kind)
@@ -443,7 +468,7 @@ def _sns(context: _Context, name: str, item: Map, key: str) -> Map:
         topic_name = settings.get("topicName", topic)
         if isinstance(topic_name, str):  # the framework creates the topic
             logical_id = naming.topic_id(topic_name)
-            context.create(logical_id, "AWS::SNS::Topic", settings, item, key)
+            context.create(logical_id, "AWS::SNS::Topic", settings, item, key, topic_name)
             topic = {"Ref": logical_id}
     put(props, "Topic", topic, settings, "arn" if "arn" in settings else None)
     redrive = settings.get("redrivePolicy")
@@ -459,7 +484,7 @@ def _s3(context: _Context, name: str, item: Map, key: str) -> Map:
     bucket = settings.get("bucket")
     if isinstance(bucket, str) and settings.get("existing") is not True:
         logical_id = naming.bucket_id(bucket)
-        context.create(logical_id, "AWS::S3::Bucket", settings, item, key)
+        context.create(logical_id, "AWS::S3::Bucket", settings, item, key, bucket)
         bucket = {"Ref": logical_id}
     put(props, "Bucket", bucket, settings, "bucket")
     put(props, "Events", settings.get("event", "s3:ObjectCreated:*"), settings, "event")
@@ -557,6 +582,7 @@ def _alb(context: _Context, name: str, item: Map, key: str) -> None:
     and the permission it grants the load balancer."""
     settings = _settings(item, key, "listenerArn")
     logical_id = context.free_id(f"{naming.alphanumeric(name)}AlbTargetGroup")
+    context.names.target_groups[logical_id] = context.event
     group = Map(item.value_position(key))
     props = Map(item.value_position(key))
     put(group, "Type", "AWS::ElasticLoadBalancingV2::TargetGroup", item, key)
@@ -596,7 +622,7 @@ def _cognito(context: _Context, name: str, item: Map, key: str) -> Map:
     pool = settings.get("pool")
     if isinstance(pool, str) and settings.get("existing") is not True:
         logical_id = naming.user_pool_id(pool)
-        context.create(logical_id, "AWS::Cognito::UserPool", settings, item, key)
+        context.create(logical_id, "AWS::Cognito::UserPool", settings, item, key, pool)
         pool = {"Ref": logical_id}
     put(props, "UserPool", pool, settings, "pool")
     copy(props, "Trigger", settings, "trigger")
