@@ -172,16 +172,14 @@ class _Context:
         for index, item in enumerate(raw if isinstance(raw, Seq) else []):
             if isinstance(item, Map) and len(item) == 1:
                 kind = next(iter(item))
-                event = _EVENTS.get(str(kind))
-                if event is not None:
-                    self.event = (name, index)
-                    translated = event(self, name, item, str(kind))
-                    if translated is not None:
-                        key = f"events[{index}].{kind}"  # as the user finds it
-                        self.names.events.append((naming.function_id(name), key, index, kind))
-                        events[key] = translated
-                        events.key_pos[key] = raw.item_position(index)
-                        events.val_pos[key] = item.value_position(kind)
+                self.event = (name, index)
+                translated = _EVENTS.get(str(kind), _other_event)(self, name, item, str(kind))
+                if translated is not None:
+                    key = f"events[{index}].{kind}"  # as the user finds it
+                    self.names.events.append((naming.function_id(name), key, index, kind))
+                    events[key] = translated
+                    events.key_pos[key] = raw.item_position(index)
+                    events.val_pos[key] = item.value_position(kind)
         if events:
             put(props, "Events", events, body, "events")
         return props
@@ -556,7 +554,16 @@ def _http(context: _Context, name: str, item: Map, key: str) -> Map:
     return event
 
 
-def _permission_event(context: _Context, name: str, item: Map, key: str, principal: str) -> None:
+def _other_event(context: _Context, name: str, item: Map, key: str) -> None:
+    """An event this frontend does not translate (``kafka``, ``msk``, ``cloudFront``,
+    ``alexaSkill``, a plugin's): something invokes the function, in a way not known, so no
+    rule may take its other triggers for all of them."""
+    return _permission_event(context, name, item, key, {"Fn::ImportValue": f"{name}.{key}"})
+
+
+def _permission_event(
+    context: _Context, name: str, item: Map, key: str, principal: str | dict[str, str]
+) -> None:
     """A source SAM has no event for: the permission the framework grants its service."""
     logical_id = context.free_id(f"{naming.alphanumeric(name)}{naming.alphanumeric(key)}Permission")
     resource = Map(item.value_position(key))
