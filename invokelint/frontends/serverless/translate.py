@@ -147,7 +147,16 @@ class _Context:
         if self._generated_handler(body.get("handler")):
             unknown = {"Fn::ImportValue": "a handler module a plugin writes at package time"}
             put(props, "Handler", unknown, body, "handler")
-        put(props, "CodeUri", ".", body, None)  # handlers resolve from the service folder
+        # handlers resolve from the service folder, or from the function's ``module``
+        # folder, which python packaging (v4, serverless-python-requirements) zips alone
+        # (``handler: module1/app.handler`` names the same file from the service folder)
+        module = body.get("module")
+        handler = body.get("handler")
+        folder = module.strip("./") if isinstance(module, str) else ""
+        if folder and not (isinstance(handler, str) and handler.startswith(f"{folder}/")):
+            put(props, "CodeUri", module, body, "module")
+        else:
+            put(props, "CodeUri", ".", body, None)
         for key, source_key in (
             ("Runtime", "runtime"),
             ("Timeout", "timeout"),
