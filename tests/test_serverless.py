@@ -168,6 +168,26 @@ def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
     assert where["IL103"] == "Orders:"
     assert where["IL201"] == "importer:"
     assert where["IL113"] == "worker:"  # WorkerEventSourceMappingSQSOrders: its function
+    # moved to serverless.yml, they speak it: function names and the framework's keys
+    said = {d.code: d.message for d in packaged.diagnostics}
+    assert "function 'worker' may run 60 s" in said["IL103"]
+    assert "functionResponseType" in said["IL113"]
+    assert "write it as an eventBridge event with schedule" in said["IL208"]
+    assert "LambdaFunction'" not in "".join(said.values())
+
+
+def test_raw_rules_under_resources_keep_cloudformation_words(tmp_path):
+    """An AWS::Events::Rule written under resources is fixed with DeadLetterConfig.Arn."""
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n"
+        "resources:\n  Resources:\n    Hourly:\n      Type: AWS::Events::Rule\n"
+        "      Properties:\n        ScheduleExpression: rate(1 hour)\n        Targets:\n"
+        "          - Id: tick\n            Arn: !GetAtt TickLambdaFunction.Arn\n",
+        encoding="utf-8",
+    )
+    (message,) = [d.message for d in lint(tmp_path, select=["IL208"]).diagnostics]
+    assert message.endswith("set DeadLetterConfig.Arn to a standard SQS queue")
+    assert "function 'tick'" in message
 
 
 def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_path):

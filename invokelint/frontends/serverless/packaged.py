@@ -38,6 +38,7 @@ class SourceIndex:
         self.display = display
         self.exact: dict[str, Location] = {}
         self.prefixes: list[tuple[str, Location]] = []  # by function, longest first
+        self.names: dict[str, str] = {}  # function logical id -> its name in serverless.yml
         functions = root.get("functions")
         for group in functions if isinstance(functions, list) else [functions]:
             if not isinstance(group, Map):
@@ -45,6 +46,7 @@ class SourceIndex:
             for name in group:
                 where = self._location(group.key_position(name))
                 self.exact[naming.function_id(str(name))] = where
+                self.names[naming.function_id(str(name))] = str(name)
                 self.prefixes.append((naming.alphanumeric(str(name)), where))
         self.prefixes.sort(key=lambda item: -len(item[0]))
         resources = root.get("resources")
@@ -53,6 +55,16 @@ class SourceIndex:
             if isinstance(raw, Map):
                 for logical_id in raw:
                     self.exact[str(logical_id)] = self._location(raw.key_position(logical_id))
+
+    def terms(self) -> dict[str, str]:
+        """How findings moved to ``serverless.yml`` name its functions and properties."""
+        from invokelint.frontends.serverless.terms import EVENT_BRIDGE_DLQ, service_terms
+        from invokelint.frontends.serverless.translate import Names
+
+        terms = service_terms(Names(functions=dict(self.names)))
+        # the framework's rules, from eventBridge and schedule events
+        terms["set DeadLetterConfig.Arn to a standard SQS queue"] = EVENT_BRIDGE_DLQ
+        return terms
 
     def _location(self, pos: tuple[int, int, int, int]) -> Location:
         return Location(self.display, *pos)

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from invokelint.frontends.serverless.translate import Names
 
+EVENT_BRIDGE_DLQ = (
+    "set deadLetterQueueArn (an SQS queue) on the eventBridge event; a schedule event has "
+    "no such setting, so write it as an eventBridge event with schedule and "
+    "deadLetterQueueArn"
+)
 SERVERLESS_TERMS: dict[str, str] = {
     # functions.<name>
     "Timeout": "timeout",
@@ -24,8 +29,6 @@ SERVERLESS_TERMS: dict[str, str] = {
     "OnSuccess": "destinations.onSuccess",
     "MaximumEventAgeInSeconds": "maximumEventAge",
     "AuthType": "url.authorizer",
-    # events: eventBridge (a function's own dead-letter queue is onError)
-    "DeadLetterConfig.Arn": "deadLetterQueueArn",
     # events: sqs / stream
     "BatchSize": "batchSize",
     "MaximumBatchingWindowInSeconds": "maximumBatchingWindow (batchWindow on a stream)",
@@ -46,11 +49,8 @@ SERVERLESS_TERMS: dict[str, str] = {
     "set RedrivePolicy (deadLetterTargetArn": "set redrivePolicy (deadLetterTargetArn",
     # events: eventBridge and schedule. The framework puts deadLetterQueueArn on the rule
     # target of an eventBridge event, schedule included; a schedule event takes none.
-    "set DeadLetterConfig (Type: SQS lets SAM create the queue)": (
-        "set deadLetterQueueArn (an SQS queue) on the eventBridge event; a schedule event "
-        "has no such setting, so write it as an eventBridge event with schedule and "
-        "deadLetterQueueArn"
-    ),
+    # (A raw AWS::Events::Rule under resources keeps DeadLetterConfig.Arn.)
+    "set DeadLetterConfig (Type: SQS lets SAM create the queue)": EVENT_BRIDGE_DLQ,
 }
 
 
