@@ -178,14 +178,12 @@ def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
 
 def test_raw_rules_under_resources_keep_cloudformation_words(tmp_path):
     """An AWS::Events::Rule written under resources is fixed with DeadLetterConfig.Arn."""
-    (tmp_path / "serverless.yml").write_text(
-        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n"
+    message = _il208_on_tick(
+        tmp_path,
         "resources:\n  Resources:\n    Hourly:\n      Type: AWS::Events::Rule\n"
         "      Properties:\n        ScheduleExpression: rate(1 hour)\n        Targets:\n"
         "          - Id: tick\n            Arn: !GetAtt TickLambdaFunction.Arn\n",
-        encoding="utf-8",
     )
-    (message,) = [d.message for d in lint(tmp_path, select=["IL208"]).diagnostics]
     assert message.endswith("set DeadLetterConfig.Arn to a standard SQS queue")
     assert "function 'tick'" in message
 
@@ -292,13 +290,18 @@ def test_messages_name_what_serverless_yml_says():
 def test_schedule_events_are_told_how_to_get_a_dead_letter_queue(tmp_path):
     """The framework has no dead-letter setting on a schedule event, only on an eventBridge
     event (schedule included): IL208 says so instead of SAM's DeadLetterConfig."""
-    (tmp_path / "serverless.yml").write_text(
-        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n"
-        "    events:\n      - schedule: rate(1 hour)\n",
-        encoding="utf-8",
-    )
-    (message,) = [d.message for d in lint(tmp_path, select=["IL208"]).diagnostics]
+    message = _il208_on_tick(tmp_path, "    events:\n      - schedule: rate(1 hour)\n")
     assert message.startswith("EventBridge schedule rule event 'schedule' #1 invokes")
     assert "invokes function 'tick' without" in message
     assert "write it as an eventBridge event with schedule and deadLetterQueueArn" in message
     assert "DeadLetterConfig (" not in message
+
+
+def _il208_on_tick(folder: Path, rest: str) -> str:
+    """The one IL208 message on a service whose function ``tick`` is followed by ``rest``."""
+    (folder / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n" + rest,
+        encoding="utf-8",
+    )
+    (message,) = [d.message for d in lint(folder, select=["IL208"]).diagnostics]
+    return message
