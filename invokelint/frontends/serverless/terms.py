@@ -85,6 +85,8 @@ def service_terms(names: Names) -> dict[str, str]:
         )
         terms[f"load balancer target group '{group}'"] = event
         terms[f"ALB target group '{group}'"] = event
+    for distribution, (_function, index) in names.distributions.items():
+        terms[f"distribution '{distribution}'"] = f"event 'cloudFront' #{index + 1}"
     return terms
 
 

@@ -19,6 +19,7 @@ from invokelint.frontends.positioned import Map, Pos, Seq
 from invokelint.frontends.serverless import naming
 
 DEFAULT_TIMEOUT = 6  # seconds: the framework's default, not Lambda's 3
+EDGE_TIMEOUT = 5  # seconds: its default for a function with cloudFront events
 _SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
@@ -58,6 +59,7 @@ class Names:
     events: list[tuple[str, str, int, str]] = field(default_factory=list)
     created: dict[str, str] = field(default_factory=dict)  # ``SNSTopicAlerts`` -> ``alerts``
     target_groups: dict[str, tuple[str, int]] = field(default_factory=dict)  # -> (function, index)
+    distributions: dict[str, tuple[str, int]] = field(default_factory=dict)  # likewise
 
 
 def translate(root: Map, names: Names | None = None) -> Map:
@@ -157,6 +159,9 @@ class _Context:
             put(props, "CodeUri", module, body, "module")
         else:
             put(props, "CodeUri", ".", body, None)
+        # Lambda@Edge (cloudFront events): the framework sets 5 s unless the function
+        # sets a timeout itself, and drops environment variables and VPC settings
+        edge = _has_event(body, "cloudFront")
         for key, source_key in (
             ("Runtime", "runtime"),
             ("Timeout", "timeout"),
@@ -164,14 +169,15 @@ class _Context:
         ):
             if source_key in body:
                 copy(props, key, body, source_key)
-            elif source_key in self.provider:
+            elif source_key in self.provider and not (edge and key == "Timeout"):
                 copy(props, key, self.provider, source_key)
         if "Timeout" not in props:
-            put(props, "Timeout", DEFAULT_TIMEOUT, body, None)
+            put(props, "Timeout", EDGE_TIMEOUT if edge else DEFAULT_TIMEOUT, body, None)
         if "Runtime" not in props and "handler" in body:
             put(props, "Runtime", "nodejs20.x", body, None)  # the framework's default
         copy(props, "ReservedConcurrentExecutions", body, "reservedConcurrency")
-        self._environment(props, body)
+        if not edge:
+            self._environment(props, body)
         copy(props, "Layers", body, "layers")
         self._dead_letter(props, body)
         self._invoke_config(props, body)
@@ -564,9 +570,9 @@ def _http(context: _Context, name: str, item: Map, key: str) -> Map:
 
 
 def _other_event(context: _Context, name: str, item: Map, key: str) -> None:
-    """An event this frontend does not translate (``kafka``, ``msk``, ``cloudFront``,
-    ``alexaSkill``, a plugin's): something invokes the function, in a way not known, so no
-    rule may take its other triggers for all of them."""
+    """An event this frontend does not translate (``kafka``, ``msk``, ``alexaSkill``, a
+    plugin's): something invokes the function, in a way not known, so no rule may take
+    its other triggers for all of them."""
     return _permission_event(context, name, item, key, {"Fn::ImportValue": f"{name}.{key}"})
 
 
@@ -625,6 +631,42 @@ def _alb(context: _Context, name: str, item: Map, key: str) -> None:
     return _permission_event(context, name, item, key, "elasticloadbalancing.amazonaws.com")
 
 
+def _has_event(body: Map, kind: str) -> bool:
+    events = body.get("events")
+    return isinstance(events, Seq) and any(isinstance(e, Map) and kind in e for e in events)
+
+
+def _cloud_front(context: _Context, name: str, item: Map, key: str) -> None:
+    """The version the framework publishes and the distribution behaviour that runs it
+    at the edge (``eventType``), as CloudFormation the edge rules read."""
+    settings = _settings(item, key, "eventType")
+    where = item.value_position(key)
+    version_id = context.free_id(f"{naming.alphanumeric(name)}LambdaVersionEdge")
+    version, version_props = Map(where), Map(where)
+    put(version, "Type", "AWS::Lambda::Version", item, key)
+    put(version_props, "FunctionName", {"Ref": naming.function_id(name)}, item, key)
+    put(version, "Properties", version_props, item, key)
+    association = Map(where)
+    copy(association, "EventType", settings, "eventType")
+    put(association, "LambdaFunctionARN", {"Ref": version_id}, item, key)
+    associations = Seq(where)
+    associations.append(association)
+    associations.item_pos.append(where)
+    behavior, config, distribution, props = Map(where), Map(where), Map(where), Map(where)
+    put(behavior, "LambdaFunctionAssociations", associations, item, key)
+    put(config, "DefaultCacheBehavior", behavior, item, key)
+    put(props, "DistributionConfig", config, item, key)
+    put(distribution, "Type", "AWS::CloudFront::Distribution", item, key)
+    put(distribution, "Properties", props, item, key)
+    distribution_id = context.free_id("CloudFrontDistribution")
+    context.names.distributions[distribution_id] = context.event
+    for logical_id, resource in ((version_id, version), (distribution_id, distribution)):
+        context.resources[logical_id] = resource
+        context.resources.key_pos[logical_id] = item.key_position(key)
+        context.resources.val_pos[logical_id] = where
+    return None
+
+
 def _iot(context: _Context, name: str, item: Map, key: str) -> Map:
     settings = _settings(item, key, "sql")
     event, props = _event("IoTRule", item, key)
@@ -660,4 +702,5 @@ _EVENTS = {
     "alb": _alb,
     "iot": _iot,
     "cognitoUserPool": _cognito,
+    "cloudFront": _cloud_front,
 }
