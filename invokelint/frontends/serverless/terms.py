@@ -42,6 +42,8 @@ SERVERLESS_TERMS: dict[str, str] = {
     # url (a function URL: ``url: true`` has no authorizer)
     "AuthType NONE: anyone": "no authorizer (url: true): anyone",
     "use AWS_IAM unless": "use url: {authorizer: aws_iam} unless",
+    "Cors.AllowCredentials": "url.cors.allowCredentials",
+    "AllowOrigins": "url.cors.allowedOrigins",
     # events: sqs / stream, on an event rather than a mapping
     "to the mapping's FunctionResponseTypes": "to the event's functionResponseType",
     # events: sns

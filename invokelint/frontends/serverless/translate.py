@@ -291,6 +291,15 @@ class _Context:
             put(config, "AuthType", auth, url, "authorizer")
         else:
             put(config, "AuthType", "NONE", body, "url")
+        cors = url.get("cors") if isinstance(url, Map) else None
+        if cors:  # the framework's defaults: any origin, no credentials
+            settings = cors if isinstance(cors, Map) else Map(url.value_position("cors"))
+            translated = Map(url.value_position("cors"))
+            origins = settings.get("allowedOrigins", ["*"])
+            if origins is not None:
+                put(translated, "AllowOrigins", origins, settings, "allowedOrigins")
+            copy(translated, "AllowCredentials", settings, "allowCredentials")
+            put(config, "Cors", translated, url, "cors")
         put(props, "FunctionUrlConfig", config, body, "url")
 
     # -- what an ARN or reference names
