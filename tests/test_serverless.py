@@ -305,3 +305,26 @@ def _il208_on_tick(folder: Path, rest: str) -> str:
     )
     (message,) = [d.message for d in lint(folder, select=["IL208"]).diagnostics]
     return message
+
+
+def test_phrases_found_by_the_names_a_message_quotes_read_as_a_full_scan():
+    """``PhraseTerms`` looks up phrases by quoted name (a service has thousands); the
+    result is the one a scan of every phrase gives, longest phrase first."""
+    from invokelint.diagnostics import PhraseTerms, in_terms
+
+    terms = {
+        "SAM event 'e' of function 'F'": "event 'sqs' #1 of function 'f'",
+        "event 'F.e'": "event 'sqs' #1",
+        "'F'": "'f'",
+        "BatchSize": "batchSize",
+        "set X (Type: SQS lets SAM create the queue)": "set deadLetterQueueArn",
+    }
+    for message in (
+        "SAM event 'e' of function 'F' sets BatchSize 20",
+        "API event 'F.e' calls function 'F'; set X (Type: SQS lets SAM create the queue)",
+        "queue 'Q' is read by function 'F'",
+    ):
+        assert in_terms(message, PhraseTerms(terms)) == in_terms(message, terms)
+    assert in_terms("SAM event 'e' of function 'F' sets BatchSize 20", PhraseTerms(terms)) == (
+        "event 'sqs' #1 of function 'f' sets batchSize 20"
+    )

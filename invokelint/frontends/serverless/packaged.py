@@ -58,13 +58,14 @@ class SourceIndex:
 
     def terms(self) -> dict[str, str]:
         """How findings moved to ``serverless.yml`` name its functions and properties."""
+        from invokelint.diagnostics import PhraseTerms
         from invokelint.frontends.serverless.terms import EVENT_BRIDGE_DLQ, service_terms
         from invokelint.frontends.serverless.translate import Names
 
-        terms = service_terms(Names(functions=dict(self.names)))
+        terms = dict(service_terms(Names(functions=dict(self.names))))
         # the framework's rules, from eventBridge and schedule events
         terms["set DeadLetterConfig.Arn to a standard SQS queue"] = EVENT_BRIDGE_DLQ
-        return terms
+        return PhraseTerms(terms)
 
     def _location(self, pos: tuple[int, int, int, int]) -> Location:
         return Location(self.display, *pos)

@@ -10,6 +10,7 @@ event ``sqs`` #1.
 
 from __future__ import annotations
 
+from invokelint.diagnostics import PhraseTerms
 from invokelint.frontends.serverless.translate import Names
 
 EVENT_BRIDGE_DLQ = (
@@ -56,7 +57,7 @@ SERVERLESS_TERMS: dict[str, str] = {
 }
 
 
-def service_terms(names: Names) -> dict[str, str]:
+def service_terms(names: Names) -> PhraseTerms:
     """``SERVERLESS_TERMS`` and the names of one service's functions, events and the
     resources the framework creates for them."""
     terms = dict(SERVERLESS_TERMS)
@@ -89,7 +90,7 @@ def service_terms(names: Names) -> dict[str, str]:
         terms[f"ALB target group '{group}'"] = event
     for distribution, (_function, index) in names.distributions.items():
         terms[f"distribution '{distribution}'"] = f"event 'cloudFront' #{index + 1}"
-    return terms
+    return PhraseTerms(terms)
 
 
 def _event(function: str, kind: str, index: int) -> str:
