@@ -50,6 +50,11 @@ SERVERLESS_TERMS: dict[str, str] = {
     # events: sns
     "without a RedrivePolicy: messages SNS": "without a redrivePolicy: messages SNS",
     "set RedrivePolicy (deadLetterTargetArn": "set redrivePolicy (deadLetterTargetArn",
+    # Lambda@Edge from raw CloudFormation: a cloudFront event publishes and associates it
+    " (SAM: AutoPublishAlias and !Ref Function.Version)": (
+        " (or give the function a cloudFront event: the framework publishes a version and "
+        "associates it)"
+    ),
     # events: eventBridge and schedule. The framework puts deadLetterQueueArn on the rule
     # target of an eventBridge event, schedule included; a schedule event takes none.
     # (A raw AWS::Events::Rule under resources keeps DeadLetterConfig.Arn.)
