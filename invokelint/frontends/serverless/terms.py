@@ -47,6 +47,9 @@ SERVERLESS_TERMS: dict[str, str] = {
     "AllowOrigins": "url.cors.allowedOrigins",
     # events: sqs / stream, on an event rather than a mapping
     "to the mapping's FunctionResponseTypes": "to the event's functionResponseType",
+    "enhanced fan-out consumer (AWS::Kinesis::StreamConsumer)": (
+        "enhanced fan-out consumer (consumer: true on the stream event)"
+    ),
     # events: sns
     "without a RedrivePolicy: messages SNS": "without a redrivePolicy: messages SNS",
     "set RedrivePolicy (deadLetterTargetArn": "set redrivePolicy (deadLetterTargetArn",
@@ -59,6 +62,9 @@ SERVERLESS_TERMS: dict[str, str] = {
     # target of an eventBridge event, schedule included; a schedule event takes none.
     # (A raw AWS::Events::Rule under resources keeps DeadLetterConfig.Arn.)
     "set DeadLetterConfig (Type: SQS lets SAM create the queue)": EVENT_BRIDGE_DLQ,
+    "without a DeadLetterConfig: events EventBridge": (
+        "without a dead-letter queue: events EventBridge"
+    ),
 }
 
 

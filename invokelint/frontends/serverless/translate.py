@@ -450,6 +450,20 @@ def _stream(context: _Context, name: str, item: Map, key: str) -> Map | None:
         return None  # which service polls it is unknown: the unknown-invoker scan says so
     event, props = _event(kind, item, key)
     copy(props, "Stream", settings, "arn")
+    consumer = settings.get("consumer")
+    if kind == "Kinesis" and consumer is True:  # enhanced fan-out: the framework makes one
+        logical_id = context.free_id(f"{naming.alphanumeric(name)}KinesisConsumer")
+        resource, consumer_props = Map(settings.pos), Map(settings.pos)
+        put(resource, "Type", "AWS::Kinesis::StreamConsumer", settings, "consumer")
+        put(consumer_props, "ConsumerName", logical_id, settings, "consumer")
+        copy(consumer_props, "StreamARN", settings, "arn")
+        put(resource, "Properties", consumer_props, settings, "consumer")
+        context.resources[logical_id] = resource
+        context.resources.key_pos[logical_id] = settings.key_position("consumer")
+        stream = {"Fn::GetAtt": [logical_id, "ConsumerARN"]}
+        put(props, "Stream", stream, settings, "arn" if "arn" in settings else "consumer")
+    elif kind == "Kinesis" and isinstance(consumer, (str, Map)):  # an existing consumer
+        put(props, "Stream", consumer, settings, "consumer")
     put(
         props,
         "StartingPosition",
