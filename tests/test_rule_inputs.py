@@ -2,7 +2,8 @@
 
 The claim is tied to the fixtures both ways: every declared input has a failing fixture of
 that input for the rule, and a failing fixture of an input the rule does not declare fails
-here. A fixture's input is its folder (``fixtures/cfn``, ``sam``, ``terraform``,
+here; every declared input also has a passing fixture, something the rule must stay
+silent on. A fixture's input is its folder (``fixtures/cfn``, ``sam``, ``terraform``,
 ``serverless``, ``cdk``); a project under ``fixtures/handlers`` is the input of its
 template; a rule's own bad examples count by their file names. Python handler code is
 declared by the rules that read code facts (``uses_code``) or pin a finding in a ``.py``
@@ -111,3 +112,20 @@ def test_inputs_are_told_apart_by_path():
     assert fixture_input(fixtures / "handlers" / "IL403-log-and-continue.fail") == "sam"
     assert fixture_input(fixtures / "handlers" / "IL405-header-form.fail") == "cloudformation"
     assert template_input({"app/cdk.out/manifest.json": "{}"}) == "cdk"
+
+
+def silent_inputs(rule) -> set[str]:
+    """The inputs of a rule's passing fixtures and good examples (CDK with CloudFormation)."""
+    silent = {
+        fixture_input(path) for code, fails, path in _fixtures() if not fails and code == rule.id
+    }
+    silent |= {example_input(example) for example in rule.examples if not example.bad}
+    if "cloudformation" in silent:
+        silent.add("cdk")
+    return silent
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.id)
+def test_every_declared_input_has_something_the_rule_stays_silent_on(rule):
+    missing = set(rule.inputs) - {"handler"} - silent_inputs(rule)
+    assert not missing, f"{rule.id} has no passing fixture for {sorted(missing)}"
