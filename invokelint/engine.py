@@ -286,7 +286,7 @@ class Linter:
             return diagnostics  # linted on its own, where its parse error is reported
         shown = self.display_path(source)
         index = SourceIndex(root, shown)
-        terms = index.terms()
+        terms = index.terms(d.resource for d in diagnostics)
         comments[shown] = inline_suppressions(text, self.names)
         moved = []
         for d in diagnostics:

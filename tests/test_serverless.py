@@ -171,6 +171,7 @@ def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
     # moved to serverless.yml, they speak it: function names and the framework's keys
     said = {d.code: d.message for d in packaged.diagnostics}
     assert "function 'worker' may run 60 s" in said["IL103"]
+    assert said["IL113"].startswith("the sqs event of function 'worker' reads batches")
     assert "functionResponseType" in said["IL113"]
     assert "write it as an eventBridge event with schedule" in said["IL208"]
     assert "LambdaFunction'" not in "".join(said.values())
