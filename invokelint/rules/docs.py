@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from invokelint.rules.base import Example, Rule
+from invokelint.rules.base import INPUTS, Example, Rule
 
 FAMILIES = {
     "IL0": "inputs",
@@ -38,6 +38,7 @@ def render_page(rule: type[Rule]) -> str:
     parts = [
         f"# {rule.id}: {rule.name}",
         f"**Severity:** {rule.severity.value} · **Family:** {FAMILIES.get(rule.id[:3], 'other')}",
+        inputs_line(rule),
         rule.summary,
         rule.description(),
     ]
@@ -86,6 +87,12 @@ def render_page(rule: type[Rule]) -> str:
     if rule.references:
         parts.append("## References\n\n" + "\n".join(f"- <{url}>" for url in rule.references))
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+
+
+def inputs_line(rule: type[Rule]) -> str:
+    """``**Inputs:** CloudFormation, SAM, ...``: where the rule finds what it checks."""
+    names = [label for key, label in INPUTS.items() if key in rule.inputs]
+    return f"**Inputs:** {', '.join(names)}" if names else ""
 
 
 def _example(example: Example) -> str:
