@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import Edit, Fix, Intrinsic, editable
 from invokelint.model import (
     EventSourceMapping,
     FailureTarget,
+    Function,
     InvocationModel,
+    Invocations,
     Queue,
     Redrive,
 )
@@ -233,6 +236,20 @@ class FunctionDlqOnPollSource(Rule):
             "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
+    fix_safety = (
+        "unsafe",
+        (
+            "it removes the function's dead-letter queue and gives each SQS source queue "
+            "`RedrivePolicy: {deadLetterTargetArn: <that queue>, maxReceiveCount: 5}`, so "
+            "a message that fails five receives moves there instead of staying in the queue "
+            "until its retention ends: what gets dead-lettered changes, and a human should "
+            "review the count. Only offered when every trigger is an SQS mapping whose queue "
+            "is in the same template with no redrive policy yet, and the dead-letter queue "
+            "is a queue of that template of the same kind (standard or FIFO); never for "
+            "streams, a queue from a parameter or another stack, or a dead-letter queue "
+            "set in SAM `Globals` for several functions."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
@@ -257,7 +274,58 @@ class FunctionDlqOnPollSource(Rule):
                 f"invocations there, so it stays empty; {advice}",
                 resource=function,
                 related=tuple(m.location for m in invocations.poll),
+                fix=None
+                if model.terms
+                else _into_redrive(model, function, dead_letter, invocations),
             )
+
+
+MAX_RECEIVE_COUNT = 5  # IL104's floor: throttled or batch-failed messages get 5 tries
+
+
+def _into_redrive(
+    model: InvocationModel,
+    function: Function,
+    dead_letter: FailureTarget,
+    invocations: Invocations,
+) -> Fix | None:
+    """Remove the function's DLQ; each SQS source queue redrives into it instead."""
+    dlq, path = dead_letter.target, dead_letter.location.path
+    if not isinstance(dlq, Queue) or dlq.location.path != path or not editable(dlq.location):
+        return None
+    if any(  # a DLQ written in SAM Globals serves other functions too
+        other is not function
+        and isinstance(other.dead_letter, FailureTarget)
+        and other.dead_letter.location == dead_letter.location
+        for other in model.functions
+    ):
+        return None
+    sources: dict[Queue, None] = {}
+    for mapping in invocations.poll:
+        queue = mapping.source
+        if (
+            mapping.source_kind != "sqs"
+            or not isinstance(queue, Queue)
+            or queue is dlq
+            or queue.redrive is not None  # already redrives (or may, behind an intrinsic)
+            or queue.location.path != path
+            or not (queue.fifo.known and dlq.fifo.known and queue.fifo.value == dlq.fifo.value)
+        ):
+            return None
+        sources[queue] = None
+    key = "DeadLetterQueue" if function.sam else "DeadLetterConfig"
+    edits = [Edit(dead_letter.location, (), remove=True, key=key)]
+    for queue in sources:
+        policy = ("Properties", "RedrivePolicy")
+        arn = Intrinsic.arn_of(dlq.id, attribute=True)
+        edits.append(Edit(queue.location, (*policy, "deadLetterTargetArn"), arn))
+        edits.append(Edit(queue.location, (*policy, "maxReceiveCount"), MAX_RECEIVE_COUNT))
+    names = ", ".join(f"'{queue.id}'" for queue in sources)
+    return Fix(
+        tuple(edits),
+        "unsafe",
+        f"move the dead-letter queue '{dlq.id}' into the RedrivePolicy of {names}",
+    )
 
 
 def _advice(mapping: EventSourceMapping) -> str:
