@@ -15,6 +15,7 @@ from invokelint.rules.mappings import (
     describe,
     source_label,
 )
+from invokelint.rules.sources import full_retention
 
 
 class StreamWithoutOnFailure(Rule):
@@ -244,8 +245,9 @@ class StreamWithoutOnFailure(Rule):
             " `Failure`) and that nothing else uses as a dead-letter queue, destination or "
             "event source. Lambda then needs `sqs:SendMessage` (or `sns:Publish`) on it: SAM "
             "adds that to a role it creates, any other execution role needs a statement a "
-            "human writes, or the mapping fails to send. With no such queue, or several, "
-            "there is no fix."
+            "human writes, or the mapping fails to send. A queue that starts receiving "
+            "failures also gets `MessageRetentionPeriod: 1209600` when it keeps them less "
+            "(IL210). With no such queue, or several, there is no fix."
         ),
     )
     references = (
@@ -301,6 +303,7 @@ def _send_failures(
     ]
     if mapping.sam:  # SAM adds the send permission to a role it creates
         edits.append(Edit(mapping.location, (*on_failure, "Type"), "SQS" if queue else "SNS"))
+    edits.extend(full_retention(sink))
     action = "sqs:SendMessage" if queue else "sns:Publish"
     return Fix(
         tuple(edits),
