@@ -36,6 +36,9 @@ def render(result: LintResult, context: ReportContext) -> str:
         lines = [_line(d, paint) for d in result.diagnostics]
     if not context.quiet:
         lines.append(paint(summary(result), BOLD))
+        fixable = fixable_summary(result)
+        if fixable:
+            lines.append(fixable)
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -49,7 +52,31 @@ def _line(d: Diagnostic, paint: _Painter) -> str:
     suffix = f" [{d.resource}]" if d.resource else ""
     where = paint(f"{loc.path}:{loc.line}:{loc.column}:", BOLD)
     what = paint(f"{d.code} {d.severity}:", BOLD + COLORS[d.severity])
-    return f"{where} {what} {d.message}{suffix}"
+    marker = FIXABLE if _safe_fix(d) else ""
+    return f"{where} {what} {marker}{d.message}{suffix}"
+
+
+FIXABLE = "[*] "  # ruff's mark of a finding that ``--fix`` fixes
+
+
+def _safe_fix(d: Diagnostic) -> bool:
+    return d.fix is not None and d.fix.safety == "safe"
+
+
+def fixable_summary(result: LintResult) -> str:
+    """ruff's line: how many findings ``--fix`` fixes, and how many ``--unsafe-fixes``
+    would add; empty when none has a fix. (Whether the writer can apply each one is only
+    known by trying: ``--diff`` shows it.)"""
+    safe = sum(_safe_fix(d) for d in result.diagnostics)
+    unsafe = sum(d.fix is not None for d in result.diagnostics) - safe
+    hidden = (
+        f"{unsafe} hidden fix{'es' * (unsafe != 1)} can be enabled with the `--unsafe-fixes` option"
+        if unsafe
+        else ""
+    )
+    if safe:
+        return f"[*] {safe} fixable with the `--fix` option" + (f" ({hidden})." if hidden else ".")
+    return f"No fixes available ({hidden})." if hidden else ""
 
 
 def _full(d: Diagnostic, paint: _Painter, sources: _Sources) -> str:
