@@ -7,6 +7,8 @@ expected text is the whole file, so a fix that moved or re-spelled anything else
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -551,3 +553,22 @@ def test_removing_from_a_flow_mapping_never_takes_a_comment() -> None:
     remove = Fix((Edit(Location("t.yaml", 3, 13, 3, 14), (), remove=True, key="A"),))
     outcome = apply_fixes(text, "t.yaml", [remove])
     assert outcome.text == text and "comment" in outcome.dropped[0][1]
+
+
+# ------------------------------------------------------------------------------ corpus
+
+CORPUS = os.environ.get("INVOKELINT_CORPUS")
+
+
+@pytest.mark.skipif(not CORPUS, reason="set INVOKELINT_CORPUS to run over the real corpus")
+def test_corpus_unsafe_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--fix --unsafe-fixes`` over a copy: no fixable finding left, nothing new, no
+    parse error, every comment line kept, and a second run changes nothing."""
+    from test_fix_rules import check_fixed, fix_folder
+
+    copy = tmp_path / "templates"
+    shutil.copytree(Path(CORPUS) / "templates", copy)  # type: ignore[arg-type]
+    before, run = fix_folder(copy, unsafe=True, monkeypatch=monkeypatch)
+    check_fixed(before, run, copy, unsafe=True)
+    assert run.fixed["IL101"] >= 1 and not run.warnings
+    print("fixed per rule:", dict(sorted(run.fixed.items())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -198,3 +199,16 @@ def test_the_text_report_never_runs_the_writer(project: Path) -> None:
 
     assert "invokelint.fixes.apply" not in modules("concise")
     assert "invokelint.fixes.apply" in modules("json")
+
+
+def test_a_cdk_assembly_offers_no_fix(tmp_path: Path, monkeypatch) -> None:
+    """``cdk synth`` rewrites cdk.out: no [*], and --fix leaves the assembly alone."""
+    app = tmp_path / "app"
+    shutil.copytree(REPO / "fixtures" / "cdk" / "traced-app", app)
+    monkeypatch.chdir(app)
+    template = app / "cdk.out" / "OrdersStack.template.json"
+    before = template.read_text()
+    (finding,) = Linter(Config()).lint([Path("cdk.out")]).diagnostics
+    assert finding.code == "IL103" and finding.fix is None
+    assert main(["check", "--no-cache", "--fix", "cdk.out"]) == 1
+    assert template.read_text() == before
