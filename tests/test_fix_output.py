@@ -76,9 +76,12 @@ def report(fmt: str, capsys: pytest.CaptureFixture, *options: str) -> str:
     return capsys.readouterr().out
 
 
-def patched(text: str, line: int, end_line: int, content: str) -> str:
+def patched(text: str, parts: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (line, end_line, content) replacement, numbered as in ``text``."""
     lines = text.splitlines(keepends=True)
-    return "".join([*lines[: line - 1], content, *lines[end_line - 1 :]])
+    for line, end_line, content in sorted(parts, reverse=True):
+        lines[line - 1 : end_line - 1] = [content]
+    return "".join(lines)
 
 
 def test_the_findings_under_test(project: Path) -> None:
@@ -129,7 +132,42 @@ def test_json_fix_is_ruff_shaped_and_its_edit_is_the_fix(
         assert edit["path"] == "template.yaml" and edit["column"] == edit["end_column"] == 1
         expected = apply_fixes(TEMPLATE, "template.yaml", [found[code].fix]).text
         assert expected != TEMPLATE
-        assert patched(TEMPLATE, edit["line"], edit["end_line"], edit["content"]) == expected
+        parts = [(edit["line"], edit["end_line"], edit["content"])]
+        assert patched(TEMPLATE, parts) == expected
+
+
+def test_a_fix_in_two_places_is_two_replacements(tmp_path: Path, monkeypatch) -> None:
+    """IL101 edits the queue and, far below, the function: what lies between is kept."""
+    monkeypatch.chdir(tmp_path)
+    text = (
+        TEMPLATE.replace(
+            "      RedrivePolicy:\n        deadLetterTargetArn: !GetAtt Dlq.Arn\n"
+            "        maxReceiveCount: 5\n",
+            "",
+        )
+        .replace(
+            "      Timeout: 60\n",
+            "      Timeout: 60\n      DeadLetterQueue:\n        Type: SQS\n"
+            "        TargetArn: !GetAtt Dlq.Arn\n",
+        )
+        .replace(  # a function URL invokes it too: IL101 would not apply
+            "      FunctionUrlConfig:\n        AuthType: NONE\n        Cors:\n"
+            "          AllowCredentials: true\n          AllowOrigins: ['*']\n",
+            "",
+        )
+    )
+    (tmp_path / "template.yaml").write_text(text)
+    from invokelint.reporters import ReportContext, get_reporter
+
+    result = Linter(Config()).lint([Path(".")])
+    items = json.loads(get_reporter("json")(result, ReportContext(cwd=tmp_path)))
+    fix = next(i for i in items if i["code"] == "IL101")["fix"]
+    inserted, removed = fix["edits"]
+    assert inserted["line"] == inserted["end_line"] and "RedrivePolicy" in inserted["content"]
+    assert removed["end_line"] - removed["line"] == 3 and removed["content"] == ""
+    il101 = next(d for d in result.diagnostics if d.code == "IL101")
+    parts = [(e["line"], e["end_line"], e["content"]) for e in fix["edits"]]
+    assert patched(text, parts) == apply_fixes(text, "template.yaml", [il101.fix]).text
 
 
 @needs_schema
@@ -152,7 +190,7 @@ def test_sarif_fixes_are_valid_and_replace_exactly_what_fix_would(
         assert region["startColumn"] == region["endColumn"] == 1
         text = replacement["insertedContent"]["text"]
         expected = apply_fixes(TEMPLATE, "template.yaml", [found[code].fix]).text
-        assert patched(TEMPLATE, region["startLine"], region["endLine"], text) == expected
+        assert patched(TEMPLATE, [(region["startLine"], region["endLine"], text)]) == expected
 
 
 def test_a_fix_for_another_file_names_that_file(tmp_path: Path, monkeypatch) -> None:

@@ -8,7 +8,8 @@ edit, exactly as ``--fix`` would skip it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import difflib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,14 +18,22 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class FixEdit:
-    """Replace lines ``line`` up to (not including) ``end_line`` of ``path`` (1-based;
-    both equal for a pure insertion before ``line``) with ``content``."""
+class Replacement:
+    """Replace lines ``line`` up to (not including) ``end_line`` (1-based; both equal for
+    a pure insertion before ``line``) with ``content``."""
 
-    path: str
     line: int
     end_line: int
     content: str
+
+
+@dataclass(frozen=True, slots=True)
+class FixEdit:
+    """What a fix changes in ``path``: one replacement per changed run of lines (a fix
+    that edits a queue and a function far below it does not rewrite what lies between)."""
+
+    path: str
+    replacements: tuple[Replacement, ...]
     title: str
     safety: str
 
@@ -37,21 +46,25 @@ class FixEdits:
         self.texts: dict[str, str | None] = {}
 
     def of(self, diagnostic: Diagnostic) -> FixEdit | None:
-        from invokelint.fixes.editor import fix_edit
+        from invokelint.fixes.apply import apply_fixes
 
         fix = diagnostic.fix
         if fix is None:
             return None
-        text = self._text(fix.path)
+        text = self._text(fix.path)  # IL402 reports the handler and fixes the template
         if text is None:
             return None
-        # the fix may edit another file than the finding's (IL402: the handler is reported,
-        # the template fixed): ask for the edit as if the finding sat in the fixed file
-        located = replace(diagnostic, location=replace(diagnostic.location, path=fix.path))
-        edit = fix_edit(located, text)
-        if edit is None:
+        outcome = apply_fixes(text, fix.path, [fix])
+        if not outcome.applied:
             return None
-        return FixEdit(fix.path, edit.start + 1, edit.end + 1, edit.text, edit.title, edit.safety)
+        old, new = text.splitlines(keepends=True), outcome.text.splitlines(keepends=True)
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        replacements = tuple(
+            Replacement(i1 + 1, i2 + 1, "".join(new[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"
+        )
+        return FixEdit(fix.path, replacements, fix.title or f"Fix {diagnostic.code}", fix.safety)
 
     def _text(self, path: str) -> str | None:
         if path not in self.texts:

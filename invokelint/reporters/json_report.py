@@ -1,9 +1,10 @@
 """One JSON array; one object per diagnostic with a fixed set of keys.
 
 ``fix`` is null or, as in ruff's JSON, ``{"applicability": "safe"|"unsafe", "message":
-title, "edits": [...]}``: the lines the fix replaces (``line`` up to, not including,
-``end_line``; equal for an insertion) in ``path``, which is another file than the
-finding's when a handler's finding is fixed in its template.
+title, "edits": [...]}``: each run of lines the fix replaces (``line`` up to, not
+including, ``end_line``; equal for an insertion; line numbers of the file before the fix)
+in ``path``, which is another file than the finding's when a handler's finding is fixed
+in its template.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ def fix(edit: FixEdit | None) -> dict[str, Any] | None:
         "edits": [
             {
                 "path": edit.path,
-                "line": edit.line,
+                "line": part.line,
                 "column": 1,
-                "end_line": edit.end_line,
+                "end_line": part.end_line,
                 "end_column": 1,
-                "content": edit.content,
+                "content": part.content,
             }
+            for part in edit.replacements
         ],
     }
 

@@ -149,22 +149,23 @@ def _result(
 
 
 def _fix(edit: FixEdit, source_path: Callable[[str], str]) -> dict[str, Any]:
-    """The fix as whole lines replaced (an empty region for an insertion)."""
-    deleted = {
-        "startLine": edit.line,
-        "startColumn": 1,
-        "endLine": edit.end_line,
-        "endColumn": 1,
-    }
+    """The fix as runs of whole lines replaced (an empty region for an insertion)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": part.line,
+                "startColumn": 1,
+                "endLine": part.end_line,
+                "endColumn": 1,
+            },
+            "insertedContent": {"text": part.content},
+        }
+        for part in edit.replacements
+    ]
     return {
         "description": {"text": edit.title},
         "artifactChanges": [
-            {
-                "artifactLocation": _artifact(source_path(edit.path)),
-                "replacements": [
-                    {"deletedRegion": deleted, "insertedContent": {"text": edit.content}}
-                ],
-            }
+            {"artifactLocation": _artifact(source_path(edit.path)), "replacements": replacements}
         ],
         "properties": {"applicability": edit.safety},
     }
