@@ -235,8 +235,8 @@ def test_the_text_report_never_runs_the_writer(project: Path) -> None:
             check=False,
         ).stderr
 
-    assert "invokelint.fixes.apply" not in modules("concise")
-    assert "invokelint.fixes.apply" in modules("json")
+    assert "invokelint.reporters.fix_edits" not in modules("concise")
+    assert "invokelint.reporters.fix_edits" in modules("json")
 
 
 def test_a_cdk_assembly_offers_no_fix(tmp_path: Path, monkeypatch) -> None:

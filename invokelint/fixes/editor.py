@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from invokelint.diagnostics import Diagnostic
-from invokelint.fixes.apply import apply_fixes
+from invokelint.fixes.apply import apply_fixes, offered, title
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,11 @@ def fix_edit(diagnostic: Diagnostic, text: str) -> LinesEdit | None:
     """The smallest whole-line edit that applies ``diagnostic``'s fix to ``text``.
 
     None when the diagnostic has no fix, the fix is for another file (IL402 reports
-    the handler and fixes the template), or it cannot be written exactly.
+    the handler and fixes the template), is for a resource of a called Terraform module,
+    or cannot be written exactly.
     """
     fix = diagnostic.fix
-    if fix is None or fix.path != diagnostic.path:
+    if fix is None or fix.path != diagnostic.path or not offered(diagnostic):
         return None
     outcome = apply_fixes(text, fix.path, [fix])
     if not outcome.applied:
@@ -45,5 +46,5 @@ def fix_edit(diagnostic: Diagnostic, text: str) -> LinesEdit | None:
     end_old, end_new = len(old), len(new)
     while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
         end_old, end_new = end_old - 1, end_new - 1
-    title = fix.title or f"Fix {diagnostic.code}"
-    return LinesEdit(start, end_old, "".join(new[start:end_new]), title, fix.safety)
+    named = title(fix) or f"Fix {diagnostic.code}"
+    return LinesEdit(start, end_old, "".join(new[start:end_new]), named, fix.safety)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from invokelint.diagnostics import Diagnostic
+    from invokelint.engine import LintResult
     from invokelint.reporters import ReportContext
 
 
@@ -41,15 +42,18 @@ class FixEdit:
 class FixEdits:
     """Computes each diagnostic's edit, reading every file once."""
 
-    def __init__(self, context: ReportContext) -> None:
+    def __init__(self, result: LintResult, context: ReportContext) -> None:
+        from invokelint.fixes.apply import planned_files
+
         self.context = context
+        self.planned = planned_files(result.models)  # what --fix leaves alone
         self.texts: dict[str, str | None] = {}
 
     def of(self, diagnostic: Diagnostic) -> FixEdit | None:
-        from invokelint.fixes.apply import apply_fixes
+        from invokelint.fixes.apply import apply_fixes, offered, title
 
         fix = diagnostic.fix
-        if fix is None:
+        if fix is None or not offered(diagnostic, self.planned):
             return None
         text = self._text(fix.path)  # IL402 reports the handler and fixes the template
         if text is None:
@@ -64,7 +68,7 @@ class FixEdits:
             for tag, i1, i2, j1, j2 in matcher.get_opcodes()
             if tag != "equal"
         )
-        return FixEdit(fix.path, replacements, fix.title or f"Fix {diagnostic.code}", fix.safety)
+        return FixEdit(fix.path, replacements, title(fix) or f"Fix {diagnostic.code}", fix.safety)
 
     def _text(self, path: str) -> str | None:
         if path not in self.texts:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def render(result: LintResult, context: ReportContext) -> str:
     from invokelint.reporters.fix_edits import FixEdits
 
-    edits = FixEdits(context)
+    edits = FixEdits(result, context)
     items = [{**diagnostic(d), "fix": fix(edits.of(d))} for d in result.diagnostics]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"  # UTF-8, as the others
 

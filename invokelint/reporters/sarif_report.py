@@ -46,7 +46,7 @@ def render(result: LintResult, context: ReportContext) -> str:
     index = {rule.id: number for number, rule in enumerate(rules)}
     from invokelint.reporters.fix_edits import FixEdits
 
-    edits = FixEdits(context)
+    edits = FixEdits(result, context)
     results = [
         _result(diagnostic, index, fingerprint, context.source_path, edits.of(diagnostic))
         for diagnostic, fingerprint in numbered(result.diagnostics, context.source_path)

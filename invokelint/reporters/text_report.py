@@ -9,6 +9,7 @@ decided by the caller (``ReportContext.color``); the words are the same without 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,23 +53,33 @@ def _line(d: Diagnostic, paint: _Painter) -> str:
     suffix = f" [{d.resource}]" if d.resource else ""
     where = paint(f"{loc.path}:{loc.line}:{loc.column}:", BOLD)
     what = paint(f"{d.code} {d.severity}:", BOLD + COLORS[d.severity])
-    marker = FIXABLE if _safe_fix(d) else ""
+    marker = FIXABLE if _fixable(d) == "safe" else ""
     return f"{where} {what} {marker}{d.message}{suffix}"
 
 
 FIXABLE = "[*] "  # ruff's mark of a finding that ``--fix`` fixes
 
 
-def _safe_fix(d: Diagnostic) -> bool:
-    return d.fix is not None and d.fix.safety == "safe"
+def _fixable(d: Diagnostic, planned: Collection[str] = ()) -> str | None:
+    """The safety of the fix ``--fix`` would apply to ``d`` (None: no fix offered)."""
+    if d.fix is None:
+        return None
+    from invokelint.fixes.apply import offered
+
+    return d.fix.safety if offered(d, planned) else None
 
 
 def fixable_summary(result: LintResult) -> str:
     """ruff's line: how many findings ``--fix`` fixes, and how many ``--unsafe-fixes``
     would add; empty when none has a fix. (Whether the writer can apply each one is only
     known by trying: ``--diff`` shows it.)"""
-    safe = sum(_safe_fix(d) for d in result.diagnostics)
-    unsafe = sum(d.fix is not None for d in result.diagnostics) - safe
+    if all(d.fix is None for d in result.diagnostics):
+        return ""
+    from invokelint.fixes.apply import planned_files
+
+    planned = planned_files(result.models)
+    safeties = [_fixable(d, planned) for d in result.diagnostics]
+    safe, unsafe = safeties.count("safe"), sum(s not in (None, "safe") for s in safeties)
     hidden = (
         f"{unsafe} hidden fix{'es' * (unsafe != 1)} can be enabled with the `--unsafe-fixes` option"
         if unsafe

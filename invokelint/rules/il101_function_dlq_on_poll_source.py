@@ -238,6 +238,7 @@ class FunctionDlqOnPollSource(Rule):
             "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (

@@ -235,6 +235,7 @@ class StreamWithoutOnFailure(Rule):
             "(see IL110).",
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (

@@ -156,6 +156,7 @@ class FunctionUrlExposure(Rule):
             },
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (
