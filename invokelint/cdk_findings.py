@@ -5,7 +5,8 @@ A logical id such as ``WorkerD3F5A7B2`` is CDK's invention; the construct path
 resource gets its construct path (in the message, so every output format shows it, and as
 ``construct_path`` for structured outputs); a finding in the template moves to the
 construct's source line when the assembly was synthesized with a trace, keeping the
-template line as a related location. Findings in handler code stay where they are.
+template line as a related location. Findings in handler code stay where they are. No
+finding keeps a fix: it would edit a template that the next ``cdk synth`` overwrites.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def name_constructs(
     """``diagnostics`` of the template displayed as ``template``, with their constructs."""
     named = []
     for diagnostic in diagnostics:
+        if diagnostic.fix is not None:  # ``cdk synth`` writes the template again: the
+            diagnostic = replace(diagnostic, fix=None)  # fix belongs in the app's code
         construct = constructs.get(diagnostic.resource or "")
         if construct is None:
             named.append(diagnostic)

@@ -80,7 +80,10 @@ def test_findings_exit_1(tmp_path):
     project(tmp_path, **{"template.yaml": ERROR})
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[-1] == "Found 2 problems (1 error, 1 warning) in 1 file."
+    assert result.stdout.splitlines()[-2:] == [
+        "Found 2 problems (1 error, 1 warning) in 1 file.",
+        "[*] 1 fixable with the `--fix` option.",  # IL103's VisibilityTimeout
+    ]
 
 
 @pytest.mark.parametrize(
@@ -161,11 +164,12 @@ def test_no_command_prints_help_and_exits_2(tmp_path):
 def test_text_format_line_shape(tmp_path):
     project(tmp_path, **{"template.yaml": ERROR})
     lines = run_cli("check", "--format", "text", cwd=tmp_path).stdout.splitlines()
-    parsed = [TEXT_LINE.match(line) for line in lines[:-1]]
+    parsed = [TEXT_LINE.match(line) for line in lines[:-2]]  # the summary: two lines
     assert all(parsed), lines
     il103 = next(m for m in parsed if m and m["code"] == "IL103")
     assert (il103["path"], il103["line"], il103["column"]) == ("template.yaml", "6", "7")
     assert (il103["severity"], il103["resource"]) == ("error", "Orders")
+    assert il103["message"].startswith("[*] ")  # ruff's mark: --fix fixes it
     assert "VisibilityTimeout to at least 180" in il103["message"]
 
 
@@ -176,7 +180,7 @@ def test_json_format_is_one_array_of_fixed_objects(tmp_path):
     items = json.loads(result.stdout)
     assert isinstance(items, list) and len(items) == 2
     keys = {"code", "name", "severity", "message", "path", "line", "column"}
-    keys |= {"end_line", "end_column", "resource"}
+    keys |= {"end_line", "end_column", "resource", "fix"}
     assert all(set(item) == keys for item in items)
     il103 = next(item for item in items if item["code"] == "IL103")
     assert il103 == {
@@ -508,11 +512,12 @@ def test_unreadable_template_in_process(tmp_path, monkeypatch, capsys):
 
     assert main(["check", "--select", "IL001,IL103"]) == 2
     assert capsys.readouterr().out.splitlines() == [
-        "other.template:6:7: IL103 error: queue 'Orders' hides messages for 20 s but function "
+        "other.template:6:7: IL103 error: [*] queue 'Orders' hides messages for 20 s but function "
         "'Worker' may run 30 s, so Lambda rejects the event source mapping; set "
         "VisibilityTimeout to at least 180 (6 x Timeout 30 s) [Orders]",
         "template.yaml:1:1: IL001 error: cannot read file: Permission denied",
         "Found 2 problems (2 errors) in 2 files.",
+        "[*] 1 fixable with the `--fix` option.",
     ]
 
 

@@ -43,5 +43,6 @@ def test_examples_text_report_reads_as_the_readme_shows():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = [line for line in readme.splitlines() if line.startswith("examples/template.yaml:")]
     assert shown and all(line in lines for line in shown)
-    paths = {line.split(":")[0] for line in lines[:-1]}
-    assert lines[-1].startswith("Found ") and lines[-1].endswith(f" in {len(paths)} files.")
+    paths = {line.split(":")[0] for line in lines[:-2]}
+    assert lines[-2].startswith("Found ") and lines[-2].endswith(f" in {len(paths)} files.")
+    assert lines[-1].startswith("[*] ") and "--unsafe-fixes" in lines[-1]

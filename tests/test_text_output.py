@@ -61,7 +61,10 @@ def test_findings_are_separated_by_a_blank_line_and_the_summary_follows(tmp_path
     write_project(tmp_path, {"template.yaml": sqs_consumer(20)})
     completed = run_cli("check", "--format", "full", "--no-code", cwd=tmp_path)
     blocks = completed.stdout.split("\n\n")
-    assert len(blocks) == 3 and blocks[-1] == "Found 2 problems (1 error, 1 warning) in 1 file.\n"
+    assert len(blocks) == 3
+    assert blocks[-1] == (
+        "Found 2 problems (1 error, 1 warning) in 1 file.\n[*] 1 fixable with the `--fix` option.\n"
+    )
     assert blocks[1].splitlines()[2] == "6 |       VisibilityTimeout: 20"
     assert ESC not in completed.stdout  # a pipe, and no FORCE_COLOR
 
@@ -70,7 +73,7 @@ def test_concise_and_piped_text_are_one_line_per_finding(tmp_path):
     write_project(tmp_path, {"template.yaml": sqs_consumer(20)})
     piped = run_cli("check", "--no-code", cwd=tmp_path).stdout
     assert piped == run_cli("check", "--format", "concise", "--no-code", cwd=tmp_path).stdout
-    assert len(piped.splitlines()) == 3 and "|" not in piped
+    assert len(piped.splitlines()) == 4 and "|" not in piped  # 2 findings, 2 summary lines
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,25 @@ Safety = Literal["safe", "unsafe"]
 
 
 @dataclass(frozen=True, slots=True)
+class Intrinsic:
+    """A CloudFormation function as an edit's value (hashable, unlike its dict form).
+
+    ``Intrinsic("Fn::GetAtt", ("Failed", "Arn"))``: the writer spells it as the file
+    does, ``!GetAtt Failed.Arn`` or ``Fn::GetAtt: [Failed, Arn]`` in YAML, an object in
+    JSON.
+    """
+
+    function: str
+    argument: Any
+
+    @classmethod
+    def arn_of(cls, logical_id: str, *, attribute: bool) -> Intrinsic:
+        """The ARN of a template resource: ``!GetAtt Id.Arn`` (a queue) or ``!Ref Id`` (a
+        topic, whose ``Ref`` is its ARN)."""
+        return cls("Fn::GetAtt", (logical_id, "Arn")) if attribute else cls("Ref", logical_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Set (or, with ``remove``, delete) the property ``path`` below the key at ``anchor``.
 

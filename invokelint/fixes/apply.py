@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from invokelint.fixes import Edit, Fix
+from invokelint.fixes import Edit, Fix, Intrinsic
 from invokelint.frontends.loader import ParseError, load_json, load_yaml
 from invokelint.frontends.positioned import Map, Seq
 
@@ -28,6 +28,14 @@ TERRAFORM_JSON = (".tf.json", ".tofu.json")
 # A line as YAML and JSON count them (libyaml's other breaks, U+0085 and U+2028/9, are
 # rare enough that a misplaced edit is caught by the re-parse check instead).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# A CloudFormation short tag written as a value: the file spells intrinsics that way.
+_SHORT_TAG = re.compile(
+    r"(?<![\w!])!(?:Ref|GetAtt|Sub|Join|Select|Split|If|FindInMap|ImportValue|Base64|GetAZs"
+    r"|Equals|Not|And|Or|Cidr|Condition)(?=[\s\[{])"
+)
+_LONG_FORM = re.compile(
+    r"(?m)^[ \t-]*(?:Fn::[A-Za-z]+|Ref)\s*:|[{,]\s*\"?(?:Fn::[A-Za-z]+|Ref)\"?\s*:"
+)
 
 
 class Unfixable(Exception):
@@ -141,6 +149,8 @@ def _trail_to(node: Any, anchor: Any, trail: tuple = ()) -> list | None:
 
 
 def _plain(node: Any) -> Any:
+    if isinstance(node, Intrinsic):
+        return {node.function: _plain(node.argument)}
     if isinstance(node, dict):
         return {key: _plain(value) for key, value in node.items()}
     if isinstance(node, (list, tuple)):
@@ -202,6 +212,8 @@ class _Writer:
         self.root = root
         self.json = is_json
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        # short tags unless the file writes intrinsics only in their long form
+        self.short_tags = bool(_SHORT_TAG.search(text)) or not _LONG_FORM.search(text)
 
     def apply(self, trail: list, edit: Edit) -> str:
         holder, key = self._resolve(trail[:-1]), trail[-1]
@@ -245,8 +257,8 @@ class _Writer:
         return self._splice(start, end, self._render(edit.value))
 
     def _remove(self, holder: Map, key: str) -> str:
-        if self.json:
-            raise Unfixable("removing from JSON is not supported")
+        if self.json or self._flow(holder):
+            return self._remove_between_commas(holder, key)
         key_pos, val_pos = holder.key_pos[key], holder.val_pos[key]
         if self.lines[key_pos[0] - 1][: key_pos[1] - 1].strip():
             raise Unfixable(f"'{key}' shares its line with another entry")
@@ -266,6 +278,23 @@ class _Writer:
             break
         start = self._offset(key_pos[0], 1)
         end = sum(len(text) for text in self.lines[:last])
+        return self._splice(start, end, "")
+
+    def _remove_between_commas(self, holder: Map, key: str) -> str:
+        """A JSON or flow entry with one of its commas: up to the next key (which takes
+        its place), else from the end of the value before it."""
+        keys = list(holder)
+        index = keys.index(key)
+        key_pos, val_pos = holder.key_pos[key], holder.val_pos[key]
+        start, end = self._offset(key_pos[0], key_pos[1]), self._offset(val_pos[2], val_pos[3])
+        if index + 1 < len(keys):
+            following = holder.key_pos[keys[index + 1]]
+            end = self._offset(following[0], following[1])
+        elif index:
+            before = holder.val_pos[keys[index - 1]]
+            start = self._offset(before[2], before[3])
+        if not self.json and "#" in self.text[start:end]:
+            raise Unfixable(f"removing '{key}' would remove a comment")
         return self._splice(start, end, "")
 
     def _insert(self, holder: Map, keys: tuple[str, ...], value: Any) -> str:
@@ -291,7 +320,7 @@ class _Writer:
         at = self._offset(pos[0], 1)
         last = next(reversed(holder))
         end = holder.val_pos.get(last)
-        if not isinstance(holder[last], (Map, Seq)) and end and end[0] == holder.key_pos[last][0]:
+        if end and end[0] == holder.key_pos[last][0]:  # a scalar, a tag or a flow value
             at = sum(len(text) for text in self.lines[: end[0]])  # after a one-line last entry
             if not self.text[:at].endswith("\n"):
                 raise Unfixable("the mapping ends the file without a line break")
@@ -310,24 +339,38 @@ class _Writer:
     def _step(self, holder: Map) -> int:
         """The document's indentation step, from a nested mapping of ``holder``."""
         outer = holder.key_pos[next(iter(holder))][1]
-        for value in holder.values():
+        for key, value in holder.items():
             if isinstance(value, Map) and value and not self._flow(value):
-                inner = value.key_pos[next(iter(value))][1]
-                if inner > outer:
-                    return inner - outer
+                inner = value.key_pos[next(iter(value))]
+                # a block mapping starts below its key (a short tag, ``!Ref X``, does not)
+                if inner[1] > outer and inner[0] > holder.key_pos[key][0]:
+                    return inner[1] - outer
         return 2
 
     def _render(self, value: Any) -> str:
         if self.json:
-            return json.dumps(value)
+            return json.dumps(_plain(value))
+        if isinstance(value, Intrinsic):
+            return self._intrinsic(value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, (list, tuple)):
             return "[" + ", ".join(self._render(item) for item in value) + "]"
         return str(value)
 
+    def _intrinsic(self, value: Intrinsic) -> str:
+        """``!GetAtt Q.Arn`` / ``!Ref T`` in a file of short tags, else the long form as a
+        flow mapping (``{Fn::GetAtt: [Q, Arn]}``)."""
+        argument = value.argument
+        if not self.short_tags:
+            return "{" + value.function + ": " + self._render(argument) + "}"
+        tag = "!" + value.function.removeprefix("Fn::")
+        if value.function == "Fn::GetAtt" and isinstance(argument, tuple) and len(argument) == 2:
+            return f"{tag} {argument[0]}.{argument[1]}"
+        return f"{tag} {self._render(argument)}"
+
     def _json_entry(self, keys: tuple[str, ...], value: Any) -> str:
-        text = json.dumps(value)
+        text = json.dumps(_plain(value))
         for name in reversed(keys[1:]):
             text = "{" + json.dumps(name) + ": " + text + "}"
         return json.dumps(keys[0]) + ": " + text

@@ -7,7 +7,8 @@ typical report far below code scanning's limits). Paths are relative to ``%SRCRO
 the repository root (the git top level, else the working folder), so a job that runs
 in a subfolder gets the same URIs as one at the top. ``partialFingerprints`` hash the
 rule, repository path, resource and message but no line number, so a result keeps its
-identity when lines above it move.
+identity when lines above it move. A result with a fix that can be written carries it as
+``fixes`` (whole lines replaced, ``properties.applicability`` safe or unsafe).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from invokelint.model import Location
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
     from invokelint.reporters import ReportContext
+    from invokelint.reporters.fix_edits import FixEdit
     from invokelint.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,8 +44,11 @@ def render(result: LintResult, context: ReportContext) -> str:
 
     rules = all_rules()
     index = {rule.id: number for number, rule in enumerate(rules)}
+    from invokelint.reporters.fix_edits import FixEdits
+
+    edits = FixEdits(result, context)
     results = [
-        _result(diagnostic, index, fingerprint, context.source_path)
+        _result(diagnostic, index, fingerprint, context.source_path, edits.of(diagnostic))
         for diagnostic, fingerprint in numbered(result.diagnostics, context.source_path)
     ]
     reported = {d.code for d in result.diagnostics}
@@ -120,6 +125,7 @@ def _result(
     index: dict[str, int],
     fingerprint: str,
     source_path: Callable[[str], str],
+    edit: FixEdit | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": diagnostic.code}
     if diagnostic.code in index:
@@ -137,7 +143,32 @@ def _result(
             for number, location in enumerate(diagnostic.related, start=1)
         ]
     result["partialFingerprints"] = {FINGERPRINT: fingerprint}
+    if edit is not None:
+        result["fixes"] = [_fix(edit, source_path)]
     return result
+
+
+def _fix(edit: FixEdit, source_path: Callable[[str], str]) -> dict[str, Any]:
+    """The fix as runs of whole lines replaced (an empty region for an insertion)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": part.line,
+                "startColumn": 1,
+                "endLine": part.end_line,
+                "endColumn": 1,
+            },
+            "insertedContent": {"text": part.content},
+        }
+        for part in edit.replacements
+    ]
+    return {
+        "description": {"text": edit.title},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(source_path(edit.path)), "replacements": replacements}
+        ],
+        "properties": {"applicability": edit.safety},
+    }
 
 
 def _physical(location: Location, source_path: Callable[[str], str]) -> dict[str, Any]:

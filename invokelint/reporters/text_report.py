@@ -9,6 +9,7 @@ decided by the caller (``ReportContext.color``); the words are the same without 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,9 @@ def render(result: LintResult, context: ReportContext) -> str:
         lines = [_line(d, paint) for d in result.diagnostics]
     if not context.quiet:
         lines.append(paint(summary(result), BOLD))
+        fixable = fixable_summary(result)
+        if fixable:
+            lines.append(fixable)
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -49,7 +53,41 @@ def _line(d: Diagnostic, paint: _Painter) -> str:
     suffix = f" [{d.resource}]" if d.resource else ""
     where = paint(f"{loc.path}:{loc.line}:{loc.column}:", BOLD)
     what = paint(f"{d.code} {d.severity}:", BOLD + COLORS[d.severity])
-    return f"{where} {what} {d.message}{suffix}"
+    marker = FIXABLE if _fixable(d) == "safe" else ""
+    return f"{where} {what} {marker}{d.message}{suffix}"
+
+
+FIXABLE = "[*] "  # ruff's mark of a finding that ``--fix`` fixes
+
+
+def _fixable(d: Diagnostic, planned: Collection[str] = ()) -> str | None:
+    """The safety of the fix ``--fix`` would apply to ``d`` (None: no fix offered)."""
+    if d.fix is None:
+        return None
+    from invokelint.fixes.apply import offered
+
+    return d.fix.safety if offered(d, planned) else None
+
+
+def fixable_summary(result: LintResult) -> str:
+    """ruff's line: how many findings ``--fix`` fixes, and how many ``--unsafe-fixes``
+    would add; empty when none has a fix. (Whether the writer can apply each one is only
+    known by trying: ``--diff`` shows it.)"""
+    if all(d.fix is None for d in result.diagnostics):
+        return ""
+    from invokelint.fixes.apply import planned_files
+
+    planned = planned_files(result.models)
+    safeties = [_fixable(d, planned) for d in result.diagnostics]
+    safe, unsafe = safeties.count("safe"), sum(s not in (None, "safe") for s in safeties)
+    hidden = (
+        f"{unsafe} hidden fix{'es' * (unsafe != 1)} can be enabled with the `--unsafe-fixes` option"
+        if unsafe
+        else ""
+    )
+    if safe:
+        return f"[*] {safe} fixable with the `--fix` option" + (f" ({hidden})." if hidden else ".")
+    return f"No fixes available ({hidden})." if hidden else ""
 
 
 def _full(d: Diagnostic, paint: _Painter, sources: _Sources) -> str:

@@ -107,6 +107,7 @@ class Rule:
     counterparts: ClassVar[tuple[Counterpart, ...]] = ()  # the same check in other linters
     # ("safe" | "unsafe" | "sometimes unsafe", why) when the rule attaches fixes
     fix_safety: ClassVar[tuple[str, str] | None] = None
+    fix_in_terraform: ClassVar[bool] = True  # False: its fixes edit templates only
     uses_code: ClassVar[bool] = False  # reads handler code facts (skipped with --no-code)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:

@@ -68,13 +68,17 @@ def render_page(rule: type[Rule]) -> str:
             "safe": "`invokelint check --fix` applies it",
             "unsafe": "`invokelint check --fix --unsafe-fixes` applies it",
         }.get(safety, "`invokelint check --fix` applies it when safe, `--unsafe-fixes` also")
-        parts.append(
-            f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
-            f"{applies} to YAML and JSON templates and Terraform `.tf` and `.tf.json` "
-            "files (`--diff` shows it first); none is offered where the value comes from a "
-            "parameter, an intrinsic function, or a Terraform variable, local or expression, "
-            "nor inside a called Terraform module or from plan JSON."
+        where = (
+            "to YAML and JSON templates and Terraform `.tf` and `.tf.json` files (`--diff` "
+            "shows it first); none is offered where the value comes from a parameter, an "
+            "intrinsic function, or a Terraform variable, local or expression, nor inside a "
+            "called Terraform module or from plan JSON."
+            if rule.fix_in_terraform
+            else "to YAML and JSON templates (`--diff` shows it first); none is offered "
+            "where the value comes from a parameter or an intrinsic function, nor in "
+            "Terraform."
         )
+        parts.append(f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} {applies} {where}")
     if rule.counterparts:
         parts.append(
             "## Counterparts in other linters\n\n"

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import Edit, Fix, Intrinsic, editable
 from invokelint.model import (
+    UNKNOWN,
     EventSourceMapping,
     FailureTarget,
+    Function,
     InvocationModel,
+    Invocations,
     Queue,
     Redrive,
+    Topic,
 )
 from invokelint.rules.base import Counterpart, Rule, bad, good
-from invokelint.rules.mappings import describe
-from invokelint.rules.sources import label
+from invokelint.rules.mappings import KINDS_WITH_DESTINATIONS, describe
+from invokelint.rules.sources import full_retention, label
 
 
 class FunctionDlqOnPollSource(Rule):
@@ -234,6 +239,25 @@ class FunctionDlqOnPollSource(Rule):
             "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
+    fix_safety = (
+        "unsafe",
+        (
+            "it removes the function's dead-letter queue and sends failures to that queue "
+            "where the source can: each SQS source queue gets `RedrivePolicy: "
+            "{deadLetterTargetArn: <that queue>, maxReceiveCount: 5}` (a message that fails "
+            "five receives moves there instead of staying until its retention ends), each "
+            "Kinesis, DynamoDB or Kafka mapping `DestinationConfig: {OnFailure: {Destination:"
+            " <that queue>}}` (with SAM's `Type`, so SAM keeps granting the send). A queue "
+            "that starts receiving failures also gets `MessageRetentionPeriod: 1209600` when "
+            "it keeps them less (IL210). What gets dead-lettered changes, and a human should "
+            "review the count. Only offered when every trigger can take it: an SQS queue of "
+            "the same template with no redrive policy yet and a dead-letter queue of the same"
+            " kind (standard or FIFO), a stream mapping with no `DestinationConfig` and a "
+            "standard queue or topic; never for a queue from a parameter or another stack, "
+            "nor a dead-letter queue set in SAM `Globals` for several functions."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
@@ -258,7 +282,99 @@ class FunctionDlqOnPollSource(Rule):
                 f"invocations there, so it stays empty; {advice}",
                 resource=function,
                 related=tuple(m.location for m in invocations.poll),
+                fix=None
+                if model.terms
+                else _move_dead_letter(model, function, dead_letter, invocations),
             )
+
+
+MAX_RECEIVE_COUNT = 5  # IL104's floor: throttled or batch-failed messages get 5 tries
+
+
+def _move_dead_letter(
+    model: InvocationModel,
+    function: Function,
+    dead_letter: FailureTarget,
+    invocations: Invocations,
+) -> Fix | None:
+    """Remove the function's DLQ; each SQS source queue redrives into it instead, and
+    each stream or Kafka mapping sends its failed batches there."""
+    dlq, path = dead_letter.target, dead_letter.location.path
+    if not isinstance(dlq, (Queue, Topic)) or dlq.fifo.value is UNKNOWN:
+        return None
+    if dlq.location.path != path or not editable(dlq.location):
+        return None
+    if any(  # a DLQ written in SAM Globals serves other functions too
+        other is not function
+        and isinstance(other.dead_letter, FailureTarget)
+        and other.dead_letter.location == dead_letter.location
+        for other in model.functions
+    ):
+        return None
+    key = "DeadLetterQueue" if function.sam else "DeadLetterConfig"
+    edits = [Edit(dead_letter.location, (), remove=True, key=key)]
+    into: dict[str, None] = {}
+    for mapping in invocations.poll:
+        moved = (
+            _redrive(mapping, dlq, path)
+            if mapping.source_kind == "sqs"
+            else _on_failure(mapping, dlq, path)
+        )
+        if moved is None:
+            return None
+        edits.extend(edit for edit in moved[0] if edit not in edits)
+        into[moved[1]] = None
+    return Fix(
+        tuple(edits),
+        "unsafe",
+        f"move the dead-letter queue '{dlq.id}' into the {' and '.join(into)}",
+    )
+
+
+def _redrive(
+    mapping: EventSourceMapping, dlq: Queue | Topic, path: str
+) -> tuple[list[Edit], str] | None:
+    """``RedrivePolicy`` for an SQS source of the template that has none (not even
+    behind an intrinsic), into a queue of the same kind (standard or FIFO)."""
+    queue = mapping.source
+    if (
+        not isinstance(queue, Queue)
+        or not isinstance(dlq, Queue)
+        or queue is dlq
+        or queue.redrive is not None
+        or queue.location.path != path
+        or queue.fifo.value != dlq.fifo.value
+    ):
+        return None
+    policy = ("Properties", "RedrivePolicy")
+    arn = Intrinsic.arn_of(dlq.id, attribute=True)
+    return [
+        Edit(queue.location, (*policy, "deadLetterTargetArn"), arn),
+        Edit(queue.location, (*policy, "maxReceiveCount"), MAX_RECEIVE_COUNT),
+    ], f"RedrivePolicy of queue '{queue.id}'"
+
+
+def _on_failure(
+    mapping: EventSourceMapping, dlq: Queue | Topic, path: str
+) -> tuple[list[Edit], str] | None:
+    """``DestinationConfig.OnFailure`` for a stream or Kafka mapping that has none; only
+    a standard queue or topic receives a mapping's failures."""
+    if (
+        mapping.source_kind not in KINDS_WITH_DESTINATIONS
+        or mapping.destination_config is not None
+        or not mapping.settable
+        or mapping.location.path != path
+        or dlq.fifo.value is not False
+    ):
+        return None
+    on_failure = ("Properties", "DestinationConfig", "OnFailure")
+    arn = Intrinsic.arn_of(dlq.id, attribute=isinstance(dlq, Queue))
+    edits = [Edit(mapping.location, (*on_failure, "Destination"), arn)]
+    if mapping.sam:  # SAM then grants the send, as it did for the DeadLetterQueue
+        kind = "SQS" if isinstance(dlq, Queue) else "SNS"
+        edits.append(Edit(mapping.location, (*on_failure, "Type"), kind))
+    edits.extend(full_retention(dlq))
+    return edits, f"DestinationConfig.OnFailure of {describe(mapping)}"
 
 
 def _advice(mapping: EventSourceMapping) -> str:

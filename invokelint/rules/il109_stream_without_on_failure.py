@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.model import InvocationModel
+from invokelint.fixes import Edit, Fix, Intrinsic, editable
+from invokelint.model import EventSourceMapping, InvocationModel, Queue, Resource, Topic
 from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import (
     KINDS_WITH_DESTINATIONS,
@@ -13,6 +15,7 @@ from invokelint.rules.mappings import (
     describe,
     source_label,
 )
+from invokelint.rules.sources import full_retention
 
 
 class StreamWithoutOnFailure(Rule):
@@ -64,6 +67,37 @@ class StreamWithoutOnFailure(Rule):
                         Stream: !GetAtt Orders.StreamArn
                         StartingPosition: TRIM_HORIZON
                         MaximumRetryAttempts: 3
+            """,
+        ),
+        bad(
+            "A queue for failed batches exists, but the mapping does not send them there:",
+            """
+            Resources:
+              Clicks:
+                Type: AWS::Kinesis::Stream
+                Properties:
+                  ShardCount: 1
+              ClicksFailed:  # what the fix wires in: the template's one failure queue
+                Type: AWS::SQS::Queue
+                Properties:
+                  MessageRetentionPeriod: 1209600
+              Counter:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/counter
+                  Code:
+                    ZipFile: |
+                      def handler(event, context):
+                          return None
+              CounterMapping:
+                Type: AWS::Lambda::EventSourceMapping
+                Properties:
+                  FunctionName: !Ref Counter
+                  EventSourceArn: !GetAtt Clicks.Arn
+                  StartingPosition: LATEST
+                  MaximumRetryAttempts: 3
             """,
         ),
         bad(
@@ -202,6 +236,22 @@ class StreamWithoutOnFailure(Rule):
             "(see IL110).",
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
+    fix_safety = (
+        "unsafe",
+        (
+            "it adds `DestinationConfig: {OnFailure: {Destination: <arn>}}` (with SAM's "
+            "`Type: SQS|SNS`) only when the template holds exactly one standard SQS queue or "
+            "SNS topic fit to receive failures: one that is already another mapping's on-"
+            "failure destination, or whose logical id says so (`DLQ`, `DeadLetter`, `Failed`,"
+            " `Failure`) and that nothing else uses as a dead-letter queue, destination or "
+            "event source. Lambda then needs `sqs:SendMessage` (or `sns:Publish`) on it: SAM "
+            "adds that to a role it creates, any other execution role needs a statement a "
+            "human writes, or the mapping fails to send. A queue that starts receiving "
+            "failures also gets `MessageRetentionPeriod: 1209600` when it keeps them less "
+            "(IL210). With no such queue, or several, there is no fix."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html",
@@ -209,6 +259,7 @@ class StreamWithoutOnFailure(Rule):
     )
 
     def check(self, model: InvocationModel) -> Iterator[Diagnostic]:
+        sinks: dict[str, list[Queue | Topic]] = {}  # template path -> failure sinks in it
         for mapping in model.mappings:
             if mapping.source_kind not in KINDS_WITH_DESTINATIONS:
                 continue
@@ -223,4 +274,66 @@ class StreamWithoutOnFailure(Rule):
                 "without a trace; add "
                 f"DestinationConfig.OnFailure with an SQS queue, SNS topic or S3 bucket{kafka}",
                 **about(mapping),
+                fix=_send_failures(model, mapping, sinks),
             )
+
+
+# A logical id that says "this receives failures".
+FAILURE_NAME = re.compile(r"dlq|dead_?letter|fail(?:ed|ure)", re.IGNORECASE)
+
+
+def _send_failures(
+    model: InvocationModel, mapping: EventSourceMapping, sinks: dict[str, list[Queue | Topic]]
+) -> Fix | None:
+    """Send the mapping's failures to the one failure queue or topic of its template."""
+    path = mapping.location.path
+    if model.terms or not mapping.settable or not editable(mapping.location):
+        return None
+    if path not in sinks:
+        sinks[path] = _failure_sinks(model, path)
+    if len(sinks[path]) != 1:
+        return None
+    sink = sinks[path][0]
+    queue = isinstance(sink, Queue)
+    on_failure = ("Properties", "DestinationConfig", "OnFailure")
+    edits = [
+        Edit(
+            mapping.location,
+            (*on_failure, "Destination"),
+            Intrinsic.arn_of(sink.id, attribute=queue),
+        )
+    ]
+    if mapping.sam:  # SAM adds the send permission to a role it creates
+        edits.append(Edit(mapping.location, (*on_failure, "Type"), "SQS" if queue else "SNS"))
+    edits.extend(full_retention(sink))
+    action = "sqs:SendMessage" if queue else "sns:Publish"
+    return Fix(
+        tuple(edits),
+        "unsafe",
+        f"send records of failed batches to '{sink.id}' (the execution role needs {action} on it)",
+    )
+
+
+def _failure_sinks(model: InvocationModel, path: str) -> list[Queue | Topic]:
+    """The standard queues and topics of the template at ``path`` fit to receive a
+    mapping's failures: already one's on-failure destination, or named for failures and
+    used as nothing else (a dead-letter queue, a destination, an event source)."""
+    destinations = {
+        id(m.on_failure.target)
+        for m in model.mappings
+        if m.on_failure is not None and isinstance(m.on_failure.target, Resource)
+    }
+    sources = {id(t.source) for t in model.async_triggers if isinstance(t.source, Resource)}
+    found: list[Queue | Topic] = []
+    for resource in model.resources.values():
+        if not isinstance(resource, (Queue, Topic)) or resource.location.path != path:
+            continue
+        if resource.fifo.value is not False or model.mappings_from(resource):
+            continue
+        if id(resource) in sources:
+            continue
+        if id(resource) in destinations or (
+            FAILURE_NAME.search(resource.id) and not model.is_dead_letter_target(resource)
+        ):
+            found.append(resource)
+    return found

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
+from invokelint.fixes import Fix, remove_entry
 from invokelint.model import ExternalArn, Function, InvocationModel, Location, UrlTrigger
 from invokelint.rules.base import Rule, bad, good
 from invokelint.rules.sync_invocation import resource_of
@@ -156,6 +157,17 @@ class FunctionUrlExposure(Rule):
             },
         ),
     )
+    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
+    fix_safety = (
+        "unsafe",
+        (
+            "for credentials allowed from origin `*` it removes `Cors.AllowCredentials`. "
+            "Browsers already refuse those credentialed responses, but the URL may have been "
+            "meant to serve cookies to named origins: listing them in `AllowOrigins` instead "
+            "is a human's call. `AuthType: NONE` gets no fix. None either when the setting "
+            "sits in SAM `Globals` and another function URL with named origins shares it."
+        ),
+    )
     references = (
         "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html",
@@ -193,7 +205,30 @@ class FunctionUrlExposure(Rule):
                 resource=resource_of(model, triggers[0]),
                 severity=Severity.ERROR,
                 related=(triggers[0].cors_allow_credentials.location,),
+                fix=_drop_credentials(model, triggers),
             )
+
+
+def _drop_credentials(model: InvocationModel, triggers: list[UrlTrigger]) -> Fix | None:
+    """Remove the ``AllowCredentials: true`` these URLs share, unless another URL (one
+    with named origins, through SAM ``Globals``) also reads it."""
+    written = {t.cors_allow_credentials.location for t in triggers}
+    setting = triggers[0].cors_allow_credentials
+    if len(written) != 1 or not setting.explicit:
+        return None
+    flagged = {id(t) for t in triggers}
+    for other in model.sync_triggers:
+        if (
+            isinstance(other, UrlTrigger)
+            and other.cors_allow_credentials.location == setting.location
+            and id(other) not in flagged
+        ):
+            return None
+    return remove_entry(
+        setting.location,
+        "AllowCredentials",
+        "remove Cors.AllowCredentials (browsers refuse credentials for origin '*')",
+    )
 
 
 def _names(triggers: list[UrlTrigger]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from invokelint.fixes import Edit, property_edit
 from invokelint.model import (
     UNKNOWN,
     EventSourceMapping,
@@ -21,6 +22,17 @@ from invokelint.model import (
 )
 
 SQS_MAX_RETENTION = 1_209_600  # 14 days: the longest MessageRetentionPeriod SQS accepts
+
+
+def full_retention(target: Resource) -> list[Edit]:
+    """For a fix that starts sending failures to ``target``: keep them 14 days when the
+    queue keeps less (what IL210 asks of every failure queue), so the fix adds no finding."""
+    if not isinstance(target, Queue):
+        return []
+    retention = target.retention_period
+    if not retention.known or retention.value >= SQS_MAX_RETENTION:  # type: ignore[operator]
+        return []
+    return [property_edit(retention, target.location, "MessageRetentionPeriod", SQS_MAX_RETENTION)]
 
 
 def is_fifo(target: Target) -> bool | Unknown:
