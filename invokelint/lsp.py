@@ -12,10 +12,14 @@ Every diagnostic names its rule (``code``) and links to its page (``codeDescript
 The quick fix that adds ``# invokelint: ignore[ID]`` is built only when the client asks
 for code actions (or resolves one, where it supports ``codeAction/resolve``), from the
 text that was linted, tokenised once per text: publishing never scans a file per
-finding, and the fix needs no re-lint. Settings, from ``initializationOptions`` or the
-``invokelint`` section of the client's configuration: ``select`` and ``ignore`` (rule
-ids or prefixes), applied on top of the project's ``.invokelint.toml`` /
-``[tool.invokelint]``, and ``debounce`` (seconds, default 0.3).
+finding, and the fix needs no re-lint. So are the rules' own fixes (a quick fix per
+fixable finding, ``source.fixAll.invokelint`` for a document's safe ones), from the text
+last linted and only while it is still the buffer's.
+
+Settings, from ``initializationOptions`` or the ``invokelint`` section of the client's
+configuration: ``select`` and ``ignore`` (rule ids or prefixes), applied on top of the
+project's ``.invokelint.toml`` / ``[tool.invokelint]``, and ``debounce`` (seconds,
+default 0.3).
 """
 
 from __future__ import annotations
@@ -257,10 +261,10 @@ class InvokelintServer(LanguageServer):
             return None
         target = self.fix_target(uri, finding.fix)
         text = self.linted_current(target) if target is not None else None
-        if text is None:
+        if target is None or text is None:
             return None
         new = fixed_text(finding.fix, text)
-        return self.workspace_edit(target, text, new) if new is not None else None  # type: ignore[arg-type]
+        return self.workspace_edit(target, text, new) if new is not None else None
 
     def fixable(self, uri: str, diagnostic: types.Diagnostic) -> Diagnostic | None:
         """The finding, when it has a fix and was linted from the current text."""
@@ -309,14 +313,16 @@ class InvokelintServer(LanguageServer):
             project = self.projects.lint(root, {**overlays, Path(document.path): new})
             return self.safe_fixes(uri, [d for ds in project.files.values() for d in ds])
 
-        fixes = (
-            self.safe_fixes(uri, self.last_findings(uri))
-            if self.linted_current(uri) is not None
-            else relint(text)
-        )
-        if not fixes:
+        try:
+            fixes = (
+                self.safe_fixes(uri, self.last_findings(uri))
+                if self.linted_current(uri) is not None
+                else relint(text)
+            )
+            new = fix_all(text, fixes[0].path, fixes, relint) if fixes else text
+        except Exception:  # a bug answers "nothing to fix", it does not fail the save
+            log.exception("fixing %s failed", uri)
             return None
-        new = fix_all(text, fixes[0].path, fixes, relint)
         return self.workspace_edit(uri, text, new) if new != text else None
 
     def workspace_edit(self, uri: str, old: str, new: str) -> types.WorkspaceEdit:
@@ -592,17 +598,17 @@ def resolve_code_action(ls: InvokelintServer, action: types.CodeAction) -> types
     if document is None:
         return action
     if data.get("action") == "fixAll":
-        action.edit = ls.fix_all_edit(uri)  # type: ignore[arg-type]
+        action.edit = ls.fix_all_edit(uri)
         return action
     ours = _ours((action.diagnostics or [])[:1])
     if not ours:
         return action
     if data.get("action") == "fix":
-        action.edit = ls.fix_edit(uri, ours[0])  # type: ignore[arg-type]
+        action.edit = ls.fix_edit(uri, ours[0])
         return action
-    edit = ls.ignore_fix(uri, ours[0], document.lines)  # type: ignore[arg-type]
+    edit = ls.ignore_fix(uri, ours[0], document.lines)
     if edit is not None:
-        action.edit = types.WorkspaceEdit(changes={uri: [edit]})  # type: ignore[dict-item]
+        action.edit = types.WorkspaceEdit(changes={uri: [edit]})
     return action
 
 

@@ -7,6 +7,7 @@ never applied to a buffer that moved on."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 from pathlib import Path
 
@@ -222,9 +223,9 @@ def edits_of(edit: types.WorkspaceEdit | None) -> dict[str, tuple[int | None, li
 
 
 def apply(text: str, edits: list[types.TextEdit]) -> str:
-    """``text`` with LSP edits applied as an editor does (ASCII text: characters are
-    code units in every encoding)."""
-    lines = text.splitlines(keepends=True)
+    """``text`` with LSP edits applied as an editor does (characters count as code
+    points: the tests edit ASCII lines, where every encoding agrees)."""
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)  # LSP's lines
 
     def offset(position: types.Position) -> int:
         return sum(len(line) for line in lines[: position.line]) + position.character
@@ -374,6 +375,66 @@ async def test_terraform_findings_offer_only_the_ignore_action(client, project):
         actions = await actions_for(client, main, [finding])  # no fixAll listed either
         assert titles(actions) == [f"Ignore {finding.code} on this line"]
     assert await actions_for(client, main, [], only=[FIX_ALL]) == []
+
+
+# A raw U+2028 in a JSON string: a line break for str.splitlines, not for LSP; and
+# characters that UTF-16 and UTF-8 count differently before the edited line.
+JSON_QUEUE = """\
+{
+  "Description": "orders \u2028 \u00e9t\u00e9 \U0001f600",
+  "Resources": {
+    "Orders": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 30}},
+    "Worker": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Runtime": "python3.12", "Handler": "index.handler", "Timeout": 60,
+        "Role": "arn:aws:iam::123456789012:role/worker",
+        "Code": {"ZipFile": "def handler(event, context):\\n    return None\\n"}
+      }
+    },
+    "Mapping": {
+      "Type": "AWS::Lambda::EventSourceMapping",
+      "Properties": {"FunctionName": {"Ref": "Worker"},
+                     "EventSourceArn": {"Fn::GetAtt": ["Orders", "Arn"]}}
+    }
+  }
+}
+"""
+
+
+async def test_lines_are_counted_as_the_editor_counts_them(client, project):
+    """A JSON string may hold a raw U+2028 (and accents): the edit's lines are LSP's."""
+    template = uri(project, "json/template.json")
+    (project / "json").mkdir()
+    (project / "json/template.json").write_text(JSON_QUEUE, encoding="utf-8")
+    open_text(client, template, JSON_QUEUE, "json")
+    shown = await wait_for(client, template, lambda c: "IL103" in c, "IL103 in JSON")
+    il103 = next(d for d in shown if d.code == "IL103")
+    (fix,) = await quick_fixes(client, template, il103)  # JSON has no comments to ignore in
+    fix = await resolved(client, fix)
+    fixed = apply(JSON_QUEUE, edits_of(fix.edit)[template][1])
+    assert fixed == JSON_QUEUE.replace('"VisibilityTimeout": 30', '"VisibilityTimeout": 360')
+
+
+async def test_a_fix_of_a_last_line_without_a_line_break(client, project):
+    text = (
+        SAM_QUEUE.replace(
+            "    Type: AWS::SQS::Queue\n", "    Type: AWS::SQS::Queue\n    Metadata: {}\n"
+        )
+        + "  Dlq:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 30"
+    )
+    text = text.replace("  Orders:\n    Type: AWS::SQS::Queue\n    Metadata: {}\n", "")
+    text = text.replace("!GetAtt Orders.Arn", "!GetAtt Dlq.Arn")
+    template = uri(project, "template.yaml")
+    (project / "template.yaml").write_text(text)
+    open_text(client, template, text)
+    shown = await wait_for(client, template, lambda c: "IL103" in c, "IL103")
+    il103 = next(d for d in shown if d.code == "IL103")
+    fix = await resolved(client, (await quick_fixes(client, template, il103))[0])
+    (edit,) = edits_of(fix.edit)[template][1]
+    last = text.count("\n")  # 0-based index of the last line, which has no line break
+    assert (edit.range.start.line, edit.range.end.line) == (last, last)  # not past the end
+    assert apply(text, [edit]) == text.replace("VisibilityTimeout: 30", "VisibilityTimeout: 360")
 
 
 # ------------------------------------------------------------------------------ stale
