@@ -220,21 +220,19 @@ class InvokelintServer(LanguageServer):
     # ------------------------------------------------------------------------ fixes
     def finding(self, uri: str, diagnostic: types.Diagnostic) -> Diagnostic | None:
         """invokelint's finding behind a diagnostic the client shows, from the last lint
-        (matched by rule, range and message: no re-lint, nothing carried in ``data``)."""
+        (matched by rule and range, and by message among several there: no re-lint,
+        nothing carried in ``data``)."""
         _, found = self.linted_text.get(uri, (None, []))
         shown = self.shown.get(uri, [])
         if len(shown) != len(found):
             return None
-        return next(
-            (
-                mine
-                for item, mine in zip(shown, found, strict=True)
-                if item.code == diagnostic.code
-                and item.range == diagnostic.range
-                and item.message == diagnostic.message
-            ),
-            None,
-        )
+        there = [
+            (item, mine)
+            for item, mine in zip(shown, found, strict=True)
+            if item.code == diagnostic.code and item.range == diagnostic.range
+        ]
+        same = [mine for item, mine in there if item.message == diagnostic.message]
+        return (same or [mine for _, mine in there] or [None])[0]
 
     def linted_current(self, uri: str) -> str | None:
         """The text ``uri`` was last linted from, if it is still the buffer's (or, for a

@@ -367,6 +367,32 @@ async def test_a_fix_for_a_closed_file_edits_it_as_on_disk(client, project):
     assert "FunctionResponseTypes: [ReportBatchItemFailures]" in apply(on_disk, edits)
 
 
+async def test_findings_at_one_place_get_each_their_own_fix(client, project):
+    """A handler read by two queues has two IL402 at its return, one per mapping: each
+    quick fix edits its own mapping (findings are told apart by their message)."""
+    files = bad_example("IL402", ".py")
+    second = "  Returns:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 60\n"
+    text = files["template.yaml"].replace("  Worker:\n", second + "  Worker:\n")
+    text += "        Returns:\n          Type: SQS\n          Properties:\n"
+    text += "            Queue: !GetAtt Returns.Arn\n"
+    (project / "batch/template.yaml").write_text(text)
+    handler, template = uri(project, "batch/src/app.py"), uri(project, "batch/template.yaml")
+    open_text(client, handler, files["src/app.py"], "python")
+    shown = await wait_for(client, handler, lambda c: "IL402" in c, "IL402 in the handler")
+    both = [d for d in shown if d.code == "IL402"]
+    assert len(both) == 2 and both[0].range == both[1].range
+    fixed = []
+    for finding in both:
+        fix = await resolved(client, (await quick_fixes(client, handler, finding))[0])
+        fixed.append(apply(text, edits_of(fix.edit)[template][1]))
+    events = [t[t.index("      Events:") :] for t in fixed]
+    assert events[0] != events[1]  # one mapping each
+    for finding, events_after in zip(both, events, strict=True):
+        name = "Orders" if "'Orders'" in finding.message else "Returns"
+        block = events_after[events_after.index(f"        {name}:") :].split("\n        R")[0]
+        assert "FunctionResponseTypes: [ReportBatchItemFailures]" in block, finding.message
+
+
 async def test_terraform_findings_offer_only_the_ignore_action(client, project):
     main = uri(project, "tf/main.tf")
     open_text(client, main, (project / "tf/main.tf").read_text(), "terraform")
