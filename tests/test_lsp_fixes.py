@@ -237,15 +237,17 @@ def apply(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
-def cli_fixed(project: Path, relative: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """What ``check --fix`` writes for the file, on a copy of the project."""
-    copy = project.parent / "cli-copy"
-    shutil.copytree(project, copy)
+def cli_fixed(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What ``check --fix`` writes for ``folder``'s template, on a copy of the folder
+    (only that folder: the engine's parse cache is shared by the tests of a process)."""
+    copy = folder.parent / f"{folder.name}-cli"
+    shutil.copytree(folder, copy)
     monkeypatch.chdir(copy)
     linter = Linter(Config())
     before = linter.lint([Path(".")])
     run = fix_project(before, lambda texts: linter.lint([Path(".")], texts), unsafe=False)
-    return run.texts.get((copy / relative).resolve(), (copy / relative).read_text())
+    template = (copy / "template.yaml").resolve()
+    return run.texts.get(template, template.read_text())
 
 
 def titles(actions: list[types.CodeAction]) -> list[str]:
@@ -312,7 +314,7 @@ async def test_fix_all_applies_every_safe_fix_until_nothing_changes(client, proj
     action = await resolved(client, action)
     fixed = apply(MANY, edits_of(action.edit)[template][1])
     # the same text as `check --fix` (IL103's second round included), unsafe IL110 kept
-    assert fixed == cli_fixed(project, "many/template.yaml", monkeypatch)
+    assert fixed == cli_fixed(project / "many", monkeypatch)
     assert "VisibilityTimeout: 361  # too short" in fixed and "DestinationConfig" in fixed
     replace_all(client, template, 2, fixed)
     await wait_for(client, template, lambda c: c == MANY_LEFT, "only the unfixable to remain")
