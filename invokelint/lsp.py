@@ -244,7 +244,15 @@ class InvokelintServer(LanguageServer):
         """The uri of the file ``fix`` edits, for a finding reported in ``uri`` (IL402 is
         reported in the handler and fixes the template)."""
         folder = self.folder_of(uri)
-        return None if folder is None else self.uri_of(Path(os.path.abspath(folder / fix.path)))
+        if folder is None:
+            return None
+        path = Path(os.path.abspath(folder / fix.path))
+        opened = {  # the client's spelling of an open file's uri
+            _key(Path(document.path)): document.uri
+            for document in self.workspace.text_documents.values()
+            if document.path and valid_path(Path(document.path))
+        }
+        return opened.get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
 
     def folder_of(self, uri: str) -> Path | None:
         """The folder display paths of ``uri``'s project are relative to."""
