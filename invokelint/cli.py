@@ -525,6 +525,7 @@ def _list_rules(output: str) -> int:
                 "name": r.name,
                 "severity": r.severity.value,
                 "summary": r.summary,
+                "inputs": list(r.inputs),
                 "url": r.docs_url(),
             }
             for r in rules

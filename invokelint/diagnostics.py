@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -66,12 +66,40 @@ _QUOTED_OR_WORD = re.compile(
 )
 
 
+_QUOTED = re.compile(r"(?<![A-Za-z0-9])'[^']*'")
+
+
+class PhraseTerms(dict[str, str]):
+    """Terms with many phrases (a few per function and event of a service), indexed by
+    the first quoted name each holds: a message is matched against the phrases of the
+    names it quotes, not against all of them."""
+
+    def __init__(self, terms: Mapping[str, str]) -> None:
+        super().__init__(terms)
+        self.by_name: dict[str, list[str]] = {}
+        self.unnamed: list[str] = []
+        for key in self:
+            if " " in key:
+                names = _QUOTED.findall(key)
+                if names:
+                    self.by_name.setdefault(names[0], []).append(key)
+                else:
+                    self.unnamed.append(key)
+
+    def phrases_for(self, message: str) -> list[str]:
+        named = (p for name in _QUOTED.findall(message) for p in self.by_name.get(name, ()))
+        return [*self.unnamed, *named]
+
+
 def in_terms(message: str, terms: Mapping[str, str]) -> str:
     """``message`` with property names spelled as the input spells them.
 
     Rules name properties the CloudFormation way (``VisibilityTimeout``); a Terraform
     user edits ``visibility_timeout_seconds``. Quoted text (resource names, values) is
-    left alone, and only whole (dotted) words that ``terms`` lists are replaced.
+    left alone unless ``terms`` lists it quoted (``'WorkerLambdaFunction'``), and only
+    whole (dotted) words that ``terms`` lists are replaced. A key with a space is a
+    phrase, replaced whole before its words (``SAM event 'E' of function 'F'`` reads
+    differently in serverless.yml), longest first.
     """
     if not terms:
         return message
@@ -80,4 +108,12 @@ def in_terms(message: str, terms: Mapping[str, str]) -> str:
         word = match.group(0)
         return terms.get(word, word)
 
-    return _QUOTED_OR_WORD.sub(spell, message)
+    if isinstance(terms, PhraseTerms):
+        phrases: Iterable[str] = terms.phrases_for(message)
+    else:
+        phrases = (key for key in terms if " " in key)
+    present = sorted({k for k in phrases if k in message}, key=len, reverse=True)
+    if not present:
+        return _QUOTED_OR_WORD.sub(spell, message)
+    pattern = "|".join([*map(re.escape, present), _QUOTED_OR_WORD.pattern])
+    return re.sub(pattern, spell, message)

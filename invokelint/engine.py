@@ -286,6 +286,7 @@ class Linter:
             return diagnostics  # linted on its own, where its parse error is reported
         shown = self.display_path(source)
         index = SourceIndex(root, shown)
+        terms = index.terms(d.resource for d in diagnostics)
         comments[shown] = inline_suppressions(text, self.names)
         moved = []
         for d in diagnostics:
@@ -294,7 +295,16 @@ class Linter:
                 moved.append(d)
             else:
                 related = (d.location, *d.related)
-                moved.append(replace(d, location=where, resource_location=where, related=related))
+                message = in_terms(d.message, terms)
+                moved.append(
+                    replace(
+                        d,
+                        message=message,
+                        location=where,
+                        resource_location=where,
+                        related=related,
+                    )
+                )
         return moved
 
     def _lint_assembly(

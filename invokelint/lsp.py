@@ -42,9 +42,9 @@ from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
 from invokelint.engine import INTERNAL_ERROR
 from invokelint.fixes import Fix
-from invokelint.fixes.editor import fix_all, fixed_text, hunks
+from invokelint.fixes.apply import HCL_SUFFIXES, offered
+from invokelint.fixes.editor import action_title, fix_all, fixed_text, hunks
 from invokelint.fixes.editor import lines as buffer_lines
-from invokelint.fixes.editor import title as fix_title
 from invokelint.quickfix import ignore_edit, text_lines
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
@@ -273,30 +273,52 @@ class InvokelintServer(LanguageServer):
         return self.workspace_edit(target, text, new) if new is not None else None
 
     def fixable(self, uri: str, diagnostic: types.Diagnostic) -> Diagnostic | None:
-        """The finding, when it has a fix and was linted from the current text."""
+        """The finding, when it has a fix to offer and was linted from the current text."""
         finding = self.finding(uri, diagnostic)
-        if finding is None or finding.fix is None or self.linted_current(uri) is None:
+        if finding is None or not self.offers(uri, finding):
             return None
-        return finding
+        return finding if self.linted_current(uri) is not None else None
 
-    def safe_fixes(self, uri: str, findings: Iterable[Diagnostic]) -> list[Fix]:
-        """The safe fixes among ``findings`` (of ``uri``'s project) that edit ``uri``."""
+    def offers(self, uri: str, finding: Diagnostic) -> bool:
+        """Whether ``finding``'s fix may be written (as ``check --fix`` decides): not for a
+        resource of a called Terraform module, nor in ``.tf`` files of a project that
+        also holds plan JSON (the plan may be what the next lint reads for them)."""
+        if not offered(finding):
+            return False
+        if finding.fix is None or not finding.fix.path.endswith(HCL_SUFFIXES):
+            return True
+        return not self.has_plan(uri)
+
+    def has_plan(self, uri: str) -> bool:
+        """Whether the last lint of ``uri``'s project read ``terraform show -json`` output."""
+        from invokelint.frontends.terraform.plan import looks_like_plan
+
+        root = self.root_of(uri)
+        texts = (
+            self.linted_text.get(member, (None, []))[0]
+            for member in (self.members.get(root, set()) if root is not None else ())
+            if member.endswith(".json")
+        )
+        return any(text and '"planned_values"' in text and looks_like_plan(text) for text in texts)
+
+    def safe_findings(self, uri: str, findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The findings (of ``uri``'s project) with a safe fix to offer that edits ``uri``."""
         folder = self.folder_of(uri)
         path = _path(uri)
         if folder is None or path is None:
             return []
         mine = _key(path)
         targets: dict[str, bool] = {}
-        fixes = []
+        found = []
         for finding in findings:
             fix = finding.fix
             if fix is None or fix.safety != "safe":
                 continue
             if fix.path not in targets:
                 targets[fix.path] = _key(folder / fix.path) == mine
-            if targets[fix.path]:
-                fixes.append(fix)
-        return fixes
+            if targets[fix.path] and self.offers(uri, finding):
+                found.append(finding)
+        return found
 
     def last_findings(self, uri: str) -> list[Diagnostic]:
         """The last lint's findings in every file of ``uri``'s project."""
@@ -315,17 +337,18 @@ class InvokelintServer(LanguageServer):
             Path(d.path): d.source for d in self.workspace.text_documents.values() if d.path
         }
 
-        def relint(new: str) -> list[Fix]:
+        def relint(new: str) -> list[Diagnostic]:
             project = self.projects.lint(root, {**overlays, Path(document.path): new})
-            return self.safe_fixes(uri, [d for ds in project.files.values() for d in ds])
+            return self.safe_findings(uri, [d for ds in project.files.values() for d in ds])
 
         try:
-            fixes = (
-                self.safe_fixes(uri, self.last_findings(uri))
+            found = (
+                self.safe_findings(uri, self.last_findings(uri))
                 if self.linted_current(uri) is not None
                 else relint(text)
             )
-            new = fix_all(text, fixes[0].path, fixes, relint) if fixes else text
+            path = found[0].fix.path if found and found[0].fix else ""
+            new = fix_all(text, path, found, relint) if found else text
         except Exception:  # a bug answers "nothing to fix", it does not fail the save
             log.exception("fixing %s failed", uri)
             return None
@@ -553,7 +576,7 @@ def code_action(ls: InvokelintServer, params: types.CodeActionParams) -> list[ty
     if _wanted(FIX_ALL, only) and (lazy or only):
         action = types.CodeAction(title="invokelint: Apply all safe fixes", kind=FIX_ALL)
         if lazy:
-            fixable = ls.safe_fixes(uri, ls.last_findings(uri))
+            fixable = ls.safe_findings(uri, ls.last_findings(uri))
             action.data = {"uri": uri, "action": "fixAll"} if fixable else None
         else:
             action.edit = ls.fix_all_edit(uri)
@@ -573,7 +596,7 @@ def _quick_fixes(
         if lazy or edit is not None:
             actions.append(
                 types.CodeAction(
-                    title=fix_title(finding),
+                    title=action_title(finding),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     is_preferred=True if finding.fix.safety == "safe" else None,

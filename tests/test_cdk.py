@@ -4,6 +4,7 @@ findings named by construct path, placed at the construct's source line when tra
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import REPO, lint
@@ -143,26 +145,32 @@ def test_template_file_outside_the_assembly_is_not_read(tmp_path: Path) -> None:
 
 
 def _synthesizes() -> bool:
-    return shutil.which("node") is not None and _importable("aws_cdk")
+    """Whether aws-cdk-lib is installed and Node.js found; not imported here (that would
+    start jsii's Node.js process in every test run that collects this file)."""
+    return shutil.which("node") is not None and importlib.util.find_spec("aws_cdk") is not None
 
 
-def _importable(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
+def needs_cdk(test):
+    """A test that synthesizes a CDK app: skipped without aws-cdk-lib and Node.js, as
+    offline, except where CI installed them (``INVOKELINT_REQUIRE_CDK=1``, set by
+    ``.ci/run``): there a skip would hide a broken install, so the test runs and fails."""
+    required = os.environ.get("INVOKELINT_REQUIRE_CDK") == "1"
+    skip = pytest.mark.skipif(
+        not required and not _synthesizes(), reason="needs aws-cdk-lib and Node.js"
+    )
+    return pytest.mark.cdk(skip(test))
 
 
-@pytest.mark.cdk
-@pytest.mark.skipif(not _synthesizes(), reason="needs aws-cdk-lib and Node.js")
+# jsii warns on stderr about Node.js versions it was not tested with; the output is read
+SYNTH_ENV = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
+
+
+@needs_cdk
 def test_synthesized_app_gets_the_same_findings(tmp_path: Path) -> None:
     """The committed assembly is what the app synthesizes today (assets rehashed aside)."""
     out = tmp_path / "cdk.out"
-    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
-    subprocess.run(
-        [sys.executable, str(ORDERS_APP / "app.py"), str(out)], check=True, env=env, timeout=300
-    )
+    command = [sys.executable, str(ORDERS_APP / "app.py"), str(out)]
+    subprocess.run(command, check=True, env=SYNTH_ENV, timeout=300)
     assert _findings(out) == EXPECTED
 
 
@@ -185,23 +193,55 @@ app.synth()
 """
 
 
-def _synth_with_plugin(tmp_path: Path, visibility: int) -> subprocess.CompletedProcess[str]:
+def _synth_with_plugin(tmp_path: Path, visibility: int) -> tuple[int, str, dict[str, Any]]:
+    """Exit status and output of ``App.synth()`` with the plugin, and CDK's report."""
     tmp_path.mkdir()
-    env = {**os.environ, "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1"}
     command = [sys.executable, "-c", _PLUGIN_APP, str(tmp_path / "out"), str(visibility)]
-    return subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=SYNTH_ENV, timeout=300, cwd=tmp_path
     )
+    output = done.stdout + done.stderr
+    report = tmp_path / "out" / "validation-report.json"
+    assert report.is_file(), output
+    plugins = json.loads(report.read_text())["pluginReports"]  # CDK's own beside ours
+    (plugin,) = [plugin for plugin in plugins if plugin["pluginName"] == "invokelint"]
+    return done.returncode, output, plugin
 
 
-@pytest.mark.cdk
-@pytest.mark.skipif(not _synthesizes(), reason="needs aws-cdk-lib and Node.js")
+def _violations(plugin: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
+    """Rule -> (severity, construct paths) of a plugin's report."""
+    return {
+        violation["ruleName"].split()[0]: (
+            violation["severity"],
+            [c["constructPath"] for c in violation["violatingConstructs"]],
+        )
+        for violation in plugin["violations"]
+    }
+
+
+@needs_cdk
 def test_validation_plugin_fails_synth_on_an_error_and_passes_a_sound_app(
     tmp_path: Path,
 ) -> None:
-    failed = _synth_with_plugin(tmp_path / "broken", 30)
-    output = failed.stdout + failed.stderr
-    assert failed.returncode != 0, output
-    assert "IL103" in output and "OrdersStack/WorkQueue/Resource" in output, output
-    passed = _synth_with_plugin(tmp_path / "sound", 720)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
+    """``App.synth()`` (what ``cdk synth`` runs) raises CDK's ValidationFailed when the
+    plugin reports an error, and the report names the construct; warnings pass."""
+    status, output, plugin = _synth_with_plugin(tmp_path / "broken", 30)
+    assert status != 0 and "ValidationFailed" in output, output
+    assert plugin["conclusion"] == "failure"
+    assert _violations(plugin)["IL103"] == ("error", ["OrdersStack/WorkQueue/Resource"])
+    assert "IL103" in output and "OrdersStack/WorkQueue/Resource" in output  # printed too
+    status, output, plugin = _synth_with_plugin(tmp_path / "sound", 720)
+    assert status == 0, output
+    assert plugin["conclusion"] == "success"
+    assert "IL103" not in _violations(plugin)
+    assert _violations(plugin)["IL102"][0] == "warning"  # reported, not failing
+
+
+def test_ci_installs_aws_cdk_lib_for_the_readme_test_command() -> None:
+    """CI runs the synthesizing tests: ``.ci/run`` installs the cdk extra (bounded in
+    time) into the venv the README's test command reuses, then requires them."""
+    lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    install = next(i for i, line in enumerate(lines) if "-e '.[cdk]'" in line)
+    readme = next(i for i, line in enumerate(lines) if "-e '.[test]'" in line)
+    assert install < readme and lines[install].lstrip().startswith("elif timeout ")
+    assert lines[install + 1].strip() == "export INVOKELINT_REQUIRE_CDK=1"

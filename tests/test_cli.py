@@ -289,7 +289,8 @@ def test_rules_lists_every_rule(tmp_path):
 def test_rules_as_json(tmp_path):
     items = json.loads(run_cli("rules", "--format", "json", cwd=tmp_path).stdout)
     assert [item["code"] for item in items] == [rule.id for rule in all_rules()]
-    assert set(items[0]) == {"code", "name", "severity", "summary", "url"}
+    assert set(items[0]) == {"code", "name", "severity", "summary", "inputs", "url"}
+    assert all("serverless" in item["inputs"] for item in items)
 
 
 @pytest.mark.parametrize("code", ["IL103", "il103", "sqs-visibility-timeout"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import write_project
+from helpers import REPO, write_project
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from samples import HANDLER, SAM_QUEUE, SAM_QUEUE_LINE
@@ -395,14 +395,47 @@ async def test_findings_at_one_place_get_each_their_own_fix(client, project):
         assert "FunctionResponseTypes: [ReportBatchItemFailures]" in block, finding.message
 
 
-async def test_terraform_findings_offer_only_the_ignore_action(client, project):
+async def test_a_terraform_fix_edits_the_tf_buffer_in_its_own_terms(client, project):
     main = uri(project, "tf/main.tf")
-    open_text(client, main, (project / "tf/main.tf").read_text(), "terraform")
+    text = (project / "tf/main.tf").read_text()
+    open_text(client, main, text, "terraform")
     shown = await wait_for(client, main, lambda c: "IL103" in c, "IL103 in main.tf")
+    il103 = next(d for d in shown if d.code == "IL103")
+    fix, ignore = await quick_fixes(client, main, il103)
+    assert fix.title == "IL103: Set visibility_timeout_seconds to 360" and fix.is_preferred
+    assert ignore.title == "Ignore IL103 on this line"
+    fix = await resolved(client, fix)
+    fixed = apply(text, edits_of(fix.edit)[main][1])
+    added = [line for line in fixed.splitlines() if line not in text.splitlines()]
+    assert [line.split() for line in added] == [["visibility_timeout_seconds", "=", "360"]]
+    assert len(fixed.splitlines()) == len(text.splitlines()) + 1  # one line added, no other
+    replace_all(client, main, 2, fixed)
+    await wait_for(client, main, lambda c: "IL103" not in c, "IL103 to clear")
+
+
+async def test_tf_findings_beside_a_plan_offer_only_the_ignore_action(client, project):
+    """With ``terraform show -json`` output in the project, the plan may be what is read
+    for the ``.tf`` files: as ``check --fix`` does, no fix is offered for them."""
+    folder = project / "planned"
+    shutil.copytree(REPO / "fixtures/terraform/IL104-existing-dlq-plan.fail", folder)
+    (folder / "main.tf").write_text(PLANNED_TF)
+    main = uri(project, "planned/main.tf")
+    open_text(client, main, PLANNED_TF, "terraform")
+    shown = await wait_for(client, main, lambda c: "IL104" in c, "IL104 in main.tf")
     for finding in shown:
         actions = await actions_for(client, main, [finding])  # no fixAll listed either
         assert titles(actions) == [f"Ignore {finding.code} on this line"]
     assert await actions_for(client, main, [], only=[FIX_ALL]) == []
+
+
+PLANNED_TF = """\
+resource "aws_sqs_queue" "jobs" {
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.jobs_dlq.arn
+    maxReceiveCount = 2
+  })
+}
+"""
 
 
 # A raw U+2028 in a JSON string: a line break for str.splitlines, not for LSP; and

@@ -168,6 +168,25 @@ def test_packaged_template_findings_are_reported_at_serverless_yml(tmp_path):
     assert where["IL103"] == "Orders:"
     assert where["IL201"] == "importer:"
     assert where["IL113"] == "worker:"  # WorkerEventSourceMappingSQSOrders: its function
+    # moved to serverless.yml, they speak it: function names and the framework's keys
+    said = {d.code: d.message for d in packaged.diagnostics}
+    assert "function 'worker' may run 60 s" in said["IL103"]
+    assert said["IL113"].startswith("the sqs event of function 'worker' reads batches")
+    assert "functionResponseType" in said["IL113"]
+    assert "write it as an eventBridge event with schedule" in said["IL208"]
+    assert "LambdaFunction'" not in "".join(said.values())
+
+
+def test_raw_rules_under_resources_keep_cloudformation_words(tmp_path):
+    """An AWS::Events::Rule written under resources is fixed with DeadLetterConfig.Arn."""
+    message = _il208_on_tick(
+        tmp_path,
+        "resources:\n  Resources:\n    Hourly:\n      Type: AWS::Events::Rule\n"
+        "      Properties:\n        ScheduleExpression: rate(1 hour)\n        Targets:\n"
+        "          - Id: tick\n            Arn: !GetAtt TickLambdaFunction.Arn\n",
+    )
+    assert message.endswith("set DeadLetterConfig.Arn to a standard SQS queue")
+    assert "function 'tick'" in message
 
 
 def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_path):
@@ -180,9 +199,9 @@ def test_packaged_template_without_its_service_stays_at_the_generated_lines(tmp_
 
 
 def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
-    """Asynchronous sources need failure capture (IL201); synchronous callers make onError
-    useless (IL203); the permissions granted for websocket and alb events are scoped by
-    the framework, so no IL209."""
+    """Asynchronous sources need failure capture (IL201); synchronous callers (http,
+    cognito, alb) make onError useless (IL203); the permissions granted for websocket and
+    alb events are scoped by the framework, so no IL209."""
     service = tmp_path / "serverless.yml"
     service.write_text(EVENTS, encoding="utf-8")
     result = lint(tmp_path, cwd=tmp_path)
@@ -193,6 +212,7 @@ def test_each_event_kind_invokes_the_way_its_service_does(tmp_path):
         ("IL201", "ThingLambdaFunction"),
         ("IL203", "SignupLambdaFunction"),
         ("IL203", "ApiLambdaFunction"),
+        ("IL203", "LbLambdaFunction"),  # the target group of its alb event calls it
     }
 
 
@@ -249,3 +269,63 @@ def test_readme_serverless_example_is_what_the_command_prints():
     shown = [line for line in readme.splitlines() if line.startswith("fixtures/services/")]
     printed = run_cli("check", "fixtures/services/packaged/", cwd=REPO).stdout.splitlines()
     assert len(shown) == 2 and all(line in printed for line in shown)
+
+
+def test_messages_name_what_serverless_yml_says():
+    """Every finding on a serverless fixture names functions and events as the user wrote
+    them and no SAM event or generated logical id; properties are spelled the framework's
+    way (``batchSize``, ``functionResponseType``, ``deadLetterQueueArn``)."""
+    messages = []
+    for path in sorted((REPO / "fixtures" / "serverless").glob("*.fail*")):
+        messages += [d.message for d in lint(path, cwd=REPO).diagnostics if d.code != "IL002"]
+    assert len(messages) > 50
+    text = "\n".join(messages)
+    for generated in ("SAM ", "LambdaFunction'", "events[", "'S3Bucket", "AlbTargetGroup"):
+        assert generated not in text, next(m for m in messages if generated in m)
+    assert "event 'sqs' #1 of function 'worker'" in text
+    assert "set batchSize to 10 or less" in text
+    assert "set functionResponseType: [ReportBatchItemFailures]" in text
+    assert "FunctionName set to MailerLambdaFunction (function 'mailer')" in text  # raw CFN
+
+
+def test_schedule_events_are_told_how_to_get_a_dead_letter_queue(tmp_path):
+    """The framework has no dead-letter setting on a schedule event, only on an eventBridge
+    event (schedule included): IL208 says so instead of SAM's DeadLetterConfig."""
+    message = _il208_on_tick(tmp_path, "    events:\n      - schedule: rate(1 hour)\n")
+    assert message.startswith("EventBridge schedule rule event 'schedule' #1 invokes")
+    assert "invokes function 'tick' without" in message
+    assert "write it as an eventBridge event with schedule and deadLetterQueueArn" in message
+    assert "DeadLetterConfig (" not in message
+
+
+def _il208_on_tick(folder: Path, rest: str) -> str:
+    """The one IL208 message on a service whose function ``tick`` is followed by ``rest``."""
+    (folder / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  tick:\n    handler: app.h\n" + rest,
+        encoding="utf-8",
+    )
+    (message,) = [d.message for d in lint(folder, select=["IL208"]).diagnostics]
+    return message
+
+
+def test_phrases_found_by_the_names_a_message_quotes_read_as_a_full_scan():
+    """``PhraseTerms`` looks up phrases by quoted name (a service has thousands); the
+    result is the one a scan of every phrase gives, longest phrase first."""
+    from invokelint.diagnostics import PhraseTerms, in_terms
+
+    terms = {
+        "SAM event 'e' of function 'F'": "event 'sqs' #1 of function 'f'",
+        "event 'F.e'": "event 'sqs' #1",
+        "'F'": "'f'",
+        "BatchSize": "batchSize",
+        "set X (Type: SQS lets SAM create the queue)": "set deadLetterQueueArn",
+    }
+    for message in (
+        "SAM event 'e' of function 'F' sets BatchSize 20",
+        "API event 'F.e' calls function 'F'; set X (Type: SQS lets SAM create the queue)",
+        "queue 'Q' is read by function 'F'",
+    ):
+        assert in_terms(message, PhraseTerms(terms)) == in_terms(message, terms)
+    assert in_terms("SAM event 'e' of function 'F' sets BatchSize 20", PhraseTerms(terms)) == (
+        "event 'sqs' #1 of function 'f' sets batchSize 20"
+    )

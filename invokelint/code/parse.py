@@ -233,6 +233,8 @@ class _FunctionReader:
                 self._small(statement)
             else:
                 self._statement(statement)
+            if _returns_or_raises(statement):
+                break  # what follows never runs: a stray ``return`` or string after it
 
     def _statement(self, node: Any) -> None:
         import libcst as cst
@@ -553,7 +555,18 @@ def _always_leaves(block: Any) -> bool:
     """Every path through the block ends in ``return`` or ``raise`` (or cannot be told:
     a ``match``, ``while True``), so execution never falls off its end."""
     body = getattr(block, "body", ())
-    return isinstance(body, (list, tuple)) and bool(body) and _leaves(body[-1])
+    return isinstance(body, (list, tuple)) and any(_leaves(statement) for statement in body)
+
+
+def _returns_or_raises(statement: Any) -> bool:
+    """A ``return`` or ``raise`` statement line: nothing after it in its block runs."""
+    import libcst as cst
+
+    if isinstance(statement, (cst.Return, cst.Raise)):
+        return True
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, (cst.Return, cst.Raise)) for small in statement.body
+    )
 
 
 def _leaves(statement: Any) -> bool:

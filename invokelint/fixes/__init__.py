@@ -85,9 +85,9 @@ def remove_entry(entry: Location, key: str, title: str) -> Fix | None:
 
 
 def editable(location: Location) -> bool:
-    """Whether a writer edits the file at ``location`` (YAML or JSON templates)."""
+    """Whether a writer edits the file at ``location`` (YAML or JSON templates, HCL)."""
     return _editable(location.path)
 
 
 def _editable(path: str) -> bool:
-    return path.endswith((".yaml", ".yml", ".json", ".template"))
+    return path.endswith((".yaml", ".yml", ".json", ".template", ".tf", ".tofu"))

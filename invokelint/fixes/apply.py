@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invokelint.fixes import Edit, Fix
 from invokelint.frontends.loader import ParseError, load_json, load_yaml
 from invokelint.frontends.positioned import Map, Seq
+
+if TYPE_CHECKING:
+    from invokelint.diagnostics import Diagnostic
+    from invokelint.model import InvocationModel
+
+HCL_SUFFIXES = (".tf", ".tofu")
+TERRAFORM_JSON = (".tf.json", ".tofu.json")
 
 # A line as YAML and JSON count them (libyaml's other breaks, U+0085 and U+2028/9, are
 # rare enough that a misplaced edit is caught by the re-parse check instead).
@@ -31,15 +38,39 @@ class Unfixable(Exception):
 class Outcome:
     text: str
     applied: list[Fix] = field(default_factory=list)
-    dropped: list[tuple[Fix, str]] = field(default_factory=list)
+    dropped: list[tuple[Fix, str]] = field(default_factory=list)  # reported as warnings
+    # no fix belongs there (a Terraform variable, plan JSON): the finding stays, unwarned
+    skipped: list[tuple[Fix, str]] = field(default_factory=list)
+
+    def take(self, fix: Fix, new: str) -> None:
+        """``new`` is the text with ``fix`` applied; a fix already in place counts for nothing."""
+        if new != self.text:
+            self.text = new
+            self.applied.append(fix)
 
 
 def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
     """``text`` with every fix that applies cleanly, one after the other.
 
     Anchors name places in ``text``; they are turned into key paths once, so a fix
-    applied earlier (that moved lines) does not misplace a later one.
+    applied earlier (that moved lines) does not misplace a later one. Terraform HCL goes
+    to its own writer, ``.tf.json`` through Terraform's names to this one; plan output
+    is not fixed.
     """
+    if path.endswith(HCL_SUFFIXES + TERRAFORM_JSON):
+        from invokelint.fixes.hcl_writer import apply_hcl_fixes, apply_tf_json_fixes
+
+        write = apply_tf_json_fixes if path.endswith(TERRAFORM_JSON) else apply_hcl_fixes
+        return write(text, path, fixes)
+    if _is_plan(text):
+        outcome = Outcome(text)
+        outcome.skipped.extend((fix, "plan JSON is not fixed") for fix in fixes)
+        return outcome
+    return apply_template_fixes(text, path, fixes)
+
+
+def apply_template_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
+    """The YAML and JSON writer (``apply_fixes`` without the dispatch)."""
     outcome = Outcome(text)
     load = load_json if _is_json(path, text) else load_yaml
     try:
@@ -56,9 +87,7 @@ def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
         except Unfixable as exc:
             outcome.dropped.append((fix, str(exc)))
         else:
-            if new != outcome.text:  # a fix already in place counts for nothing
-                outcome.text = new
-                outcome.applied.append(fix)
+            outcome.take(fix, new)
     return outcome
 
 
@@ -117,6 +146,49 @@ def _plain(node: Any) -> Any:
     if isinstance(node, (list, tuple)):
         return [_plain(item) for item in node]
     return node
+
+
+def offered(diagnostic: Diagnostic, planned: Collection[str] = ()) -> bool:
+    """Whether ``diagnostic``'s fix may be written. Not in Terraform for a resource of a
+    called module (every caller shares its file) nor in a file that a plan beside it
+    stands for (``planned``: the plan, not the file, is what the next lint reads)."""
+    fix = diagnostic.fix
+    if fix is None:
+        return False
+    if not fix.path.endswith(HCL_SUFFIXES + TERRAFORM_JSON):
+        return True
+    return not (diagnostic.resource or "").startswith("module.") and fix.path not in planned
+
+
+def title(fix: Fix) -> str:
+    """What the fix does, in the words of the file it edits (``visibility_timeout_seconds``
+    in a ``.tf`` file, as the diagnostic's message says it)."""
+    if not fix.path.endswith(HCL_SUFFIXES):
+        return fix.title
+    from invokelint.diagnostics import in_terms
+    from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
+
+    return in_terms(fix.title, TERRAFORM_TERMS)
+
+
+def planned_files(models: Iterable[InvocationModel]) -> set[str]:
+    """The files of every model read from plan JSON (``offered``'s ``planned``)."""
+    return {
+        path
+        for model in models
+        if any(p.endswith(".json") and not p.endswith(TERRAFORM_JSON) for p in model.paths)
+        and any(p.endswith(HCL_SUFFIXES) for p in model.paths)
+        for path in model.paths
+    }
+
+
+def _is_plan(text: str) -> bool:
+    """``terraform show -json`` output (its findings name Terraform attributes)."""
+    if '"planned_values"' not in text:  # most files stop here, with no import
+        return False
+    from invokelint.frontends.terraform.plan import looks_like_plan
+
+    return looks_like_plan(text)
 
 
 def _is_json(path: str, text: str) -> bool:

@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from invokelint.diagnostics import Diagnostic
 from invokelint.fixes import Fix
-from invokelint.fixes.apply import _LINE, apply_fixes
+from invokelint.fixes.apply import _LINE, apply_fixes, offered
+from invokelint.fixes.apply import title as fix_title
 from invokelint.fixes.run import MAX_ROUNDS
 
 
@@ -35,11 +36,11 @@ def fix_edit(diagnostic: Diagnostic, text: str) -> LinesEdit | None:
     """The smallest whole-line edit that applies ``diagnostic``'s fix to ``text``.
 
     None when the diagnostic has no fix, the fix is for another file (IL402 reports
-    the handler and fixes the template: see ``fixed_text``), or it cannot be written
-    exactly.
+    the handler and fixes the template: see ``fixed_text``), is for a resource of a
+    called Terraform module, or cannot be written exactly.
     """
     fix = diagnostic.fix
-    if fix is None or fix.path != diagnostic.path:
+    if fix is None or fix.path != diagnostic.path or not offered(diagnostic):
         return None
     new = fixed_text(fix, text)
     if new is None:
@@ -50,7 +51,8 @@ def fix_edit(diagnostic: Diagnostic, text: str) -> LinesEdit | None:
     # the new lines from the first change to the last: what replaces old lines start-end
     tail = len(old_lines) - last.end
     text = "".join(new_lines[first.start : len(new_lines) - tail])
-    return LinesEdit(first.start, last.end, text, title(diagnostic), fix.safety)
+    named = fix_title(fix) or f"Fix {diagnostic.code}"
+    return LinesEdit(first.start, last.end, text, named, fix.safety)
 
 
 @lru_cache(maxsize=16)  # an editor asks again for the same finding as the cursor moves
@@ -63,23 +65,27 @@ def fixed_text(fix: Fix, text: str) -> str | None:
 def fix_all(
     text: str,
     path: str,
-    fixes: Iterable[Fix],
-    relint: Callable[[str], Iterable[Fix]],
+    findings: Iterable[Diagnostic],
+    relint: Callable[[str], Iterable[Diagnostic]],
     rounds: int = MAX_ROUNDS,
 ) -> str:
     """``text`` (of the file at display path ``path``) with every safe fix applied, then
     the safe fixes a lint of the result finds, until nothing changes (as ``check --fix``).
 
-    ``fixes`` are those found in ``text``; ``relint`` lints a fixed text and returns
-    the fixes found for this file.
+    ``findings`` are those of ``text`` whose fixes may be offered; ``relint`` lints a
+    fixed text and returns those of its findings.
     """
     for _ in range(rounds):
-        safe = [fix for fix in fixes if fix.safety == "safe" and fix.path == path]
+        safe = [
+            d.fix
+            for d in findings
+            if d.fix is not None and d.fix.safety == "safe" and d.fix.path == path
+        ]
         new = apply_fixes(text, path, safe).text if safe else text
         if new == text:
             break
         text = new
-        fixes = relint(text)
+        findings = relint(text)
     return text
 
 
@@ -101,9 +107,10 @@ def lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def title(diagnostic: Diagnostic) -> str:
-    """What an editor lists for the fix: ruff's wording, "(unsafe)" when it is."""
+def action_title(diagnostic: Diagnostic) -> str:
+    """What an editor lists for the fix, in the file's own terms (``visibility_timeout_
+    seconds`` in a ``.tf`` file): ruff's wording, "(unsafe)" when it is."""
     fix = diagnostic.fix
-    name = fix.title if fix is not None and fix.title else "fix"
+    name = (fix_title(fix) if fix is not None else "") or "fix"
     unsafe = " (unsafe)" if fix is not None and fix.safety == "unsafe" else ""
     return f"{diagnostic.code}: {name[:1].upper()}{name[1:]}{unsafe}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from invokelint.fixes.apply import apply_fixes
+from invokelint.fixes.apply import apply_fixes, offered, planned_files, title
 
 if TYPE_CHECKING:
     from invokelint.engine import LintResult
@@ -61,9 +61,14 @@ def fix_project(
     reported: set[str] = set()
     for _ in range(MAX_ROUNDS):
         by_file: dict[str, list] = {}
+        planned = planned_files(run.result.models)
         for diagnostic in run.result.diagnostics:
             fix = diagnostic.fix
-            if fix is not None and (unsafe or fix.safety == "safe"):
+            if (
+                fix is not None
+                and (unsafe or fix.safety == "safe")
+                and offered(diagnostic, planned)
+            ):
                 by_file.setdefault(fix.path, []).append(diagnostic)
         changed = False
         for display, diagnostics in by_file.items():
@@ -79,7 +84,7 @@ def fix_project(
             for fix in outcome.applied:
                 run.fixed[codes[id(fix)]] += 1
             for fix, why in outcome.dropped:
-                warning = f"{display}: {codes[id(fix)]} fix not applied ({fix.title}): {why}"
+                warning = f"{display}: {codes[id(fix)]} fix not applied ({title(fix)}): {why}"
                 if warning not in reported:
                     reported.add(warning)
                     run.warnings.append(warning)

@@ -26,7 +26,9 @@ from invokelint.model import (
 )
 
 # Service principals (``<service>.amazonaws.com``) that invoke functions asynchronously.
-ASYNC_PRINCIPALS = frozenset({"s3", "sns", "events", "logs", "ses", "iot", "config", "codecommit"})
+# Not SES: a receipt rule's Lambda action may be ``RequestResponse`` (to accept or reject
+# mail), so a permission for SES alone leaves the invocation type unknown.
+ASYNC_PRINCIPALS = frozenset({"s3", "sns", "events", "logs", "iot", "config", "codecommit"})
 URL_SERVICE = "lambda-url"  # function URLs: invoked through lambda:InvokeFunctionUrl
 URL_ACTION = "lambda:InvokeFunctionUrl"
 _DESTINATION_KEYS = {"on-success": "OnSuccess", "on-failure": "OnFailure"}

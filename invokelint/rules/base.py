@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 
 DOCS_URL = "https://github.com/invokelint/invokelint/blob/main/rules/{id}.md"
 
+# What a rule can read, in the order its page lists them. CDK output is CloudFormation:
+# a rule that reads CloudFormation reads a cloud assembly's templates unchanged.
+INPUTS = {
+    "cloudformation": "CloudFormation",
+    "sam": "SAM",
+    "cdk": "CDK (through its CloudFormation output)",
+    "terraform": "Terraform",
+    "serverless": "serverless.yml",
+    "handler": "Python handler code",
+}
+
 
 @dataclass(frozen=True)
 class Example:
@@ -88,6 +99,8 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    # the inputs (keys of INPUTS) it reads; tests/test_rule_inputs.py ties each to fixtures
+    inputs: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()
     options: ClassVar[Mapping[str, Option]] = {}
     references: ClassVar[tuple[str, ...]] = ()

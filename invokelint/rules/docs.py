@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from invokelint.rules.base import Example, Rule
+from invokelint.rules.base import INPUTS, Example, Rule
 
 FAMILIES = {
     "IL0": "inputs",
@@ -38,6 +38,7 @@ def render_page(rule: type[Rule]) -> str:
     parts = [
         f"# {rule.id}: {rule.name}",
         f"**Severity:** {rule.severity.value} · **Family:** {FAMILIES.get(rule.id[:3], 'other')}",
+        inputs_line(rule),
         rule.summary,
         rule.description(),
     ]
@@ -69,9 +70,10 @@ def render_page(rule: type[Rule]) -> str:
         }.get(safety, "`invokelint check --fix` applies it when safe, `--unsafe-fixes` also")
         parts.append(
             f"## Fix safety\n\nThis rule's fix is **{safety}**: {why} "
-            f"{applies} to YAML and JSON templates "
-            "(`--diff` shows it first); none is offered where the value comes from a "
-            "parameter or an intrinsic function, nor in Terraform."
+            f"{applies} to YAML and JSON templates and Terraform `.tf` and `.tf.json` "
+            "files (`--diff` shows it first); none is offered where the value comes from a "
+            "parameter, an intrinsic function, or a Terraform variable, local or expression, "
+            "nor inside a called Terraform module or from plan JSON."
         )
     if rule.counterparts:
         parts.append(
@@ -85,6 +87,12 @@ def render_page(rule: type[Rule]) -> str:
     if rule.references:
         parts.append("## References\n\n" + "\n".join(f"- <{url}>" for url in rule.references))
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+
+
+def inputs_line(rule: type[Rule]) -> str:
+    """``**Inputs:** CloudFormation, SAM, ...``: where the rule finds what it checks."""
+    names = [label for key, label in INPUTS.items() if key in rule.inputs]
+    return f"**Inputs:** {', '.join(names)}" if names else ""
 
 
 def _example(example: Example) -> str:

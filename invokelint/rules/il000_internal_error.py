@@ -28,6 +28,7 @@ class InternalErrorRule(Rule):
 
     id = "IL000"
     name = "internal-error"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "invokelint failed on this file; its other findings may be missing."
     examples = (

@@ -31,6 +31,7 @@ class ParseErrorRule(Rule):
 
     id = "IL001"
     name = "parse-error"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A template, Terraform or handler file cannot be parsed."
     examples = (

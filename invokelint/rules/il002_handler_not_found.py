@@ -35,6 +35,7 @@ class HandlerNotFound(Rule):
 
     id = "IL002"
     name = "handler-not-found"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A Python function's Handler names a module or function its code does not have."
     uses_code = True

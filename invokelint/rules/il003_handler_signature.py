@@ -40,6 +40,7 @@ class HandlerSignature(Rule):
 
     id = "IL003"
     name = "handler-signature"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A Python handler cannot be called with (event, context)."
     uses_code = True

@@ -39,6 +39,7 @@ class FunctionDlqOnPollSource(Rule):
 
     id = "IL101"
     name = "function-dlq-on-poll-source"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A function dead-letter queue on a function that only event source mappings invoke."
     examples = (

@@ -29,6 +29,7 @@ class SqsSourceWithoutRedrive(Rule):
 
     id = "IL102"
     name = "sqs-source-without-redrive"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "An SQS queue read by a Lambda event source mapping has no redrive policy."
     examples = (

@@ -35,6 +35,7 @@ class SqsVisibilityTimeout(Rule):
 
     id = "IL103"
     name = "sqs-visibility-timeout"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "An SQS source queue's visibility timeout is too short for the function timeout."
     options = {

@@ -28,6 +28,7 @@ class RedriveMaxReceiveCountLow(Rule):
 
     id = "IL104"
     name = "redrive-max-receive-count-low"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = (
         "A Lambda source queue sends messages to its dead-letter queue after fewer than 5 receives."

@@ -32,6 +32,7 @@ class DlqRetentionNotLonger(Rule):
 
     id = "IL105"
     name = "dlq-retention-not-longer"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A Lambda source queue's dead-letter queue keeps messages no longer than the source."
     examples = (

@@ -31,6 +31,7 @@ class FifoMismatch(Rule):
 
     id = "IL106"
     name = "fifo-mismatch"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "A FIFO queue has a standard DLQ (or the reverse) or batch settings Lambda rejects."
     examples = (

@@ -43,6 +43,7 @@ class EsmBatchSettings(Rule):
 
     id = "IL107"
     name = "esm-batch-settings"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "An event source mapping's batch size or batching window is one Lambda rejects."
     options = {

@@ -36,6 +36,7 @@ class StreamUnboundedRetry(Rule):
 
     id = "IL108"
     name = "stream-unbounded-retry"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A stream mapping retries a failing batch until its records expire."
     examples = (

@@ -32,6 +32,7 @@ class StreamWithoutOnFailure(Rule):
 
     id = "IL109"
     name = "stream-without-on-failure"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A stream or Kafka mapping drops failed records without keeping a record of them."
     examples = (

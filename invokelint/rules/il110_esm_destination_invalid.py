@@ -56,6 +56,7 @@ class EsmDestinationInvalid(Rule):
 
     id = "IL110"
     name = "esm-destination-invalid"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "An event source mapping's on-failure destination is not one Lambda supports."
     examples = (

@@ -31,6 +31,7 @@ class EsmFilterCriteria(Rule):
 
     id = "IL111"
     name = "esm-filter-criteria"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "An event filter pattern is invalid, or a mapping has more filters than allowed."
     options = {

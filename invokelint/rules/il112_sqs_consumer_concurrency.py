@@ -35,6 +35,7 @@ class SqsConsumerConcurrency(Rule):
 
     id = "IL112"
     name = "sqs-consumer-concurrency"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "An SQS consumer's reserved concurrency throttles its own event source mapping."
     examples = (

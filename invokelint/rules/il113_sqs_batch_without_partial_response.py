@@ -33,6 +33,7 @@ class SqsBatchWithoutPartialResponse(Rule):
 
     id = "IL113"
     name = "sqs-batch-without-partial-response"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.INFO
     summary = "An SQS mapping's batch fails as a whole: one bad message reprocesses the others."
     uses_code = True

@@ -58,6 +58,7 @@ class StreamSharedByManyConsumers(Rule):
 
     id = "IL114"
     name = "stream-shared-by-many-consumers"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = (
         "More Lambda mappings read one Kinesis stream than its shards' shared throughput serves."

@@ -52,6 +52,7 @@ class AsyncWithoutFailureCapture(Rule):
 
     id = "IL201"
     name = "async-without-failure-capture"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = (
         "An asynchronously invoked function has neither a dead-letter queue nor an "

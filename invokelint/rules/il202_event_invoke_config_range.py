@@ -31,6 +31,7 @@ class EventInvokeConfigRange(Rule):
 
     id = "IL202"
     name = "event-invoke-config-range"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = (
         "An asynchronous invocation config sets MaximumRetryAttempts or "

@@ -41,6 +41,7 @@ class FailureConfigWithoutAsyncTrigger(Rule):
 
     id = "IL203"
     name = "failure-config-without-async-trigger"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = (
         "A dead-letter queue or asynchronous destination on a function that is only "

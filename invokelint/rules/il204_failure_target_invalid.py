@@ -73,6 +73,7 @@ class FailureTargetInvalid(Rule):
 
     id = "IL204"
     name = "failure-target-invalid"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = (
         "A dead-letter queue or asynchronous destination is a kind of resource that "

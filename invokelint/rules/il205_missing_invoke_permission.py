@@ -53,6 +53,7 @@ class MissingInvokePermission(Rule):
 
     id = "IL205"
     name = "missing-invoke-permission"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "A service invokes a function without an AWS::Lambda::Permission for it."
     examples = (

@@ -79,6 +79,7 @@ class S3RecursiveTrigger(Rule):
 
     id = "IL206"
     name = "s3-recursive-trigger"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A function triggered by new objects in a bucket writes new objects to it."
     uses_code = True

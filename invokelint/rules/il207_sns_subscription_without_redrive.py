@@ -29,6 +29,7 @@ class SnsSubscriptionWithoutRedrive(Rule):
 
     id = "IL207"
     name = "sns-subscription-without-redrive"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.INFO
     summary = "An SNS subscription to a function has no RedrivePolicy (SNS-side dead-letter queue)."
     examples = (

@@ -16,7 +16,11 @@ class EventBridgeTargetWithoutDlq(Rule):
     Points out an EventBridge rule target (`AWS::Events::Rule` `Targets`, SAM
     `EventBridgeRule`, `CloudWatchEvent` and `Schedule` events) or an EventBridge
     Scheduler schedule (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`) that invokes a
-    function and has no `DeadLetterConfig`.
+    function and has no `DeadLetterConfig`. In `serverless.yml` it reads `eventBridge` and
+    `schedule` events: the framework sets the target's dead-letter queue from
+    `deadLetterQueueArn` on an `eventBridge` event (a `schedule:` expression included) and
+    has no such setting on a `schedule` event, so the advice there is to write the
+    schedule as an `eventBridge` event.
 
     ## Why is this bad?
     EventBridge hands each event to Lambda's asynchronous queue. When that hand-over
@@ -29,6 +33,7 @@ class EventBridgeTargetWithoutDlq(Rule):
 
     id = "IL208"
     name = "eventbridge-target-without-dlq"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.INFO
     summary = "An EventBridge rule target that is a function has no DeadLetterConfig."
     examples = (

@@ -57,6 +57,7 @@ class PermissionWithoutSource(Rule):
 
     id = "IL209"
     name = "permission-without-source"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = (
         "A permission lets an AWS service invoke a function from any resource, in any account."

@@ -30,6 +30,7 @@ class FailureTargetShortRetention(Rule):
 
     id = "IL210"
     name = "failure-target-short-retention"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.INFO
     summary = "A queue that receives a function's failures keeps them for less than 14 days."
     examples = (

@@ -33,6 +33,7 @@ class ApiTimeoutExceedsIntegration(Rule):
 
     id = "IL301"
     name = "api-timeout-exceeds-integration"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A function behind API Gateway may run longer than API Gateway waits for it."
     examples = (

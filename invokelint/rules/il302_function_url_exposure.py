@@ -33,6 +33,7 @@ class FunctionUrlExposure(Rule):
 
     id = "IL302"
     name = "function-url-exposure"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.WARNING
     summary = "A function URL is public, or its CORS allows credentials from any origin."
     examples = (

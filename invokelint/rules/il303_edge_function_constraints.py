@@ -44,6 +44,7 @@ class EdgeFunctionConstraints(Rule):
 
     id = "IL303"
     name = "edge-function-constraints"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless")
     severity = Severity.ERROR
     summary = "A Lambda@Edge function uses something Lambda@Edge does not support."
     examples = (

@@ -101,6 +101,7 @@ class NonIdempotentHandler(Rule):
 
     id = "IL401"
     name = "non-idempotent-handler"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "A handler invoked at least once repeats a side effect when an event is redelivered."
     uses_code = True

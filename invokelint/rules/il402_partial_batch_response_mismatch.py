@@ -71,6 +71,7 @@ class PartialBatchResponseMismatch(Rule):
 
     id = "IL402"
     name = "partial-batch-response-mismatch"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A handler's batchItemFailures and its mapping's ReportBatchItemFailures disagree."
     uses_code = True

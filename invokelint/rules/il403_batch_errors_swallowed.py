@@ -53,6 +53,7 @@ class BatchErrorsSwallowed(Rule):
 
     id = "IL403"
     name = "batch-errors-swallowed"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "A poll-triggered handler catches and drops errors inside its record loop."
     uses_code = True

@@ -47,6 +47,7 @@ class SyncResponseShape(Rule):
 
     id = "IL404"
     name = "sync-response-shape"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "A handler behind a REST API proxy or an ALB returns no statusCode."
     uses_code = True

@@ -52,6 +52,7 @@ class AlbMultiValueHeaders(Rule):
 
     id = "IL405"
     name = "alb-multi-value-headers"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "A handler behind an ALB returns headers in the form its target group ignores."
     uses_code = True

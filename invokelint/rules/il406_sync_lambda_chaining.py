@@ -47,6 +47,7 @@ class SyncLambdaChaining(Rule):
 
     id = "IL406"
     name = "sync-lambda-chaining"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.INFO
     summary = "A handler invokes another Lambda function synchronously and waits for it."
     uses_code = True

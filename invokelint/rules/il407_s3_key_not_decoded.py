@@ -47,6 +47,7 @@ class S3KeyNotDecoded(Rule):
 
     id = "IL407"
     name = "s3-key-not-decoded"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "An S3 notification handler uses the object key without URL-decoding it."
     uses_code = True

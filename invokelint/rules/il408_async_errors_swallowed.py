@@ -58,6 +58,7 @@ class AsyncErrorsSwallowed(Rule):
 
     id = "IL408"
     name = "async-errors-swallowed"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.WARNING
     summary = "An asynchronously invoked handler catches every error and returns normally."
     uses_code = True

@@ -48,6 +48,7 @@ class BatchFirstRecordOnly(Rule):
 
     id = "IL409"
     name = "batch-first-record-only"
+    inputs = ("cloudformation", "sam", "cdk", "terraform", "serverless", "handler")
     severity = Severity.ERROR
     summary = "A poll-triggered handler processes only the first record of each batch."
     uses_code = True

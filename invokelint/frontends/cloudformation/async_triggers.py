@@ -92,6 +92,29 @@ def _bucket(
         )
 
 
+def _cdk_bucket_notifications(
+    template: Template, resolver: Resolver, logical_id: str, properties: Map
+) -> Iterator[Trigger]:
+    """CDK's ``bucket.addEventNotification``: a custom resource that calls S3's
+    ``PutBucketNotificationConfiguration`` with the bucket's notifications, in the API's
+    shape (``LambdaFunctionConfigurations``, ``Events``, ``Filter.Key.FilterRules``)."""
+    configs = child(properties, "NotificationConfiguration", "LambdaFunctionConfigurations")
+    for index, item in _items(configs):
+        events = item.get("Events")
+        names = tuple(events) if _plain(events, Seq) else ()
+        prefix, suffix = _key_filter(item.get("Filter"), ("Key", "FilterRules"))
+        yield S3Trigger(
+            **_common(template, logical_id, f"LambdaFunctionConfigurations[{index}]"),
+            location=template.location(configs.item_position(index)),
+            function=resolver.resolve_function(item.get("LambdaFunctionArn")).function,
+            service="s3",
+            source=resolver.resolve(properties.get("BucketName")),
+            events=names if names and all(isinstance(e, str) for e in names) else UNKNOWN,
+            prefix=prefix,
+            suffix=suffix,
+        )
+
+
 def _subscription(
     template: Template, resolver: Resolver, logical_id: str, properties: Map
 ) -> Iterator[Trigger]:
@@ -251,6 +274,7 @@ def _iot_authorizer(
 
 _READERS: dict[str, Reader] = {
     "AWS::S3::Bucket": _bucket,
+    "Custom::S3BucketNotifications": _cdk_bucket_notifications,
     "AWS::SNS::Subscription": _subscription,
     "AWS::SNS::Topic": _topic,
     "AWS::Events::Rule": _rule,
@@ -424,9 +448,10 @@ def _dead_letter(
     )
 
 
-def _key_filter(value: Any) -> tuple[Any, Any]:
-    """``(prefix, suffix)`` of an S3 ``Filter.S3Key.Rules``: None where not filtered."""
-    for step in ("S3Key", "Rules"):
+def _key_filter(value: Any, steps: tuple[str, str] = ("S3Key", "Rules")) -> tuple[Any, Any]:
+    """``(prefix, suffix)`` of an S3 ``Filter.S3Key.Rules`` (the S3 API's
+    ``Filter.Key.FilterRules`` with ``steps``): None where not filtered."""
+    for step in steps:
         if value is None:
             return None, None
         if not _plain(value, Map):

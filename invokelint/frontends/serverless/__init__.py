@@ -41,11 +41,12 @@ def is_service(root: Any) -> bool:
 def build_model(root: Map, path: str, directory: str) -> InvocationModel:
     """The invocation model of one service; ``directory`` is the service folder."""
     from invokelint.frontends.cloudformation import build_model as build_template
-    from invokelint.frontends.serverless.terms import SERVERLESS_TERMS
-    from invokelint.frontends.serverless.translate import translate
+    from invokelint.frontends.serverless.terms import service_terms
+    from invokelint.frontends.serverless.translate import Names, translate
     from invokelint.frontends.serverless.variables import Variables
 
     resolved = Variables(root).resolve(root)
-    model = build_template(translate(resolved), path, directory)
-    model.terms = SERVERLESS_TERMS
+    names = Names()
+    model = build_template(translate(resolved, names), path, directory)
+    model.terms = service_terms(names)
     return model

@@ -12,12 +12,14 @@ references them resolves.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from invokelint.frontends.positioned import Map, Pos, Seq
 from invokelint.frontends.serverless import naming
 
 DEFAULT_TIMEOUT = 6  # seconds: the framework's default, not Lambda's 3
+EDGE_TIMEOUT = 5  # seconds: its default for a function with cloudFront events
 _SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
@@ -48,8 +50,23 @@ put = _Builder.put
 copy = _Builder.copy
 
 
-def translate(root: Map) -> Map:
-    """The CloudFormation template (SAM transform) this service deploys, as far as known."""
+@dataclass
+class Names:
+    """What the user wrote for what the translation named: messages speak serverless.yml."""
+
+    functions: dict[str, str] = field(default_factory=dict)  # logical id -> function name
+    # (function logical id, SAM event key ``events[0].sqs``, index in ``events``, kind)
+    events: list[tuple[str, str, int, str]] = field(default_factory=list)
+    created: dict[str, str] = field(default_factory=dict)  # ``SNSTopicAlerts`` -> ``alerts``
+    target_groups: dict[str, tuple[str, int]] = field(default_factory=dict)  # -> (function, index)
+    distributions: dict[str, tuple[str, int]] = field(default_factory=dict)  # likewise
+
+
+def translate(root: Map, names: Names | None = None) -> Map:
+    """The CloudFormation template (SAM transform) this service deploys, as far as known.
+
+    ``names``, when given, collects what each generated id stands for in serverless.yml.
+    """
     template = Map(root.pos)
     template["Transform"] = _SAM_TRANSFORM
     resources = Map(root.pos)
@@ -65,10 +82,11 @@ def translate(root: Map) -> Map:
             for name, body in group.items():
                 if isinstance(body, Map):
                     named[str(name)] = body
-    context = _Context(root, provider, resources, set(named))
+    context = _Context(root, provider, resources, set(named), names or Names())
     for name, body in named.items():
         source = group_of(functions, name)
         logical_id = naming.function_id(name)
+        context.names.functions[logical_id] = name
         function = Map(body.pos)
         put(function, "Type", "AWS::Serverless::Function", body, None)
         put(function, "Properties", context.function(name, body), body, None)
@@ -95,20 +113,34 @@ def _merge(target: Map, source: Map) -> None:
 
 
 class _Context:
-    def __init__(self, root: Map, provider: Map, resources: Map, functions: set[str]) -> None:
+    def __init__(
+        self, root: Map, provider: Map, resources: Map, functions: set[str], names: Names
+    ) -> None:
         self.root = root
         self.provider = provider
         self.resources = resources
         self.functions = functions
+        self.names = names
+        self.event: tuple[str, int] = ("", 0)  # the function and index being translated
 
-    def create(self, logical_id: str, kind: str, settings: Map, item: Map, key: str) -> None:
+    def create(
+        self, logical_id: str, kind: str, settings: Map, item: Map, key: str, label: str
+    ) -> None:
         """A resource the framework creates for an event (``sns: alerts`` -> a topic),
         unless ``resources`` declares it already (to set its properties)."""
         if logical_id not in self.resources:
+            self.names.created[logical_id] = label
             resource = Map(settings.pos)
             put(resource, "Type", kind, settings, None)
             self.resources[logical_id] = resource
             self.resources.key_pos[logical_id] = item.key_position(key)
+
+    def free_id(self, stem: str) -> str:
+        """``stem1``, or the next number not taken: one id per event of a kind."""
+        index = 1
+        while f"{stem}{index}" in self.resources:
+            index += 1
+        return f"{stem}{index}"
 
     # -- functions
     def function(self, name: str, body: Map) -> Map:
@@ -117,7 +149,19 @@ class _Context:
         if self._generated_handler(body.get("handler")):
             unknown = {"Fn::ImportValue": "a handler module a plugin writes at package time"}
             put(props, "Handler", unknown, body, "handler")
-        put(props, "CodeUri", ".", body, None)  # handlers resolve from the service folder
+        # handlers resolve from the service folder, or from the function's ``module``
+        # folder, which python packaging (v4, serverless-python-requirements) zips alone
+        # (``handler: module1/app.handler`` names the same file from the service folder)
+        module = body.get("module")
+        handler = body.get("handler")
+        folder = module.strip("./") if isinstance(module, str) else ""
+        if folder and not (isinstance(handler, str) and handler.startswith(f"{folder}/")):
+            put(props, "CodeUri", module, body, "module")
+        else:
+            put(props, "CodeUri", ".", body, None)
+        # Lambda@Edge (cloudFront events): the framework sets 5 s unless the function
+        # sets a timeout itself, and drops environment variables and VPC settings
+        edge = _has_event(body, "cloudFront")
         for key, source_key in (
             ("Runtime", "runtime"),
             ("Timeout", "timeout"),
@@ -125,14 +169,15 @@ class _Context:
         ):
             if source_key in body:
                 copy(props, key, body, source_key)
-            elif source_key in self.provider:
+            elif source_key in self.provider and not (edge and key == "Timeout"):
                 copy(props, key, self.provider, source_key)
         if "Timeout" not in props:
-            put(props, "Timeout", DEFAULT_TIMEOUT, body, None)
+            put(props, "Timeout", EDGE_TIMEOUT if edge else DEFAULT_TIMEOUT, body, None)
         if "Runtime" not in props and "handler" in body:
             put(props, "Runtime", "nodejs20.x", body, None)  # the framework's default
         copy(props, "ReservedConcurrentExecutions", body, "reservedConcurrency")
-        self._environment(props, body)
+        if not edge:
+            self._environment(props, body)
         copy(props, "Layers", body, "layers")
         self._dead_letter(props, body)
         self._invoke_config(props, body)
@@ -142,14 +187,14 @@ class _Context:
         for index, item in enumerate(raw if isinstance(raw, Seq) else []):
             if isinstance(item, Map) and len(item) == 1:
                 kind = next(iter(item))
-                event = _EVENTS.get(str(kind))
-                if event is not None:
-                    translated = event(self, name, item, str(kind))
-                    if translated is not None:
-                        key = f"events[{index}].{kind}"  # as the user finds it
-                        events[key] = translated
-                        events.key_pos[key] = raw.item_position(index)
-                        events.val_pos[key] = item.value_position(kind)
+                self.event = (name, index)
+                translated = _EVENTS.get(str(kind), _other_event)(self, name, item, str(kind))
+                if translated is not None:
+                    key = f"events[{index}].{kind}"  # as the user finds it
+                    self.names.events.append((naming.function_id(name), key, index, kind))
+                    events[key] = translated
+                    events.key_pos[key] = raw.item_position(index)
+                    events.val_pos[key] = item.value_position(kind)
         if events:
             put(props, "Events", events, body, "events")
         return props
@@ -246,6 +291,15 @@ class _Context:
             put(config, "AuthType", auth, url, "authorizer")
         else:
             put(config, "AuthType", "NONE", body, "url")
+        cors = url.get("cors") if isinstance(url, Map) else None
+        if cors:  # the framework's defaults: any origin, no credentials
+            settings = cors if isinstance(cors, Map) else Map(url.value_position("cors"))
+            translated = Map(url.value_position("cors"))
+            origins = settings.get("allowedOrigins", ["*"])
+            if origins is not None:
+                put(translated, "AllowOrigins", origins, settings, "allowedOrigins")
+            copy(translated, "AllowCredentials", settings, "allowCredentials")
+            put(config, "Cors", translated, url, "cors")
         put(props, "FunctionUrlConfig", config, body, "url")
 
     # -- what an ARN or reference names
@@ -396,6 +450,20 @@ def _stream(context: _Context, name: str, item: Map, key: str) -> Map | None:
         return None  # which service polls it is unknown: the unknown-invoker scan says so
     event, props = _event(kind, item, key)
     copy(props, "Stream", settings, "arn")
+    consumer = settings.get("consumer")
+    if kind == "Kinesis" and consumer is True:  # enhanced fan-out: the framework makes one
+        logical_id = context.free_id(f"{naming.alphanumeric(name)}KinesisConsumer")
+        resource, consumer_props = Map(settings.pos), Map(settings.pos)
+        put(resource, "Type", "AWS::Kinesis::StreamConsumer", settings, "consumer")
+        put(consumer_props, "ConsumerName", logical_id, settings, "consumer")
+        copy(consumer_props, "StreamARN", settings, "arn")
+        put(resource, "Properties", consumer_props, settings, "consumer")
+        context.resources[logical_id] = resource
+        context.resources.key_pos[logical_id] = settings.key_position("consumer")
+        stream = {"Fn::GetAtt": [logical_id, "ConsumerARN"]}
+        put(props, "Stream", stream, settings, "arn" if "arn" in settings else "consumer")
+    elif kind == "Kinesis" and isinstance(consumer, (str, Map)):  # an existing consumer
+        put(props, "Stream", consumer, settings, "consumer")
     put(
         props,
         "StartingPosition",
@@ -436,7 +504,7 @@ def _sns(context: _Context, name: str, item: Map, key: str) -> Map:
         topic_name = settings.get("topicName", topic)
         if isinstance(topic_name, str):  # the framework creates the topic
             logical_id = naming.topic_id(topic_name)
-            context.create(logical_id, "AWS::SNS::Topic", settings, item, key)
+            context.create(logical_id, "AWS::SNS::Topic", settings, item, key, topic_name)
             topic = {"Ref": logical_id}
     put(props, "Topic", topic, settings, "arn" if "arn" in settings else None)
     redrive = settings.get("redrivePolicy")
@@ -452,7 +520,7 @@ def _s3(context: _Context, name: str, item: Map, key: str) -> Map:
     bucket = settings.get("bucket")
     if isinstance(bucket, str) and settings.get("existing") is not True:
         logical_id = naming.bucket_id(bucket)
-        context.create(logical_id, "AWS::S3::Bucket", settings, item, key)
+        context.create(logical_id, "AWS::S3::Bucket", settings, item, key, bucket)
         bucket = {"Ref": logical_id}
     put(props, "Bucket", bucket, settings, "bucket")
     put(props, "Events", settings.get("event", "s3:ObjectCreated:*"), settings, "event")
@@ -524,12 +592,18 @@ def _http(context: _Context, name: str, item: Map, key: str) -> Map:
     return event
 
 
-def _permission_event(context: _Context, name: str, item: Map, key: str, principal: str) -> None:
+def _other_event(context: _Context, name: str, item: Map, key: str) -> None:
+    """An event this frontend does not translate (``kafka``, ``msk``, ``alexaSkill``, a
+    plugin's): something invokes the function, in a way not known, so no rule may take
+    its other triggers for all of them."""
+    return _permission_event(context, name, item, key, {"Fn::ImportValue": f"{name}.{key}"})
+
+
+def _permission_event(
+    context: _Context, name: str, item: Map, key: str, principal: str | dict[str, str]
+) -> None:
     """A source SAM has no event for: the permission the framework grants its service."""
-    logical_id = f"{naming.alphanumeric(name)}{naming.alphanumeric(key)}Permission"
-    index = 1
-    while f"{logical_id}{index}" in context.resources:
-        index += 1
+    logical_id = context.free_id(f"{naming.alphanumeric(name)}{naming.alphanumeric(key)}Permission")
     resource = Map(item.value_position(key))
     props = Map(item.value_position(key))
     put(resource, "Type", "AWS::Lambda::Permission", item, key)
@@ -539,8 +613,8 @@ def _permission_event(context: _Context, name: str, item: Map, key: str, princip
     # the framework scopes it to the API or target group it creates: not known here
     put(props, "SourceArn", {"Fn::ImportValue": f"{name}.events.{key}"}, item, key)
     put(resource, "Properties", props, item, key)
-    context.resources[f"{logical_id}{index}"] = resource
-    context.resources.key_pos[f"{logical_id}{index}"] = item.key_position(key)
+    context.resources[logical_id] = resource
+    context.resources.key_pos[logical_id] = item.key_position(key)
     return None
 
 
@@ -549,7 +623,71 @@ def _websocket(context: _Context, name: str, item: Map, key: str) -> None:
 
 
 def _alb(context: _Context, name: str, item: Map, key: str) -> None:
+    """The target group the framework creates (``multiValueHeaders`` sets its attribute),
+    and the permission it grants the load balancer."""
+    settings = _settings(item, key, "listenerArn")
+    logical_id = context.free_id(f"{naming.alphanumeric(name)}AlbTargetGroup")
+    context.names.target_groups[logical_id] = context.event
+    group = Map(item.value_position(key))
+    props = Map(item.value_position(key))
+    put(group, "Type", "AWS::ElasticLoadBalancingV2::TargetGroup", item, key)
+    put(props, "TargetType", "lambda", item, key)
+    target = Map(item.value_position(key))
+    put(target, "Id", {"Fn::GetAtt": [naming.function_id(name), "Arn"]}, item, key)
+    targets = Seq(item.value_position(key))
+    targets.append(target)
+    targets.item_pos.append(item.value_position(key))
+    put(props, "Targets", targets, item, key)
+    headers = settings.get("multiValueHeaders")
+    if headers is not None:
+        attribute = Map(settings.value_position("multiValueHeaders"))
+        put(attribute, "Key", "lambda.multi_value_headers.enabled", settings, "multiValueHeaders")
+        put(attribute, "Value", headers, settings, "multiValueHeaders")
+        attributes = Seq(settings.value_position("multiValueHeaders"))
+        attributes.append(attribute)
+        attributes.item_pos.append(settings.value_position("multiValueHeaders"))
+        put(props, "TargetGroupAttributes", attributes, settings, "multiValueHeaders")
+    put(group, "Properties", props, item, key)
+    context.resources[logical_id] = group
+    context.resources.key_pos[logical_id] = item.key_position(key)
+    context.resources.val_pos[logical_id] = item.value_position(key)
     return _permission_event(context, name, item, key, "elasticloadbalancing.amazonaws.com")
+
+
+def _has_event(body: Map, kind: str) -> bool:
+    events = body.get("events")
+    return isinstance(events, Seq) and any(isinstance(e, Map) and kind in e for e in events)
+
+
+def _cloud_front(context: _Context, name: str, item: Map, key: str) -> None:
+    """The version the framework publishes and the distribution behaviour that runs it
+    at the edge (``eventType``), as CloudFormation the edge rules read."""
+    settings = _settings(item, key, "eventType")
+    where = item.value_position(key)
+    version_id = context.free_id(f"{naming.alphanumeric(name)}LambdaVersionEdge")
+    version, version_props = Map(where), Map(where)
+    put(version, "Type", "AWS::Lambda::Version", item, key)
+    put(version_props, "FunctionName", {"Ref": naming.function_id(name)}, item, key)
+    put(version, "Properties", version_props, item, key)
+    association = Map(where)
+    copy(association, "EventType", settings, "eventType")
+    put(association, "LambdaFunctionARN", {"Ref": version_id}, item, key)
+    associations = Seq(where)
+    associations.append(association)
+    associations.item_pos.append(where)
+    behavior, config, distribution, props = Map(where), Map(where), Map(where), Map(where)
+    put(behavior, "LambdaFunctionAssociations", associations, item, key)
+    put(config, "DefaultCacheBehavior", behavior, item, key)
+    put(props, "DistributionConfig", config, item, key)
+    put(distribution, "Type", "AWS::CloudFront::Distribution", item, key)
+    put(distribution, "Properties", props, item, key)
+    distribution_id = context.free_id("CloudFrontDistribution")
+    context.names.distributions[distribution_id] = context.event
+    for logical_id, resource in ((version_id, version), (distribution_id, distribution)):
+        context.resources[logical_id] = resource
+        context.resources.key_pos[logical_id] = item.key_position(key)
+        context.resources.val_pos[logical_id] = where
+    return None
 
 
 def _iot(context: _Context, name: str, item: Map, key: str) -> Map:
@@ -565,7 +703,7 @@ def _cognito(context: _Context, name: str, item: Map, key: str) -> Map:
     pool = settings.get("pool")
     if isinstance(pool, str) and settings.get("existing") is not True:
         logical_id = naming.user_pool_id(pool)
-        context.create(logical_id, "AWS::Cognito::UserPool", settings, item, key)
+        context.create(logical_id, "AWS::Cognito::UserPool", settings, item, key, pool)
         pool = {"Ref": logical_id}
     put(props, "UserPool", pool, settings, "pool")
     copy(props, "Trigger", settings, "trigger")
@@ -587,4 +725,5 @@ _EVENTS = {
     "alb": _alb,
     "iot": _iot,
     "cognitoUserPool": _cognito,
+    "cloudFront": _cloud_front,
 }

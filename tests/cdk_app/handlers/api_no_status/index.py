@@ -1,0 +1,5 @@
+import json
+
+
+def handler(event, context):
+    return {"body": json.dumps({"orders": []})}  # expect: IL404
