@@ -12,10 +12,14 @@ Every diagnostic names its rule (``code``) and links to its page (``codeDescript
 The quick fix that adds ``# invokelint: ignore[ID]`` is built only when the client asks
 for code actions (or resolves one, where it supports ``codeAction/resolve``), from the
 text that was linted, tokenised once per text: publishing never scans a file per
-finding, and the fix needs no re-lint. Settings, from ``initializationOptions`` or the
-``invokelint`` section of the client's configuration: ``select`` and ``ignore`` (rule
-ids or prefixes), applied on top of the project's ``.invokelint.toml`` /
-``[tool.invokelint]``, and ``debounce`` (seconds, default 0.3).
+finding, and the fix needs no re-lint. So are the rules' own fixes (a quick fix per
+fixable finding, ``source.fixAll.invokelint`` for a document's safe ones), from the text
+last linted and only while it is still the buffer's.
+
+Settings, from ``initializationOptions`` or the ``invokelint`` section of the client's
+configuration: ``select`` and ``ignore`` (rule ids or prefixes), applied on top of the
+project's ``.invokelint.toml`` / ``[tool.invokelint]``, and ``debounce`` (seconds,
+default 0.3).
 """
 
 from __future__ import annotations
@@ -37,11 +41,16 @@ from pygls.workspace import TextDocument
 from invokelint import __version__
 from invokelint.diagnostics import Diagnostic
 from invokelint.engine import INTERNAL_ERROR
+from invokelint.fixes import Fix
+from invokelint.fixes.apply import HCL_SUFFIXES, offered
+from invokelint.fixes.editor import action_title, fix_all, fixed_text, hunks
+from invokelint.fixes.editor import lines as buffer_lines
 from invokelint.quickfix import ignore_edit, text_lines
 from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
 
 SECTION = "invokelint"
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SECTION}"  # source.fixAll.invokelint
 _converter = get_converter()
 log = logging.getLogger(__name__)
 
@@ -187,19 +196,9 @@ class InvokelintServer(LanguageServer):
         """The edit adding ``diagnostic``'s code to an ignore comment, built from the text
         that was linted; None when there is none or its line is no longer ``current``'s
         (the next lint brings a fresh fix)."""
-        text, found = self.linted_text.get(uri, (None, []))
-        shown = self.shown.get(uri, [])
-        if text is None or len(shown) != len(found):
-            return None
-        finding = next(
-            (
-                mine
-                for item, mine in zip(shown, found, strict=True)
-                if item.code == diagnostic.code and item.range == diagnostic.range
-            ),
-            None,
-        )
-        edit = ignore_edit(finding, text) if finding is not None else None
+        text, _ = self.linted_text.get(uri, (None, []))
+        finding = self.finding(uri, diagnostic)
+        edit = ignore_edit(finding, text) if finding is not None and text is not None else None
         if edit is None:
             return None
         line = text_lines(text)[edit.line]
@@ -217,6 +216,183 @@ class InvokelintServer(LanguageServer):
             ),
             new_text=edit.text,
         )
+
+    # ------------------------------------------------------------------------ fixes
+    def finding(self, uri: str, diagnostic: types.Diagnostic) -> Diagnostic | None:
+        """invokelint's finding behind a diagnostic the client shows, from the last lint
+        (matched by rule and range, and by message among several there: no re-lint,
+        nothing carried in ``data``)."""
+        _, found = self.linted_text.get(uri, (None, []))
+        shown = self.shown.get(uri, [])
+        if len(shown) != len(found):
+            return None
+        there = [
+            (item, mine)
+            for item, mine in zip(shown, found, strict=True)
+            if item.code == diagnostic.code and item.range == diagnostic.range
+        ]
+        same = [mine for item, mine in there if item.message == diagnostic.message]
+        return (same or [mine for _, mine in there] or [None])[0]
+
+    def linted_current(self, uri: str) -> str | None:
+        """The text ``uri`` was last linted from, if it is still the buffer's (or, for a
+        closed file, the disk's): fixes are anchored in it and never applied to another."""
+        text, _ = self.linted_text.get(uri, (None, []))
+        return text if text is not None and self.text_of(uri) == text else None
+
+    def fix_target(self, uri: str, fix: Fix) -> str | None:
+        """The uri of the file ``fix`` edits, for a finding reported in ``uri`` (IL402 is
+        reported in the handler and fixes the template)."""
+        folder = self.folder_of(uri)
+        if folder is None:
+            return None
+        path = Path(os.path.abspath(folder / fix.path))
+        opened = {  # the client's spelling of an open file's uri
+            _key(Path(document.path)): document.uri
+            for document in self.workspace.text_documents.values()
+            if document.path and valid_path(Path(document.path))
+        }
+        return opened.get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
+
+    def folder_of(self, uri: str) -> Path | None:
+        """The folder display paths of ``uri``'s project are relative to."""
+        root = self.root_of(uri)
+        return None if root is None else (root if root.is_dir() else root.parent)
+
+    def fix_edit(self, uri: str, diagnostic: types.Diagnostic) -> types.WorkspaceEdit | None:
+        """The real fix of ``diagnostic``, computed from the text it was linted from; None
+        when it has none, either file changed since, or the writer cannot apply it."""
+        finding = self.fixable(uri, diagnostic)
+        if finding is None or finding.fix is None:
+            return None
+        target = self.fix_target(uri, finding.fix)
+        text = self.linted_current(target) if target is not None else None
+        if target is None or text is None:
+            return None
+        new = fixed_text(finding.fix, text)
+        return self.workspace_edit(target, text, new) if new is not None else None
+
+    def fixable(self, uri: str, diagnostic: types.Diagnostic) -> Diagnostic | None:
+        """The finding, when it has a fix to offer and was linted from the current text."""
+        finding = self.finding(uri, diagnostic)
+        if finding is None or not self.offers(uri, finding):
+            return None
+        return finding if self.linted_current(uri) is not None else None
+
+    def offers(self, uri: str, finding: Diagnostic) -> bool:
+        """Whether ``finding``'s fix may be written (as ``check --fix`` decides): not for a
+        resource of a called Terraform module, nor in ``.tf`` files of a project that
+        also holds plan JSON (the plan may be what the next lint reads for them)."""
+        if not offered(finding):
+            return False
+        if finding.fix is None or not finding.fix.path.endswith(HCL_SUFFIXES):
+            return True
+        return not self.has_plan(uri)
+
+    def has_plan(self, uri: str) -> bool:
+        """Whether the last lint of ``uri``'s project read ``terraform show -json`` output."""
+        from invokelint.frontends.terraform.plan import looks_like_plan
+
+        root = self.root_of(uri)
+        texts = (
+            self.linted_text.get(member, (None, []))[0]
+            for member in (self.members.get(root, set()) if root is not None else ())
+            if member.endswith(".json")
+        )
+        return any(text and '"planned_values"' in text and looks_like_plan(text) for text in texts)
+
+    def safe_findings(self, uri: str, findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The findings (of ``uri``'s project) with a safe fix to offer that edits ``uri``."""
+        folder = self.folder_of(uri)
+        path = _path(uri)
+        if folder is None or path is None:
+            return []
+        mine = _key(path)
+        targets: dict[str, bool] = {}
+        found = []
+        for finding in findings:
+            fix = finding.fix
+            if fix is None or fix.safety != "safe":
+                continue
+            if fix.path not in targets:
+                targets[fix.path] = _key(folder / fix.path) == mine
+            if targets[fix.path] and self.offers(uri, finding):
+                found.append(finding)
+        return found
+
+    def last_findings(self, uri: str) -> list[Diagnostic]:
+        """The last lint's findings in every file of ``uri``'s project."""
+        root = self.root_of(uri)
+        uris = self.members.get(root, set()) if root is not None else set()
+        return [d for member in uris for d in self.linted_text.get(member, (None, []))[1]]
+
+    def fix_all_edit(self, uri: str) -> types.WorkspaceEdit | None:
+        """Every safe fix of the document, applied until nothing changes (as ``--fix``):
+        from the last lint when it read the current text, else from a fresh one."""
+        document, root = self.document(uri), self.root_of(uri)
+        if document is None or root is None or not document.path:
+            return None
+        text = document.source
+        overlays = {
+            Path(d.path): d.source for d in self.workspace.text_documents.values() if d.path
+        }
+
+        def relint(new: str) -> list[Diagnostic]:
+            project = self.projects.lint(root, {**overlays, Path(document.path): new})
+            return self.safe_findings(uri, [d for ds in project.files.values() for d in ds])
+
+        try:
+            found = (
+                self.safe_findings(uri, self.last_findings(uri))
+                if self.linted_current(uri) is not None
+                else relint(text)
+            )
+            path = found[0].fix.path if found and found[0].fix else ""
+            new = fix_all(text, path, found, relint) if found else text
+        except Exception:  # a bug answers "nothing to fix", it does not fail the save
+            log.exception("fixing %s failed", uri)
+            return None
+        return self.workspace_edit(uri, text, new) if new != text else None
+
+    def workspace_edit(self, uri: str, old: str, new: str) -> types.WorkspaceEdit:
+        """``old`` -> ``new`` as whole-line edits of ``uri``; versioned where the client
+        takes ``documentChanges``, so that it refuses them once the buffer moved on."""
+        lines = buffer_lines(old)
+        edits = [
+            types.TextEdit(
+                range=types.Range(
+                    start=self.line_start(lines, hunk.start), end=self.line_start(lines, hunk.end)
+                ),
+                new_text=hunk.text,
+            )
+            for hunk in hunks(old, new)
+        ]
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes:
+            document = self.document(uri)
+            version = document.version if document is not None else None
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=version
+                        ),
+                        edits=edits,
+                    )
+                ]
+            )
+        return types.WorkspaceEdit(changes={uri: edits})
+
+    def line_start(self, lines: list[str], index: int) -> types.Position:
+        """Where 0-based line ``index`` starts; past a last line without a line break,
+        that line's end (a position after the document is not one)."""
+        if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
+            return types.Position(line=index, character=0)
+        last = lines[-1]
+        end = self.workspace.position_codec.position_to_client_units(
+            [last], types.Position(line=0, character=len(last))
+        )
+        return types.Position(line=len(lines) - 1, character=end.character)
 
     # ------------------------------------------------------------------- reporting
     def publish(self, uri: str) -> None:
@@ -382,25 +558,60 @@ async def document_diagnostic(
 
 
 def code_action(ls: InvokelintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """One "ignore" quick fix per invokelint finding in the request; a client that can
-    resolve code actions gets the edit only for the one it picks."""
+    """Per invokelint finding in the request, its real fix (where it has one) and an
+    "ignore" quick fix; and ``source.fixAll.invokelint`` for the document. A client that
+    can resolve code actions gets the edit only for the one it picks; another gets
+    ``source.fixAll`` only when it asks for it (``only``), as that costs a lint."""
     uri = params.text_document.uri
     document = ls.document(uri)
     if document is None:
         return []
+    only = params.context.only
     lazy = _resolves_edits(ls)
-    current = document.lines
     actions = []
-    for diagnostic in _ours(params.context.diagnostics):
-        edit = ls.ignore_fix(uri, diagnostic, current)
-        if edit is None:
-            continue
+    if _wanted(types.CodeActionKind.QuickFix, only):
+        current = document.lines
+        for diagnostic in _ours(params.context.diagnostics):
+            actions.extend(_quick_fixes(ls, uri, diagnostic, current, lazy))
+    if _wanted(FIX_ALL, only) and (lazy or only):
+        action = types.CodeAction(title="invokelint: Apply all safe fixes", kind=FIX_ALL)
+        if lazy:
+            fixable = ls.safe_findings(uri, ls.last_findings(uri))
+            action.data = {"uri": uri, "action": "fixAll"} if fixable else None
+        else:
+            action.edit = ls.fix_all_edit(uri)
+        if action.edit is not None or action.data is not None:
+            actions.append(action)
+    return actions
+
+
+def _quick_fixes(
+    ls: InvokelintServer, uri: str, diagnostic: types.Diagnostic, current: list[str], lazy: bool
+) -> list[types.CodeAction]:
+    """The real fix (first, preferred when safe) and the ignore comment of one finding."""
+    actions = []
+    finding = ls.fixable(uri, diagnostic)
+    if finding is not None and finding.fix is not None:
+        edit = None if lazy else ls.fix_edit(uri, diagnostic)
+        if lazy or edit is not None:
+            actions.append(
+                types.CodeAction(
+                    title=action_title(finding),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=True if finding.fix.safety == "safe" else None,
+                    edit=edit,
+                    data={"uri": uri, "action": "fix"} if lazy else None,
+                )
+            )
+    ignore = ls.ignore_fix(uri, diagnostic, current)
+    if ignore is not None:
         actions.append(
             types.CodeAction(
                 title=f"Ignore {diagnostic.code} on this line",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=None if lazy else types.WorkspaceEdit(changes={uri: [edit]}),
+                edit=None if lazy else types.WorkspaceEdit(changes={uri: [ignore]}),
                 data={"uri": uri} if lazy else None,
             )
         )
@@ -408,16 +619,33 @@ def code_action(ls: InvokelintServer, params: types.CodeActionParams) -> list[ty
 
 
 def resolve_code_action(ls: InvokelintServer, action: types.CodeAction) -> types.CodeAction:
-    """The edit of a quick fix the user picked (``codeAction/resolve``)."""
-    uri = action.data.get("uri") if isinstance(action.data, dict) else None
+    """The edit of the action the user picked (``codeAction/resolve``), from the text
+    last linted if it is still the document's: else none (the next lint offers anew)."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri")
     document = ls.document(uri) if isinstance(uri, str) else None
-    if document is None or not action.diagnostics:
+    if document is None:
         return action
-    ours = _ours(action.diagnostics[:1])
-    edit = ls.ignore_fix(uri, ours[0], document.lines) if ours else None
+    if data.get("action") == "fixAll":
+        action.edit = ls.fix_all_edit(uri)
+        return action
+    ours = _ours((action.diagnostics or [])[:1])
+    if not ours:
+        return action
+    if data.get("action") == "fix":
+        action.edit = ls.fix_edit(uri, ours[0])
+        return action
+    edit = ls.ignore_fix(uri, ours[0], document.lines)
     if edit is not None:
         action.edit = types.WorkspaceEdit(changes={uri: [edit]})
     return action
+
+
+def _wanted(kind: str, only: Iterable[str] | None) -> bool:
+    """Whether the client's ``only`` filter (a kind covers its sub-kinds) admits ``kind``."""
+    if only is None:
+        return True
+    return any(not want or kind == want or kind.startswith(f"{want}.") for want in only)
 
 
 def _resolves_edits(ls: InvokelintServer) -> bool:
@@ -446,7 +674,7 @@ def build_server() -> InvokelintServer:
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=True
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True
         ),
     )(code_action)
     server.feature(types.CODE_ACTION_RESOLVE)(resolve_code_action)

@@ -253,7 +253,7 @@ async def test_quick_fix_adds_an_ignore_comment_without_relinting(vscode, projec
             context=types.CodeActionContext(diagnostics=[il103]),
         )
     )
-    [action] = actions
+    [action] = [a for a in actions if a.title.startswith("Ignore")]  # beside the real fix
     assert action.kind == types.CodeActionKind.QuickFix
     assert action.title == "Ignore IL103 on this line"
     assert action.edit is None  # VS Code resolves the edit of the action it picks

@@ -105,13 +105,14 @@ async def edit_and_fix_all(client: LanguageClient, project: Path) -> list[types.
     assert len(diagnostics) >= 2 * PAIRS
     edits = []
     for diagnostic in diagnostics:
-        [action] = await client.text_document_code_action_async(
+        actions = await client.text_document_code_action_async(
             types.CodeActionParams(
                 text_document=types.TextDocumentIdentifier(uri=template),
                 range=diagnostic.range,
                 context=types.CodeActionContext(diagnostics=[diagnostic]),
             )
         )
+        [action] = [a for a in actions if a.title.startswith("Ignore")]  # beside real fixes
         if action.edit is None:
             action = await client.code_action_resolve_async(action)
         [edit] = action.edit.changes[template]
