@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from invokelint.fixes import Edit, Fix, Intrinsic
@@ -78,43 +79,122 @@ def apply_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
 
 
 def apply_template_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
-    """The YAML and JSON writer (``apply_fixes`` without the dispatch)."""
+    """The YAML and JSON writer (``apply_fixes`` without the dispatch).
+
+    Fixes of one edit whose spans touch no other fix's are written together and checked
+    with one parse (a project's worth of IL103 fixes in one pass); the others, or all of
+    them when that check fails, go one at a time, each checked on its own.
+    """
     outcome = Outcome(text)
-    load = load_json if _is_json(path, text) else load_yaml
+    is_json = _is_json(path, text)
+    load = load_json if is_json else load_yaml
+    fixes = list(fixes)
     try:
         root = load(text).root
     except ParseError as exc:
         outcome.dropped.extend((fix, f"the file does not parse: {exc.message}") for fix in fixes)
         return outcome
+    located: list[tuple[Fix, list[list]]] = []
     for fix in fixes:
+        trails = [_trail_to(root, edit.anchor) for edit in fix.edits]
+        if any(trail is None for trail in trails):
+            outcome.dropped.append((fix, "a fix's anchor names no key of the file"))
+        else:
+            located.append((fix, trails))  # type: ignore[arg-type]
+    state = _State(text, root, _plain(root))
+    together = _write_together(state, located, is_json, load)
+    if together is not None:
+        state, written = together
+        outcome.text = state.text
+        outcome.applied.extend(fix for fix, _ in located if id(fix) in written)
+        located = [(fix, trails) for fix, trails in located if id(fix) not in written]
+    for fix, trails in located:
         try:
-            trails = [_trail_to(root, edit.anchor) for edit in fix.edits]
-            if any(trail is None for trail in trails):
-                raise Unfixable("a fix's anchor names no key of the file")
-            new = _apply(outcome.text, path, fix, trails)  # type: ignore[arg-type]
+            new_state = _apply(state, fix, trails, is_json, load)
         except Unfixable as exc:
             outcome.dropped.append((fix, str(exc)))
         else:
-            outcome.take(fix, new)
+            if new_state.text != state.text:
+                state = new_state
+            outcome.take(fix, new_state.text)
     return outcome
 
 
-def _apply(text: str, path: str, fix: Fix, trails: list[list]) -> str:
-    """``text`` with ``fix`` applied; raises ``Unfixable`` rather than write a guess."""
-    is_json = _is_json(path, text)
-    load = load_json if is_json else load_yaml
-    new = text
-    expected = _plain(load(text).root)
-    for edit, trail in zip(fix.edits, trails, strict=True):
-        new = _Writer(new, load(new).root, is_json).apply(trail, edit)
-        _apply_data(expected, [*trail, *edit.path], edit)
+@dataclass(frozen=True, slots=True)
+class _State:
+    """A text with its positioned tree and its plain data: parsed once, used by the next fix."""
+
+    text: str
+    root: Any
+    plain: Any
+
+
+def _write_together(
+    state: _State, located: list[tuple[Fix, list[list]]], is_json: bool, load: Any
+) -> tuple[_State, set[int]] | None:
+    """Every one-edit fix whose span is apart from all others', written in one pass.
+
+    None when fewer than two fixes qualify, or when the result fails the check (then each
+    fix is tried alone, so a bad one costs only itself).
+    """
+    writer = _Writer(state.text, state.root, is_json, record=True)
+    planned: list[tuple[tuple[int, int, str], Fix, list]] = []
+    for fix, trails in located:
+        if len(fix.edits) != 1:
+            continue
+        try:
+            span = writer.span_of(trails[0], fix.edits[0])
+        except Unfixable:
+            continue
+        if span is not None:
+            planned.append((span, fix, trails[0]))
+    planned.sort(key=lambda item: (item[0][0], item[0][1]))
+    apart: list[tuple[tuple[int, int, str], Fix, list]] = []
+    for item in planned:  # spans that meet or nest are left to the one-at-a-time path
+        if apart and item[0][0] <= apart[-1][0][1]:
+            continue
+        apart.append(item)
+    if len(apart) < 2:
+        return None
+    expected = _plain(state.root)
+    pieces, done = [], 0
     try:
-        result = _plain(load(new).root)
+        for (start, end, new), fix, trail in apart:
+            _apply_data(expected, [*trail, *fix.edits[0].path], fix.edits[0])
+            pieces += [state.text[done:start], new]
+            done = end
+    except Unfixable:
+        return None
+    text = "".join(pieces) + state.text[done:]
+    try:
+        root = load(text).root
+    except ParseError:
+        return None
+    result = _plain(root)
+    if result != expected:
+        return None
+    return _State(text, root, result), {id(fix) for _, fix, _ in apart}
+
+
+def _apply(state: _State, fix: Fix, trails: list[list], is_json: bool, load: Any) -> _State:
+    """``state`` with ``fix`` applied; raises ``Unfixable`` rather than write a guess."""
+    expected = _plain(state.root)  # a fresh copy of the data, to apply the edits to
+    text, root = state.text, state.root
+    for index, (edit, trail) in enumerate(zip(fix.edits, trails, strict=True)):
+        if index:
+            root = load(text).root
+        text = _Writer(text, root, is_json).apply(trail, edit)
+        _apply_data(expected, [*trail, *edit.path], edit)
+    if text == state.text:
+        return state
+    try:
+        root = load(text).root
     except ParseError as exc:
         raise Unfixable(f"the result would not parse: {exc.message}") from None
+    result = _plain(root)
     if result != expected:
         raise Unfixable("the result would change more than the fix's edits")
-    return new
+    return _State(text, root, result)
 
 
 def _apply_data(expected: Any, full: list, edit: Edit) -> None:
@@ -206,9 +286,13 @@ def _is_json(path: str, text: str) -> bool:
 
 
 class _Writer:
-    def __init__(self, text: str, root: Any, is_json: bool) -> None:
+    def __init__(self, text: str, root: Any, is_json: bool, *, record: bool = False) -> None:
         self.text = text
         self.lines = _LINE.findall(text)  # str.splitlines also splits at \f, \v, ...
+        self._starts: list[int] | None = None  # each line's offset, counted on first use
+        # recording: an edit's span is kept in ``span`` and no new text is built
+        self.record = record
+        self.span: tuple[int, int, str] | None = None
         self.root = root
         self.json = is_json
         self.newline = "\r\n" if "\r\n" in text else "\n"
@@ -238,10 +322,24 @@ class _Writer:
         return node
 
     # -- offsets
+    def span_of(self, trail: list, edit: Edit) -> tuple[int, int, str] | None:
+        """The one span ``edit`` would replace, and with what; None when it changes nothing."""
+        self.span = None
+        self.apply(trail, edit)
+        span, self.span = self.span, None
+        if span is None or self.text[span[0] : span[1]] == span[2]:
+            return None
+        return span
+
     def _offset(self, line: int, column: int) -> int:
-        return sum(len(text) for text in self.lines[: line - 1]) + column - 1
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(text) for text in self.lines)]
+        return self._starts[min(line - 1, len(self.lines))] + column - 1
 
     def _splice(self, start: int, end: int, new: str) -> str:
+        if self.record:
+            self.span = (start, end, new)
+            return self.text
         return self.text[:start] + new + self.text[end:]
 
     # -- edits
@@ -277,7 +375,7 @@ class _Writer:
                 continue
             break
         start = self._offset(key_pos[0], 1)
-        end = sum(len(text) for text in self.lines[:last])
+        end = self._offset(last + 1, 1)
         return self._splice(start, end, "")
 
     def _remove_between_commas(self, holder: Map, key: str) -> str:
@@ -321,7 +419,7 @@ class _Writer:
         last = next(reversed(holder))
         end = holder.val_pos.get(last)
         if end and end[0] == holder.key_pos[last][0]:  # a scalar, a tag or a flow value
-            at = sum(len(text) for text in self.lines[: end[0]])  # after a one-line last entry
+            at = self._offset(end[0] + 1, 1)  # after a one-line last entry
             if not self.text[:at].endswith("\n"):
                 raise Unfixable("the mapping ends the file without a line break")
         block = "".join(
