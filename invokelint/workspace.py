@@ -147,7 +147,7 @@ class Projects:
         if self.settings.select:
             config.select = self.settings.select
         config.ignore = (*config.ignore, *self.settings.ignore)
-        linter = Linter(config, cwd=folder)
+        linter = Linter(config, cwd=folder, incremental=True)
         self._linters[root] = (stamp, linter, error)
         return linter, error
 
