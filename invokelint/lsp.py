@@ -21,6 +21,7 @@ ids or prefixes), applied on top of the project's ``.invokelint.toml`` /
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Iterable
@@ -42,6 +43,10 @@ from invokelint.reporters.lsp_report import SOURCE, to_lsp
 from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
 
 SECTION = "invokelint"
+# Seconds without a lint after which the collector frees the models edits replaced, and
+# the most lints between two collections when the user never pauses that long.
+COLLECT_WHEN_IDLE = 5.0
+COLLECT_EVERY = 32
 _converter = get_converter()
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,8 @@ class InvokelintServer(LanguageServer):
         self.linted: dict[Path, asyncio.Future[None]] = {}  # resolved by the pending lint
         self.triggers: dict[Path, set[str]] = {}  # uris whose edits the pending lint answers
         self.told: set[str] = set()  # messages already shown to the user
+        self.collection: asyncio.TimerHandle | None = None  # the idle-time collection
+        self.uncollected = 0  # lints since the last collection
 
     # ------------------------------------------------------------------ scheduling
     def schedule(self, uri: str, delay: float) -> None:
@@ -114,17 +121,54 @@ class InvokelintServer(LanguageServer):
 
     # --------------------------------------------------------------------- linting
     def lint(self, root: Path) -> set[str]:
-        """Lint the project at ``root``; return the uris whose findings changed."""
+        """Lint the project at ``root``; return the uris whose findings changed.
+
+        The collector stays paused through the lint, and what the lint built is then
+        frozen: else the next allocations scan every object the lint made (a third of
+        an edit of 3,000 resources) to free nothing. The models that edits replace hold
+        cycles; they are collected once the user pauses (``COLLECT_WHEN_IDLE``)."""
         timer = self.timers.pop(root, None)
         if timer is not None:
             timer.cancel()
         self.stale.discard(root)
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             return self._lint(root)
         finally:
             pending = self.linted.pop(root, None)
             if pending is not None and not pending.done():
                 pending.set_result(None)
+            gc.freeze()
+            if enabled:
+                gc.enable()
+            self.collect_later()
+
+    def collect_later(self) -> None:
+        """Collect once the user pauses; after ``COLLECT_EVERY`` lints without a pause,
+        now (each leaves the cycles of the models it replaced: a megabyte on 3,000
+        resources)."""
+        if self.collection is not None:
+            self.collection.cancel()
+            self.collection = None
+        self.uncollected += 1
+        if self.uncollected >= COLLECT_EVERY:
+            self.collect()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # linted outside the event loop (tests): collect now
+            self.collect()
+            return
+        self.collection = loop.call_later(COLLECT_WHEN_IDLE, self.collect)
+
+    def collect(self) -> None:
+        """Free what earlier lints left behind (frozen objects are never collected)."""
+        self.collection = None
+        self.uncollected = 0
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _lint(self, root: Path) -> set[str]:
         overlays = {
