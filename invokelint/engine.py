@@ -128,7 +128,7 @@ class Linter:
         self.given = {p.resolve() if p.is_dir() else p.resolve().parent for p in paths}
         self.budget = CodeBudget()  # handler code read by this run, all templates together
         if self.memo is not None:
-            self.memo.begin(overlays)
+            self.memo.begin()
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
         on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
         named = {p.resolve() for p in buffers}
@@ -336,7 +336,6 @@ class Linter:
             modules = {(self.cwd / shown).resolve() for shown in own_comments}
             facts = CodeFacts(
                 stamps={p: signature(p, overlays) for p in code_inputs(model, modules)},
-                epoch=self.memo.epoch,
                 diagnostics=found,
                 handlers=model.handlers,
                 statistics=own.statistics,

@@ -7,11 +7,11 @@ text is the same (a file that is not open is not even read again while its size 
 modification time stay). Handler code facts, and the findings of the rules that read
 them, depend also on the Python modules the analysis read and on the code folders the
 functions name: they are kept while none of those changed (an open buffer by its text,
-a file on disk by its ``stat``) and no unsaved module appeared or went away (which could
-change how any handler resolves). So an edit of template A rebuilds A's model only, and
-an edit of handler code re-runs the code facts and code rules of the templates that read
-it, without parsing a template. Terraform modules, plans and CDK assemblies are read
-again on every lint (a module's findings depend on the modules calling it).
+a file on disk by its ``stat``; a module open but never saved resolves no handler). So
+an edit of template A rebuilds A's model only, and an edit of handler code re-runs the
+code facts and code rules of the templates that read it, without parsing a template.
+Terraform modules, plans and CDK assemblies are read again on every lint (a module's
+findings depend on the modules calling it).
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ class CodeFacts:
     """One template's handler code analysis, and what it read."""
 
     stamps: dict[Path | str, Signature]  # the files and folders whose change may change it
-    epoch: int  # the unsaved modules it saw (``Memo.epoch``)
     diagnostics: list[Diagnostic]  # IL001 in code and IL000 on modules
     handlers: dict[Any, Any]
     statistics: Counter[str]
@@ -81,21 +80,9 @@ class Memo:
 
     def __init__(self) -> None:
         self.templates: dict[Path, Template] = {}
-        self.epoch = 0
-        self._buffers: dict[Path, str] = {}  # unsaved modules: open, not on disk
         self._seen: set[Path] = set()
 
-    def begin(self, overlays: Mapping[Path, str]) -> None:
-        """A lint starts: a module that exists only as a buffer, or stopped being one,
-        may change how any handler resolves."""
-        buffers = {
-            path: text
-            for path, text in overlays.items()
-            if path.suffix == ".py" and signature(path, {}) is None
-        }
-        if buffers != self._buffers:
-            self._buffers = buffers
-            self.epoch += 1
+    def begin(self) -> None:
         self._seen = set()
 
     def end(self) -> None:
@@ -127,7 +114,7 @@ class Memo:
     def code(self, template: Template, overlays: Mapping[Path, str]) -> CodeFacts | None:
         """The template's code facts, if nothing they read can have changed since."""
         facts = template.code
-        if facts is None or facts.epoch != self.epoch:
+        if facts is None:
             return None
         for path, stamp in facts.stamps.items():
             if signature(path, overlays) != stamp:
