@@ -18,6 +18,7 @@ from lsprotocol.converters import get_converter
 from pytest_lsp import ClientServerConfig
 from samples import HANDLER, SAM_QUEUE, SAM_QUEUE_FIXED
 from test_lsp import capabilities, open_file, recording_client, replace_all, start, until, uri
+from test_lsp_quickfix import large_template
 
 import invokelint.code.analyse
 import invokelint.engine
@@ -42,32 +43,8 @@ SWALLOWS = (
 )
 
 
-def big_template(pairs: int = 20, handler: str = "app.handler") -> str:
-    """Queues and consumers (findings on each), handler code in ``src/``."""
-    parts = ["Transform: AWS::Serverless-2016-10-31\nResources:\n"]
-    for i in range(pairs):
-        parts.append(
-            f"  Orders{i}:\n"
-            f"    Type: AWS::SQS::Queue\n"
-            f"  Worker{i}:\n"
-            f"    Type: AWS::Serverless::Function\n"
-            f"    Properties:\n"
-            f"      Handler: {handler}\n"
-            f"      Runtime: python3.12\n"
-            f"      CodeUri: src/\n"
-            f"      Timeout: 60\n"
-            f"      Events:\n"
-            f"        Orders:\n"
-            f"          Type: SQS\n"
-            f"          Properties:\n"
-            f"            Queue: !GetAtt Orders{i}.Arn\n"
-            f"            BatchSize: 10\n"
-        )
-    parts.append("Outputs:\n  First:\n    Value: !Ref Orders0\n")
-    return "".join(parts)
-
-
-BIG = big_template()
+# queues and consumers, findings on each, handler code in src/; a section after Resources
+BIG = large_template(20) + "Outputs:\n  First:\n    Value: !Ref Orders0\n"
 
 
 def fix_queue(text: str, queue: str) -> str:
