@@ -63,6 +63,9 @@ class InvokelintServer(LanguageServer):
         self.shown: dict[str, list[types.Diagnostic]] = {}  # uri -> its current findings
         # uri -> the text linted and invokelint's findings behind ``shown``, for quick fixes
         self.linted_text: dict[str, tuple[str | None, list[Diagnostic]]] = {}
+        # uri -> the open text (None: closed) and findings behind ``shown``, and those
+        # findings converted: kept while neither changes
+        self.converted: dict[str, tuple[str | None, list[Diagnostic], list[types.Diagnostic]]] = {}
         self.versions: dict[str, int] = {}  # uri -> result id for pull diagnostics
         self.members: dict[Path, set[str]] = {}  # project root -> uris it reported on
         self.closed: set[str] = set()  # closed by the user: not pushed until reopened
@@ -189,6 +192,7 @@ class InvokelintServer(LanguageServer):
         changed = set()
         for uri in self.members.get(root, set()) - set(found):
             self.linted_text.pop(uri, None)
+            self.converted.pop(uri, None)
         for uri in self.members.get(root, set()) | set(found):
             items = found.get(uri, [])
             if self.shown.get(uri) != items:
@@ -199,14 +203,32 @@ class InvokelintServer(LanguageServer):
         return changed
 
     def convert(self, project: ProjectLint) -> dict[str, list[types.Diagnostic]]:
+        """Each file's findings as LSP diagnostics; a file whose findings and text are
+        those of the last lint keeps its conversion (a closed file is not read again)."""
         found = {}
+        opened = self.opened()
         for path, diagnostics in project.files.items():
-            uri = self.uri_of(path)
-            text = self.text_of(uri)
+            uri = opened.get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
+            document = self.document(uri)
+            source = document.source if document is not None else None
+            known = self.converted.get(uri)
+            if known is not None and known[0] == source and known[1] == diagnostics:
+                found[uri] = known[2]
+                continue
+            text = source if document is not None else self.text_of(uri)
             lines = (text or "").splitlines()  # once per file, not per finding
             found[uri] = [self.diagnostic(d, project.root, lines) for d in diagnostics]
             self.linted_text[uri] = (text, list(diagnostics))
+            self.converted[uri] = (source, list(diagnostics), found[uri])
         return found
+
+    def opened(self) -> dict[str, str]:
+        """The open documents' uris by their real path."""
+        return {
+            _key(Path(document.path)): document.uri
+            for document in self.workspace.text_documents.values()
+            if document.path and valid_path(Path(document.path))
+        }
 
     def log_internal_errors(self, project: ProjectLint) -> None:
         """IL000 is a diagnostic on its file, and a line in the client's log to report
@@ -297,18 +319,6 @@ class InvokelintServer(LanguageServer):
 
     def open_uris(self) -> set[str]:
         return {document.uri for document in self.workspace.text_documents.values()}
-
-    def uri_of(self, path: Path) -> str:
-        """The uri the client uses for ``path`` if it has the file open."""
-        key = _key(path)
-        for document in self.workspace.text_documents.values():
-            if (
-                document.path
-                and valid_path(Path(document.path))
-                and _key(Path(document.path)) == key
-            ):
-                return document.uri
-        return from_fs_path(str(path)) or path.as_uri()
 
     def text_of(self, uri: str) -> str | None:
         document = self.document(uri)

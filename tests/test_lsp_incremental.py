@@ -266,3 +266,46 @@ async def test_the_server_publishes_what_a_full_lint_finds_after_each_edit(proje
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+# The server, counting the findings it converts to LSP diagnostics into a file.
+COUNTING_SERVER = """\
+import os
+from invokelint import lsp
+convert = lsp.to_lsp
+def counting(diagnostic, root):
+    with open(os.environ["INVOKELINT_CONVERSIONS"], "a") as count:
+        count.write(diagnostic.location.path + "\\n")
+    return convert(diagnostic, root)
+lsp.to_lsp = counting
+lsp.serve()
+"""
+
+
+@pytest.mark.asyncio
+async def test_an_edit_converts_only_the_edited_files_findings(project: Path, tmp_path: Path):
+    conversions = tmp_path / "conversions.txt"
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-c", COUNTING_SERVER],
+        server_env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "INVOKELINT_CONVERSIONS": str(conversions),
+        },
+        client_factory=recording_client,
+    )
+    client = await config.start()
+    try:
+        await start(client, project, capabilities("visual-studio-code@v1.65.2"), {"debounce": 0})
+        template = uri(project, "template.yaml")
+        open_file(client, project, "template.yaml")
+        await until(lambda: any(p.uri == template for p in client.published), "the first publish")
+        assert len(client.diagnostics[uri(project, "big.yaml")]) >= 40  # converted once
+        conversions.write_text("")
+        replace_all(client, template, 2, SAM_QUEUE_FIXED)
+        await until(lambda: any(p.version == 2 for p in client.published), "the edit's publish")
+        converted = conversions.read_text().splitlines()
+        assert converted == ["template.yaml"] * len(client.diagnostics[template])
+    finally:
+        await client.shutdown_session()
+        await client.stop()
