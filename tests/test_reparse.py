@@ -25,6 +25,8 @@ SNIPPETS = [
     "      Bar: [1, 2,\n        3]\n",
     "      Text: |\n        hello\n\n",
     "      Ref: !GetAtt Queue1.Arn\n",
+    "      Description: héllo wörld ✓ 😀\n",
+    "      Script: >\n        folded 😀\n          more  \n\n",
     "  Queue1:\n",
     "Outputs:\n",
     "      Anchored: &a 1\n",
