@@ -169,6 +169,7 @@ class InvokelintServer(LanguageServer):
         """Free what earlier lints left behind (frozen objects are never collected)."""
         self.collection = None
         self.uncollected = 0
+        self.projects.release()
         gc.unfreeze()
         gc.collect()
         gc.freeze()

@@ -132,6 +132,12 @@ class Projects:
             project.files.setdefault(self._absolute(folder, diagnostic.path), []).append(diagnostic)
         return project
 
+    def release(self) -> None:
+        """Free what edits replaced (the models of earlier texts), while the user pauses."""
+        for _, linter, _ in self._linters.values():
+            if linter.memo is not None:
+                linter.memo.release()
+
     def _linter(self, root: Path, folder: Path) -> tuple[Linter, str | None]:
         """The project's linter, rebuilt when its config file or the settings change."""
         path = find_config(root)

@@ -309,3 +309,22 @@ async def test_an_edit_converts_only_the_edited_files_findings(project: Path, tm
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+def test_replaced_templates_wait_for_a_pause_but_never_pile_up(project: Path):
+    """A replaced model is freed when the editor is idle (``release``), not during the
+    lint that replaced it; without a pause, no more than ``MAX_RETIRED`` wait."""
+    from invokelint.incremental import MAX_RETIRED
+
+    projects = Projects([project])
+    projects.lint(project, {})
+    [(_, linter, _)] = projects._linters.values()
+    edits = [BIG.replace("Orders0:", f"Orders0:  # edit {n}") for n in range(MAX_RETIRED + 5)]
+    projects.lint(project, {project / "big.yaml": edits[0]})
+    [replaced] = linter.memo.retired
+    assert replaced.text == BIG
+    for text in edits[1:]:
+        projects.lint(project, {project / "big.yaml": text})
+    assert len(linter.memo.retired) == MAX_RETIRED
+    projects.release()
+    assert not linter.memo.retired
