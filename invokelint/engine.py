@@ -219,10 +219,10 @@ class Linter:
         comments: dict[str, dict[int, frozenset[str]]],
         planned: set[Path],
     ) -> list[Diagnostic]:
-        display = self.display_path(path)
-        known = self.memo.template(path.resolve(), overlays) if self.memo is not None else None
-        if known is not None and known.display == display:
+        known = self.memo.template(path, overlays) if self.memo is not None else None
+        if known is not None:
             return self._judge(known, path, overlays, result, comments)
+        display = self.display_path(path)
         text, error = _read(path, overlays)
         if error is not None:
             # Unreadable: report it if it is meant to be a template (by name, or by what
@@ -240,7 +240,7 @@ class Linter:
             result.skipped[display] = NOT_A_TEMPLATE
             return []
         is_json = _is_json(path, text)
-        previous = self.memo.previous(path.resolve()) if self.memo and not is_json else None
+        previous = self.memo.previous(path) if self.memo and not is_json else None
         try:
             document = _load(text, is_json=is_json, previous=previous)
         except ParseError as error:
@@ -261,7 +261,8 @@ class Linter:
         build = build_service if service else build_model
         template = Template(
             text=text,
-            disk=None if path.resolve() in overlays else signature(path, {}),
+            resolved=(resolved := path.resolve()),
+            disk=None if resolved in overlays else signature(path, {}),
             display=display,
             service=service,
             model=build(document.root, display, str(path.parent)),
@@ -273,7 +274,7 @@ class Linter:
             document=document if self.memo is not None else None,
         )
         if self.memo is not None:
-            self.memo.keep(path.resolve(), template)
+            self.memo.keep(path, template)
         return self._judge(template, path, overlays, result, comments)
 
     def _judge(

@@ -65,6 +65,7 @@ class Template:
     """A template file read and modelled."""
 
     text: str
+    resolved: Path  # its real path, under which an open buffer of it is found
     disk: Signature  # the file's signature when read from disk; None for a buffer
     display: str
     service: bool
@@ -77,7 +78,9 @@ class Template:
 
 
 class Memo:
-    """The templates of one project (one ``Linter``) as last linted, by resolved path."""
+    """The templates of one project (one ``Linter``) as last linted, by the path they
+    were found as (resolving every path again costs a third of a re-lint of 400 small
+    templates; a link pointed elsewhere changes the ``stat`` that is compared)."""
 
     def __init__(self) -> None:
         self.templates: dict[Path, Template] = {}
@@ -100,7 +103,7 @@ class Memo:
         known = self.templates.get(path)
         if known is None:
             return None
-        text = overlays.get(path)
+        text = overlays.get(known.resolved)
         if text is not None:
             return known if text == known.text else None
         if known.disk is not None and signature(path, {}) == known.disk:
