@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from invokelint.frontends.loader import Document
     from invokelint.model import InvocationModel
 
-MAX_RETIRED = 32  # replaced templates waiting for ``Memo.release``
+MAX_RETIRED = 8  # replaced templates waiting for ``Memo.release``
 # An open buffer's text, a file's (mtime, ctime, size, inode), or None when it is absent.
 Signature = str | tuple[int, int, int, int] | None
 
@@ -85,8 +85,8 @@ class Memo:
     def __init__(self) -> None:
         self.templates: dict[Path, Template] = {}
         self._seen: set[Path] = set()
-        # Replaced templates, freed by ``release`` (when the editor is idle) rather than
-        # during the lint that replaced them: a 3,000-resource model takes 20 ms to free.
+        # Replaced templates, freed by ``release`` (once the editor has published) rather
+        # than during the lint that replaced them: a 3,000-resource model takes 20 ms.
         self.retired: deque[Template] = deque()
 
     def begin(self) -> None:

@@ -127,9 +127,9 @@ class InvokelintServer(LanguageServer):
         """Lint the project at ``root``; return the uris whose findings changed.
 
         The collector stays paused through the lint, and what the lint built is then
-        frozen: else the next allocations scan every object the lint made (a third of
-        an edit of 3,000 resources) to free nothing. The models that edits replace hold
-        cycles; they are collected once the user pauses (``COLLECT_WHEN_IDLE``)."""
+        frozen: else the next allocations scan every object the lint made (70 ms of an
+        edit of 3,000 resources) to free nothing. What it replaced is freed once its
+        diagnostics are sent (``tidy``)."""
         timer = self.timers.pop(root, None)
         if timer is not None:
             timer.cancel()
@@ -145,31 +145,36 @@ class InvokelintServer(LanguageServer):
             gc.freeze()
             if enabled:
                 gc.enable()
-            self.collect_later()
+            self.tidy_later()
 
-    def collect_later(self) -> None:
-        """Collect once the user pauses; after ``COLLECT_EVERY`` lints without a pause,
-        now (each leaves the cycles of the models it replaced: a megabyte on 3,000
-        resources)."""
+    def tidy_later(self) -> None:
         if self.collection is not None:
             self.collection.cancel()
             self.collection = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # linted outside the event loop (tests): now
+            self.tidy()
+            self.collect()
+            return
+        loop.call_soon(self.tidy)  # after the caller has sent the diagnostics
+        self.collection = loop.call_later(COLLECT_WHEN_IDLE, self.collect)
+
+    def tidy(self) -> None:
+        """Free the models the last lint replaced (20 ms on 3,000 resources, better spent
+        after publishing than before); collect their cycles once the user pauses, or
+        every ``COLLECT_EVERY`` lints (about a megabyte an edit on 3,000 resources)."""
+        self.projects.release()
         self.uncollected += 1
         if self.uncollected >= COLLECT_EVERY:
             self.collect()
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # linted outside the event loop (tests): collect now
-            self.collect()
-            return
-        self.collection = loop.call_later(COLLECT_WHEN_IDLE, self.collect)
 
     def collect(self) -> None:
-        """Free what earlier lints left behind (frozen objects are never collected)."""
+        """Collect what the frozen lints left behind (frozen objects are never collected)."""
+        if self.collection is not None:
+            self.collection.cancel()
         self.collection = None
         self.uncollected = 0
-        self.projects.release()
         gc.unfreeze()
         gc.collect()
         gc.freeze()

@@ -133,7 +133,8 @@ class Projects:
         return project
 
     def release(self) -> None:
-        """Free what edits replaced (the models of earlier texts), while the user pauses."""
+        """Free what edits replaced (the models of earlier texts), off the path from an
+        edit to its diagnostics."""
         for _, linter, _ in self._linters.values():
             if linter.memo is not None:
                 linter.memo.release()

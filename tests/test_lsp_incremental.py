@@ -312,8 +312,8 @@ async def test_an_edit_converts_only_the_edited_files_findings(project: Path, tm
 
 
 def test_replaced_templates_wait_for_a_pause_but_never_pile_up(project: Path):
-    """A replaced model is freed when the editor is idle (``release``), not during the
-    lint that replaced it; without a pause, no more than ``MAX_RETIRED`` wait."""
+    """A replaced model is freed by ``release`` (the server's, once the diagnostics are
+    sent), not during the lint that replaced it; no more than ``MAX_RETIRED`` wait."""
     from invokelint.incremental import MAX_RETIRED
 
     projects = Projects([project])
