@@ -222,6 +222,10 @@ class Linter:
         known = self.memo.template(path, overlays) if self.memo is not None else None
         if known is not None:
             return self._judge(known, path, overlays, result, comments)
+        resolved = path.resolve() if self.memo is not None else path
+        # a buffer by its text; a file by its stat, taken before it is read (a write in
+        # between leaves a stat that no longer matches: read again next time)
+        disk = signature(path, {}) if self.memo is not None and resolved not in overlays else None
         display = self.display_path(path)
         text, error = _read(path, overlays)
         if error is not None:
@@ -261,8 +265,8 @@ class Linter:
         build = build_service if service else build_model
         template = Template(
             text=text,
-            resolved=(resolved := path.resolve()),
-            disk=None if resolved in overlays else signature(path, {}),
+            resolved=resolved,
+            disk=disk,
             display=display,
             service=service,
             model=build(document.root, display, str(path.parent)),
