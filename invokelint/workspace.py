@@ -2,8 +2,10 @@
 
 The language server re-lints a whole project after an edit, because a template's
 findings depend on the handler code it names and the other way round. That stays cheap:
-the engine caches parsed documents (and handler code facts) by content hash, so only
-the edited buffer is parsed again. Nothing here imports pygls, so it is tested directly.
+each project's linter is incremental (``invokelint.incremental``), so only what the edit
+can change is rebuilt: the edited template's model (re-parsing only the resource edited),
+or the code facts of the templates that read an edited module. Nothing here imports
+pygls, so it is tested directly.
 
 A document outside every workspace folder (a file under ``/``, a stray download) is a
 project of its own: it is linted alone, with the handler code its template names next
