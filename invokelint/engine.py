@@ -1,7 +1,9 @@
 """One lint run: discover files, load them, build models, run rules, filter results.
 
-Parsed documents are cached by content hash, so an editor that re-lints a project after
-one keystroke re-parses only the file that changed.
+Parsed documents are cached by content hash. A linter that an editor keeps for a project
+(``incremental=True``) also keeps each template's model and findings between runs, so a
+re-lint after one keystroke rebuilds only what the edit can change (see
+``invokelint.incremental``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from invokelint.discovery import (
     named_as_template,
 )
 from invokelint.frontends.loader import Document, ParseError, load_json, load_yaml
+from invokelint.incremental import CodeFacts, Memo, Template, code_inputs, signature
 from invokelint.isolation import InternalError, isolated
 from invokelint.limits import MAX_FILE_BYTES
 from invokelint.model import InvocationModel, Location
@@ -73,8 +76,11 @@ class Linter:
         variables: Mapping[str, str] | None = None,
         disk_cache: cache.DiskCache | None = None,
         jobs: int = 1,
+        incremental: bool = False,
     ) -> None:
         self.config = config or Config()
+        # what the previous run built, for an editor's re-lint
+        self.memo = Memo() if incremental else None
         self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
         self.jobs = jobs  # processes for the template files of a large run
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
@@ -121,6 +127,8 @@ class Linter:
         paths = list(paths)
         self.given = {p.resolve() if p.is_dir() else p.resolve().parent for p in paths}
         self.budget = CodeBudget()  # handler code read by this run, all templates together
+        if self.memo is not None:
+            self.memo.begin()
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
         on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
         named = {p.resolve() for p in buffers}
@@ -160,6 +168,8 @@ class Linter:
                 )
                 found.extend(self._reported(outcome, result))
         found.extend(_root_modules(modules, result))
+        if self.memo is not None:
+            self.memo.end()
         result.warnings.extend(self.budget.warnings())
         unique = dict.fromkeys(found)  # a module shared by two templates reports once
         result.diagnostics = sorted(self._filter(unique, result, comments), key=Diagnostic.sort_key)
@@ -209,6 +219,13 @@ class Linter:
         comments: dict[str, dict[int, frozenset[str]]],
         planned: set[Path],
     ) -> list[Diagnostic]:
+        known = self.memo.template(path, overlays) if self.memo is not None else None
+        if known is not None:
+            return self._judge(known, path, overlays, result, comments)
+        resolved = path.resolve() if self.memo is not None else path
+        # a buffer by its text; a file by its stat, taken before it is read (a write in
+        # between leaves a stat that no longer matches: read again next time)
+        disk = signature(path, {}) if self.memo is not None and resolved not in overlays else None
         display = self.display_path(path)
         text, error = _read(path, overlays)
         if error is not None:
@@ -226,8 +243,10 @@ class Linter:
         if not service and not named_as_template(path) and not may_be_template(text):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
+        is_json = _is_json(path, text)
+        previous = self.memo.previous(path) if self.memo and not is_json else None
         try:
-            document = _load(text, is_json=_is_json(path, text))
+            document = _load(text, is_json=is_json, previous=previous)
         except ParseError as error:
             result.failed.append(display)
             return [self._parse_error(display, error)]
@@ -241,28 +260,107 @@ class Linter:
         if not service and not is_template(document.root):
             result.skipped[display] = NOT_A_TEMPLATE
             return []
-        result.checked.append(display)
-        result.statistics["templates"] += 1
-        comments[display] = inline_suppressions(text, self.names)
         # Problems in a file that loaded (duplicate keys) are findings like any other.
         problems = document.problems if self.problems_enabled else []
-        diagnostics = [
-            self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]), p.pos[2:])
-            for p in problems
-        ]
         build = build_service if service else build_model
-        model = build(document.root, display, str(path.parent))
+        template = Template(
+            text=text,
+            resolved=resolved,
+            disk=disk,
+            display=display,
+            service=service,
+            model=build(document.root, display, str(path.parent)),
+            problems=[
+                self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]), p.pos[2:])
+                for p in problems
+            ],
+            comments=inline_suppressions(text, self.names),
+            document=document if self.memo is not None else None,
+        )
+        if self.memo is not None:
+            self.memo.keep(path, template)
+        return self._judge(template, path, overlays, result, comments)
+
+    def _judge(
+        self,
+        template: Template,
+        path: Path,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> list[Diagnostic]:
+        """A modelled template's findings: its code facts and every rule; the findings
+        that cannot have changed since the last run are taken from it."""
+        display, model = template.display, template.model
+        result.checked.append(display)
+        result.statistics["templates"] += 1
+        comments[display] = template.comments
         result.models.append(model)
         result.statistics["functions"] += len(model.functions)
-        if self.reads_code:
-            diagnostics.extend(self._analyse_code(model, path, text, overlays, result, comments))
-        for rule in self.rules:
+        diagnostics = list(template.problems)
+        facts = None
+        if self.reads_code and self.memo is None:
             diagnostics.extend(
-                replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+                self._analyse_code(model, path, template.text, overlays, result, comments)
             )
-        if not service:
+        elif self.reads_code:
+            facts = self._code_facts(template, path, overlays, result, comments)
+            diagnostics.extend(facts.diagnostics)
+        for rule in self.rules:
+            kept = template.findings if not rule.uses_code else facts and facts.findings
+            found = kept.get(rule.id) if kept is not None and self.memo is not None else None
+            if found is None:
+                found = [
+                    replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+                ]
+                if kept is not None and self.memo is not None:
+                    kept[rule.id] = found
+            diagnostics.extend(found)
+        if not template.service:
             diagnostics = self._to_service(path, display, diagnostics, overlays, comments)
         return diagnostics
+
+    def _code_facts(
+        self,
+        template: Template,
+        path: Path,
+        overlays: Mapping[Path, str],
+        result: LintResult,
+        comments: dict[str, dict[int, frozenset[str]]],
+    ) -> CodeFacts:
+        """The template's handler code facts, read again only if something they read
+        may have changed, and added to its model and the run."""
+        assert self.memo is not None
+        model = template.model
+        facts = self.memo.code(template, overlays)
+        if facts is None:
+            own, own_comments = LintResult(), {}
+            read, used = set(self.budget.read), self.budget.used_bytes
+            notes = Counter(self.budget.notes)
+            found = self._analyse_code(model, path, template.text, overlays, own, own_comments)
+            modules = {(self.cwd / shown).resolve() for shown in own_comments}
+            facts = CodeFacts(
+                stamps={p: signature(p, overlays) for p in code_inputs(model, modules)},
+                diagnostics=found,
+                handlers=model.handlers,
+                statistics=own.statistics,
+                warnings=own.warnings,
+                failed=own.failed,
+                comments=own_comments,
+                budget_read=self.budget.read - read,
+                budget_bytes=self.budget.used_bytes - used,
+            )
+            # Which modules a spent budget admits depends on the order: never kept.
+            template.code = None if self.budget.notes - notes else facts
+        else:
+            model.handlers = facts.handlers
+            self.budget.read |= facts.budget_read
+            self.budget.used_bytes += facts.budget_bytes
+        result.statistics.update(facts.statistics)
+        result.warnings.extend(facts.warnings)
+        result.failed.extend(f for f in facts.failed if f not in result.failed)
+        comments.update(facts.comments)
+        return facts
 
     def _to_service(
         self,
@@ -647,9 +745,15 @@ def clear_cache() -> None:
     _documents.clear()
 
 
-def _load(text: str, *, is_json: bool) -> Document:
+def _load(text: str, *, is_json: bool, previous: Template | None = None) -> Document:
+    """The parsed text; after an edit of ``previous``'s, YAML is re-parsed only in the
+    resource the edit touched, when that can be done safely."""
     key = (is_json, hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
     document = _documents.get(key)
+    if document is None and previous is not None and previous.document is not None:
+        from invokelint.frontends.reparse import reparse
+
+        document = reparse(previous.text, previous.document, text)
     if document is None:
         if len(_documents) >= _CACHE_LIMIT:
             _documents.clear()

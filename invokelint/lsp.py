@@ -25,6 +25,7 @@ default 0.3).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Iterable
@@ -51,6 +52,10 @@ from invokelint.workspace import ProjectLint, Projects, Settings, valid_path
 
 SECTION = "invokelint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SECTION}"  # source.fixAll.invokelint
+# Seconds without a lint after which the collector frees the models edits replaced, and
+# the most lints between two collections when the user never pauses that long.
+COLLECT_WHEN_IDLE = 5.0
+COLLECT_EVERY = 32
 _converter = get_converter()
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,9 @@ class InvokelintServer(LanguageServer):
         self.shown: dict[str, list[types.Diagnostic]] = {}  # uri -> its current findings
         # uri -> the text linted and invokelint's findings behind ``shown``, for quick fixes
         self.linted_text: dict[str, tuple[str | None, list[Diagnostic]]] = {}
+        # uri -> the open text (None: closed) and findings behind ``shown``, and those
+        # findings converted: kept while neither changes
+        self.converted: dict[str, tuple[str | None, list[Diagnostic], list[types.Diagnostic]]] = {}
         self.versions: dict[str, int] = {}  # uri -> result id for pull diagnostics
         self.members: dict[Path, set[str]] = {}  # project root -> uris it reported on
         self.closed: set[str] = set()  # closed by the user: not pushed until reopened
@@ -75,6 +83,8 @@ class InvokelintServer(LanguageServer):
         self.linted: dict[Path, asyncio.Future[None]] = {}  # resolved by the pending lint
         self.triggers: dict[Path, set[str]] = {}  # uris whose edits the pending lint answers
         self.told: set[str] = set()  # messages already shown to the user
+        self.collection: asyncio.TimerHandle | None = None  # the idle-time collection
+        self.uncollected = 0  # lints since the last collection
 
     # ------------------------------------------------------------------ scheduling
     def schedule(self, uri: str, delay: float) -> None:
@@ -123,17 +133,60 @@ class InvokelintServer(LanguageServer):
 
     # --------------------------------------------------------------------- linting
     def lint(self, root: Path) -> set[str]:
-        """Lint the project at ``root``; return the uris whose findings changed."""
+        """Lint the project at ``root``; return the uris whose findings changed.
+
+        The collector stays paused through the lint, and what the lint built is then
+        frozen: else the next allocations scan every object the lint made (70 ms of an
+        edit of 3,000 resources) to free nothing. What it replaced is freed once its
+        diagnostics are sent (``tidy``)."""
         timer = self.timers.pop(root, None)
         if timer is not None:
             timer.cancel()
         self.stale.discard(root)
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             return self._lint(root)
         finally:
             pending = self.linted.pop(root, None)
             if pending is not None and not pending.done():
                 pending.set_result(None)
+            gc.freeze()
+            if enabled:
+                gc.enable()
+            self.tidy_later()
+
+    def tidy_later(self) -> None:
+        if self.collection is not None:
+            self.collection.cancel()
+            self.collection = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # linted outside the event loop (tests): now
+            self.tidy()
+            self.collect()
+            return
+        loop.call_soon(self.tidy)  # after the caller has sent the diagnostics
+        self.collection = loop.call_later(COLLECT_WHEN_IDLE, self.collect)
+
+    def tidy(self) -> None:
+        """Free the models the last lint replaced (20 ms on 3,000 resources, better spent
+        after publishing than before); collect their cycles once the user pauses, or
+        every ``COLLECT_EVERY`` lints (about a megabyte an edit on 3,000 resources)."""
+        self.projects.release()
+        self.uncollected += 1
+        if self.uncollected >= COLLECT_EVERY:
+            self.collect()
+
+    def collect(self) -> None:
+        """Collect what the frozen lints left behind (frozen objects are never collected)."""
+        if self.collection is not None:
+            self.collection.cancel()
+        self.collection = None
+        self.uncollected = 0
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _lint(self, root: Path) -> set[str]:
         overlays = {
@@ -154,6 +207,7 @@ class InvokelintServer(LanguageServer):
         changed = set()
         for uri in self.members.get(root, set()) - set(found):
             self.linted_text.pop(uri, None)
+            self.converted.pop(uri, None)
         for uri in self.members.get(root, set()) | set(found):
             items = found.get(uri, [])
             if self.shown.get(uri) != items:
@@ -164,14 +218,32 @@ class InvokelintServer(LanguageServer):
         return changed
 
     def convert(self, project: ProjectLint) -> dict[str, list[types.Diagnostic]]:
+        """Each file's findings as LSP diagnostics; a file whose findings and text are
+        those of the last lint keeps its conversion (a closed file is not read again)."""
         found = {}
+        opened = self.opened()
         for path, diagnostics in project.files.items():
-            uri = self.uri_of(path)
-            text = self.text_of(uri)
+            uri = opened.get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
+            document = self.document(uri)
+            source = document.source if document is not None else None
+            known = self.converted.get(uri)
+            if known is not None and known[0] == source and known[1] == diagnostics:
+                found[uri] = known[2]
+                continue
+            text = source if document is not None else self.text_of(uri)
             lines = (text or "").splitlines()  # once per file, not per finding
             found[uri] = [self.diagnostic(d, project.root, lines) for d in diagnostics]
             self.linted_text[uri] = (text, list(diagnostics))
+            self.converted[uri] = (source, list(diagnostics), found[uri])
         return found
+
+    def opened(self) -> dict[str, str]:
+        """The open documents' uris by their real path."""
+        return {
+            _key(Path(document.path)): document.uri
+            for document in self.workspace.text_documents.values()
+            if document.path and valid_path(Path(document.path))
+        }
 
     def log_internal_errors(self, project: ProjectLint) -> None:
         """IL000 is a diagnostic on its file, and a line in the client's log to report
@@ -247,12 +319,8 @@ class InvokelintServer(LanguageServer):
         if folder is None:
             return None
         path = Path(os.path.abspath(folder / fix.path))
-        opened = {  # the client's spelling of an open file's uri
-            _key(Path(document.path)): document.uri
-            for document in self.workspace.text_documents.values()
-            if document.path and valid_path(Path(document.path))
-        }
-        return opened.get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
+        # the client's spelling of an open file's uri
+        return self.opened().get(_key(path)) or from_fs_path(str(path)) or path.as_uri()
 
     def folder_of(self, uri: str) -> Path | None:
         """The folder display paths of ``uri``'s project are relative to."""
@@ -429,18 +497,6 @@ class InvokelintServer(LanguageServer):
 
     def open_uris(self) -> set[str]:
         return {document.uri for document in self.workspace.text_documents.values()}
-
-    def uri_of(self, path: Path) -> str:
-        """The uri the client uses for ``path`` if it has the file open."""
-        key = _key(path)
-        for document in self.workspace.text_documents.values():
-            if (
-                document.path
-                and valid_path(Path(document.path))
-                and _key(Path(document.path)) == key
-            ):
-                return document.uri
-        return from_fs_path(str(path)) or path.as_uri()
 
     def text_of(self, uri: str) -> str | None:
         document = self.document(uri)

@@ -2,8 +2,10 @@
 
 The language server re-lints a whole project after an edit, because a template's
 findings depend on the handler code it names and the other way round. That stays cheap:
-the engine caches parsed documents (and handler code facts) by content hash, so only
-the edited buffer is parsed again. Nothing here imports pygls, so it is tested directly.
+each project's linter is incremental (``invokelint.incremental``), so only what the edit
+can change is rebuilt: the edited template's model (re-parsing only the resource edited),
+or the code facts of the templates that read an edited module. Nothing here imports
+pygls, so it is tested directly.
 
 A document outside every workspace folder (a file under ``/``, a stray download) is a
 project of its own: it is linted alone, with the handler code its template names next
@@ -132,6 +134,13 @@ class Projects:
             project.files.setdefault(self._absolute(folder, diagnostic.path), []).append(diagnostic)
         return project
 
+    def release(self) -> None:
+        """Free what edits replaced (the models of earlier texts), off the path from an
+        edit to its diagnostics."""
+        for _, linter, _ in self._linters.values():
+            if linter.memo is not None:
+                linter.memo.release()
+
     def _linter(self, root: Path, folder: Path) -> tuple[Linter, str | None]:
         """The project's linter, rebuilt when its config file or the settings change."""
         path = find_config(root)
@@ -147,7 +156,7 @@ class Projects:
         if self.settings.select:
             config.select = self.settings.select
         config.ignore = (*config.ignore, *self.settings.ignore)
-        linter = Linter(config, cwd=folder)
+        linter = Linter(config, cwd=folder, incremental=True)
         self._linters[root] = (stamp, linter, error)
         return linter, error
 
