@@ -77,6 +77,9 @@ class Linter:
         self.config = config or Config()
         self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
         self.jobs = jobs  # processes for the template files of a large run
+        # ``result.models`` whole (the graph); False: only what the filter reads of them,
+        # which is all a ``--jobs`` worker then sends back.
+        self.keeps_models = True
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
         self.var_files = [Path(path).resolve() for path in var_files]
         self.variables = dict(variables or {})
