@@ -176,8 +176,8 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="processes for a large run (200 templates or more, 400 with --no-code; "
-        "default: the usable cores)",
+        help="processes for a large run (500 template files or more, 1,000 with "
+        "--no-code; default: the usable cores)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
