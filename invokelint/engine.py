@@ -7,7 +7,6 @@ one keystroke re-parses only the file that changed.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 from collections import Counter
@@ -641,7 +640,7 @@ def clear_cache() -> None:
 
 
 def _load(text: str, *, is_json: bool) -> Document:
-    key = (is_json, hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
+    key = (is_json, cache.content_key(text))
     document = _documents.get(key)
     if document is None:
         if len(_documents) >= _CACHE_LIMIT:
