@@ -129,6 +129,8 @@ def compare(args: argparse.Namespace) -> None:
         )
         print(f"tools: {', '.join(commands)}")
         for name, (ours, theirs) in inputs(folder, args.sizes).items():
+            if args.only and not any(word in name for word in args.only):
+                continue
             chosen = {
                 tool: [*command, *(ours if tool in (INVOKELINT, WARM) else theirs)]
                 for tool, command in commands.items()
@@ -194,6 +196,9 @@ def main() -> None:
         help="consumers in the language server's template (0: no LSP row)",
     )
     parser.add_argument("--edits", type=int, default=20, help="edits in the LSP session")
+    parser.add_argument(
+        "--only", nargs="*", metavar="WORD", help="only the inputs whose name holds a WORD"
+    )
     compare(parser.parse_args())
 
 

@@ -7,12 +7,11 @@ so a changed file, a new release or an edited parser never reads a stale entry.
 
 Entries are pickles, which can run code when loaded, so an entry is never trusted
 unless it carries the MAC of its key and bytes (keyed BLAKE2b, a MAC by design) under a
-random secret that only this user can read (``secret``, mode 0600, in the cache
-folder); a foreign, corrupt or
-truncated entry is ignored (and rewritten), and unpickling admits only invokelint's
-own plain data classes. Entries are written atomically (temporary file, then
-``os.replace``) and only inside the cache folder; any failure to read or write turns
-the cache off for the run rather than failing the lint.
+random secret that only this user can read (``secret``, mode 0600, in the cache folder);
+a foreign, corrupt or truncated entry is ignored (and rewritten), and unpickling admits
+only invokelint's own plain data classes. Entries are written atomically (temporary
+file, then ``os.replace``) and only inside the cache folder; any failure to read or
+write turns the cache off for the run rather than failing the lint.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from typing import Any
 
 from invokelint import __version__
 
-try:  # BLAKE2 without ``hashlib``, whose import initialises OpenSSL (5% of a warm run)
+try:  # BLAKE2 without ``hashlib``, whose import starts OpenSSL (2% of a warm run)
     from _blake2 import blake2b
     from _operator import _compare_digest as compare_digest
 except ImportError:  # pragma: no cover - another Python than CPython

@@ -67,7 +67,8 @@ def usable_cores() -> int:
 def lint_files(
     linter: Linter, files: Sequence[Path], overlays: Mapping[Path, str]
 ) -> list[FileOutcome] | None:
-    """Each file's outcome in ``files`` order, or None when the run is too small for a pool."""
+    """Each file's outcome in ``files`` order; None when the run is too small for a pool
+    or a worker spent a budget of the whole run (the engine then lints in one process)."""
     jobs = min(linter.jobs, len(files))
     if jobs < 2 or len(files) < (MIN_FILES if linter.reads_code else MIN_FILES_NO_CODE):
         return None
