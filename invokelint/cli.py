@@ -177,7 +177,7 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         type=_jobs,
         metavar="N",
         help="processes for a large run (500 template files or more, 1,000 with "
-        "--no-code; default: the usable cores)",
+        "--no-code; default: the usable cores not already busy)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
@@ -365,7 +365,7 @@ def _lint(
         var_files=args.var_file,
         variables=variables,
         disk_cache=_disk_cache(args, paths, overlays, config),
-        jobs=args.jobs or parallel.usable_cores(),
+        jobs=args.jobs or parallel.default_jobs(),
     )
     linter.keeps_models = args.command == "graph"  # only the graph draws the models
     try:

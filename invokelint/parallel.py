@@ -64,6 +64,21 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_jobs() -> int:
+    """The usable cores that other work is not already using (1-minute load average).
+
+    Measured on 2 cores with 2,000 templates: with both idle a pool took 1.3-1.4x less
+    wall time; with the load average at 1.6 it took 1.1x more, and 10-30% more CPU
+    (its two workers shared the one free core). An explicit ``--jobs`` is obeyed as is.
+    """
+    cores = usable_cores()
+    try:
+        busy = int(os.getloadavg()[0] + 0.5)
+    except (AttributeError, OSError):  # not available on this system
+        busy = 0
+    return max(1, min(cores, cores - busy))
+
+
 def lint_files(
     linter: Linter, files: Sequence[Path], overlays: Mapping[Path, str]
 ) -> list[FileOutcome] | None:

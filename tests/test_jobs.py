@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -98,16 +99,24 @@ def test_a_small_run_starts_no_pool(tmp_path, monkeypatch):
     assert used == [False]
 
 
-def test_the_default_is_the_usable_cores(tmp_path, small_pool, monkeypatch, capsys):
+def test_the_default_is_the_usable_cores_not_already_busy(
+    tmp_path, small_pool, monkeypatch, capsys
+):
     root = _monorepo(tmp_path, 8)
     used = []
     monkeypatch.setattr(parallel, "lint_files", _counting(parallel.lint_files, used))
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     cli.main(["check", str(root), "--no-cache", "-q"])
     assert used == [], "one core: no pool"
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    cli.main(["check", str(root), "--no-cache", "-q"])
+    assert used == [], "two cores, one of them busy: no pool"
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 1.0, 1.0))
     cli.main(["check", str(root), "--no-cache", "-q"])
     assert used == [True]
+    assert parallel.default_jobs() == 2
 
 
 def test_jobs_option(tmp_path):
