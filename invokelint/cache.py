@@ -6,18 +6,16 @@ kind of value, invokelint's version and a stamp of the modules that produce the 
 so a changed file, a new release or an edited parser never reads a stale entry.
 
 Entries are pickles, which can run code when loaded, so an entry is never trusted
-unless it carries the HMAC of its key and bytes under a random secret that only this
-user can read (``secret``, mode 0600, in the cache folder); a foreign, corrupt or
-truncated entry is ignored (and rewritten), and unpickling admits only invokelint's
-own plain data classes. Entries are written atomically (temporary file, then
-``os.replace``) and only inside the cache folder; any failure to read or write turns
-the cache off for the run rather than failing the lint.
+unless it carries the MAC of its key and bytes (keyed BLAKE2b, a MAC by design) under a
+random secret that only this user can read (``secret``, mode 0600, in the cache folder);
+a foreign, corrupt or truncated entry is ignored (and rewritten), and unpickling admits
+only invokelint's own plain data classes. Entries are written atomically (temporary
+file, then ``os.replace``) and only inside the cache folder; any failure to read or
+write turns the cache off for the run rather than failing the lint.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import os
 import pickle
@@ -29,9 +27,16 @@ from typing import Any
 
 from invokelint import __version__
 
+try:  # BLAKE2 without ``hashlib``, whose import starts OpenSSL (2% of a warm run)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python than CPython
+    from hashlib import blake2b
+    from hmac import compare_digest
+
 DEFAULT_FOLDER = ".invokelint_cache"
-_MAGIC = b"ILC1"
-_DIGEST = hashlib.sha256().digest_size
+_MAGIC = b"ILC2"  # ILC1 entries (HMAC-SHA256) read as foreign: ignored, rewritten
+_DIGEST = 32
 _SECRET = "secret"
 # Modules whose output is cached: editing one (a development checkout) changes the key.
 _PRODUCERS = (
@@ -61,7 +66,7 @@ class DiskCache:
         self._stamp = _stamp()
 
     def key(self, kind: str, text: str) -> str:
-        digest = hashlib.sha256()
+        digest = blake2b(digest_size=_DIGEST)
         for part in (kind, __version__, self._stamp):
             digest.update(part.encode() + b"\0")
         digest.update(text.encode("utf-8", "surrogatepass"))
@@ -80,7 +85,7 @@ class DiskCache:
         if secret is None or len(data) < len(_MAGIC) + _DIGEST or not data.startswith(_MAGIC):
             return None
         mac, payload = data[len(_MAGIC) : len(_MAGIC) + _DIGEST], data[len(_MAGIC) + _DIGEST :]
-        if not hmac.compare_digest(mac, _mac(secret, key, payload)):
+        if not compare_digest(mac, _mac(secret, key, payload)):
             return None
         try:
             value = _Unpickler(io.BytesIO(payload)).load()
@@ -171,7 +176,12 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _mac(secret: bytes, key: str, payload: bytes) -> bytes:
-    return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    return blake2b(key.encode() + b"\0" + payload, key=secret, digest_size=_DIGEST).digest()
+
+
+def content_key(text: str) -> str:
+    """A hash of ``text`` for the in-memory caches of parsed files (without OpenSSL)."""
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 def _stamp() -> str:

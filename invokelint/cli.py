@@ -176,7 +176,8 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="processes for a large run of 200 templates or more (default: 1)",
+        help="processes for a large run (500 template files or more, 1,000 with "
+        "--no-code; default: the usable cores not already busy)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache of parsed files"
@@ -346,6 +347,7 @@ def _lint(
     args: argparse.Namespace, paths: list[Path], overlays: dict[Path, str], config: Config
 ) -> tuple[Linter, LintResult]:
     """Lint ``paths`` with Terraform's ``--var-file``/``--var``; a missing path is a usage error."""
+    from invokelint import parallel
     from invokelint.discovery import PathNotFound
     from invokelint.engine import Linter
 
@@ -363,8 +365,9 @@ def _lint(
         var_files=args.var_file,
         variables=variables,
         disk_cache=_disk_cache(args, paths, overlays, config),
-        jobs=args.jobs or 1,
+        jobs=args.jobs or parallel.default_jobs(),
     )
+    linter.keeps_models = args.command == "graph"  # only the graph draws the models
     try:
         result = linter.lint(paths, overlays)
     except PathNotFound as exc:

@@ -9,7 +9,6 @@ re-lint after one keystroke rebuilds only what the edit can change (see
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 from collections import Counter
@@ -83,6 +82,9 @@ class Linter:
         self.memo = Memo() if incremental else None
         self.disk_cache = disk_cache  # parsed files kept between runs (the command line)
         self.jobs = jobs  # processes for the template files of a large run
+        # ``result.models`` whole (the graph); False: only what the filter reads of them,
+        # which is all a ``--jobs`` worker then sends back.
+        self.keeps_models = True
         # Terraform input variables, as ``terraform plan -var-file``/``-var`` take them.
         self.var_files = [Path(path).resolve() for path in var_files]
         self.variables = dict(variables or {})
@@ -748,7 +750,7 @@ def clear_cache() -> None:
 def _load(text: str, *, is_json: bool, previous: Template | None = None) -> Document:
     """The parsed text; after an edit of ``previous``'s, YAML is re-parsed only in the
     resource the edit touched, when that can be done safely."""
-    key = (is_json, hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest())
+    key = (is_json, cache.content_key(text))
     document = _documents.get(key)
     if document is None and previous is not None and previous.document is not None:
         from invokelint.frontends.reparse import reparse

@@ -207,3 +207,13 @@ def test_a_read_only_tree_gets_no_cache_even_for_root(tmp_path):
         assert not cache.enabled and not (tree / ".invokelint_cache").exists()
     finally:
         tree.chmod(0o755)
+
+
+def test_a_warm_run_imports_no_parser(tmp_path):
+    """Every document and handler summary comes from the cache: neither PyYAML nor libcst
+    is imported (their imports are most of what a warm pre-commit run would cost)."""
+    from test_cli import loaded_modules
+
+    _project(tmp_path)
+    assert {"yaml", "libcst"} <= loaded_modules(tmp_path / "project", "check", ".")
+    assert {"yaml", "libcst"} & loaded_modules(tmp_path / "project", "check", ".") == set()

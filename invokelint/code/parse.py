@@ -16,7 +16,6 @@ only after ``nesting.too_deep`` found it within bounds; a module past them is sk
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from invokelint import cache
@@ -33,7 +32,7 @@ _BROAD = frozenset({"Exception", "BaseException"})
 def summarise(text: str) -> ir.Module | ir.SyntaxProblem | None:
     """The summary of one module's source; ``None`` when it cannot be analysed."""
     global parsed
-    key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = cache.content_key(text)
     if key in _summaries:
         return _summaries[key]
     if len(_summaries) >= _CACHE_LIMIT:

@@ -24,23 +24,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from yaml import events
+from typing import TYPE_CHECKING, Any
 
 from invokelint.frontends.positioned import NO_POS, Map, Pos, Seq
 from invokelint.limits import MAX_EXPANDED_NODES, MAX_NUMBER_DIGITS
 from invokelint.limits import MAX_NESTING as MAX_DEPTH
 
-try:  # libyaml is bundled with PyYAML's wheels; fall back to pure Python if missing
-    from yaml import CSafeLoader as _Parser
+if TYPE_CHECKING:
+    import yaml
 
-    _OFFSETS_IN_BYTES = True  # libyaml reads UTF-8: its reader errors count bytes
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+# PyYAML is imported on the first parse, not with this module: a run whose documents
+# all come from the on-disk cache (or the pickled entries, which name ``Document``)
+# never needs it.
+_OFFSETS_IN_BYTES = True  # libyaml reads UTF-8: its reader errors count bytes
 
-    _OFFSETS_IN_BYTES = False
+
+def _parser_class() -> Any:
+    global _OFFSETS_IN_BYTES
+    try:  # libyaml is bundled with PyYAML's wheels; fall back to pure Python if missing
+        from yaml import CSafeLoader
+
+        return CSafeLoader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader
+
+        _OFFSETS_IN_BYTES = False
+        return SafeLoader
 
 
 _SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
@@ -85,6 +94,8 @@ class Document:
 
 def load_yaml(text: str) -> Document:
     """Load one YAML document into positioned containers. Raises ``ParseError``."""
+    import yaml
+
     try:
         return _Builder(text).build()
     except ParseError as error:
@@ -114,6 +125,8 @@ def load_json(text: str) -> Document:
         raise ParseError(f"nesting deeper than {MAX_DEPTH} levels") from None
     # Positions come from libyaml. Tabs may only appear between tokens in JSON, surrogate
     # escapes and the unsafe characters only inside strings: every rewrite keeps offsets.
+    import yaml
+
     patched = _SURROGATE_ESCAPE.sub(lambda m: m.group(1) + "\\ufffd", text)
     patched = _YAML_UNSAFE.sub(" ", patched)
     strings_rewritten = patched != text
@@ -320,7 +333,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
 
     def build(self) -> Document:
-        parser = _Parser(self.text)
+        parser = _parser_class()(self.text)
         try:
             root = self._run(parser)
         finally:
@@ -328,6 +341,8 @@ class _Builder:
         return Document(root, self.problems)
 
     def _run(self, parser: Any) -> Any:
+        from yaml import events
+
         get_event = parser.get_event
         stack: list[_Frame] = []
         root: Any = None
