@@ -8,6 +8,7 @@ per format (``invokelint.fixes.apply``) turns the edits into text, or drops the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -33,6 +34,37 @@ class Intrinsic:
         """The ARN of a template resource: ``!GetAtt Id.Arn`` (a queue) or ``!Ref Id`` (a
         topic, whose ``Ref`` is its ARN)."""
         return cls("Fn::GetAtt", (logical_id, "Arn")) if attribute else cls("Ref", logical_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An attribute of another resource of the project, whatever the format writes.
+
+    ``resource`` is the model's id: a logical id in a template (the YAML/JSON writer
+    spells ``!GetAtt Failed.Arn``, or ``!Ref Failed`` with ``by_ref``, the ``Ref`` of a
+    topic being its ARN), a Terraform address in HCL (``aws_sqs_queue.failed.arn``).
+    """
+
+    resource: str
+    attribute: str = "Arn"
+    by_ref: bool = False  # CloudFormation: the resource's ``Ref`` is this attribute
+
+    @classmethod
+    def arn_of(cls, resource: str, *, attribute: bool) -> Reference:
+        """The ARN of a queue (``attribute``: ``Fn::GetAtt``) or a topic (its ``Ref``)."""
+        return cls(resource, "Arn", by_ref=not attribute)
+
+    @property
+    def intrinsic(self) -> Intrinsic:
+        if self.by_ref:
+            return Intrinsic("Ref", self.resource)
+        return Intrinsic("Fn::GetAtt", (self.resource, self.attribute))
+
+    @property
+    def terraform(self) -> str:
+        """``aws_sqs_queue.failed.arn``: the address and the attribute in snake case."""
+        name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.attribute).lower()
+        return f"{self.resource}.{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,11 @@ def remove_entry(entry: Location, key: str, title: str) -> Fix | None:
 def editable(location: Location) -> bool:
     """Whether a writer edits the file at ``location`` (YAML or JSON templates, HCL)."""
     return _editable(location.path)
+
+
+def terraform(location: Location) -> bool:
+    """Whether ``location`` is in a Terraform file (``.tf``, ``.tofu`` or their JSON)."""
+    return location.path.endswith((".tf", ".tofu", ".tf.json", ".tofu.json"))
 
 
 def _editable(path: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from invokelint.fixes import Edit, Fix, Intrinsic
+from invokelint.fixes import Edit, Fix, Intrinsic, Reference
 from invokelint.frontends.loader import ParseError, load_json, load_yaml
 from invokelint.frontends.positioned import Map, Seq
 
@@ -229,6 +229,8 @@ def _trail_to(node: Any, anchor: Any, trail: tuple = ()) -> list | None:
 
 
 def _plain(node: Any) -> Any:
+    if isinstance(node, Reference):
+        node = node.intrinsic
     if isinstance(node, Intrinsic):
         return {node.function: _plain(node.argument)}
     if isinstance(node, dict):
@@ -448,6 +450,8 @@ class _Writer:
     def _render(self, value: Any) -> str:
         if self.json:
             return json.dumps(_plain(value))
+        if isinstance(value, Reference):
+            value = value.intrinsic
         if isinstance(value, Intrinsic):
             return self._intrinsic(value)
         if isinstance(value, bool):

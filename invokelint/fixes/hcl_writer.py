@@ -19,10 +19,10 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from invokelint.fixes import Edit, Fix
+from invokelint.fixes import Edit, Fix, Reference
 from invokelint.fixes.apply import Outcome, Unfixable
 from invokelint.frontends.terraform import hcl
 from invokelint.frontends.terraform.terms import TERRAFORM_TERMS
@@ -74,12 +74,23 @@ SCHEMA: dict[str, Schema] = {
     },
 }
 
+# Attributes that hold a ``jsonencode({...})`` document whose entries are CloudFormation's
+# keys (a missing one is written whole, with the fix's entries).
+ENCODED = frozenset({"redrive_policy"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # tree-sitter counts rows at "\n" only
 _POSITIONS = frozenset({"pos", "line", "label_pos", "header", "end"})
 
 
 class NoFix(Exception):
     """No fix belongs here (a variable, an expression, a module call): skipped silently."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """A new ``jsonencode({...})`` value: its entries in the fix's order."""
+
+    entries: tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +150,7 @@ def apply_hcl_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
     planned: list[tuple[Fix, list[_Step], list[_Change]]] = []
     for fix in fixes:
         try:
-            steps = [_resolve_edit(parsed.body, edit) for edit in fix.edits]
+            steps = _merged([_resolve_edit(parsed.body, edit) for edit in fix.edits])
             changes = [change for step in steps if (change := writer.change(step)) is not None]
         except NoFix as exc:
             outcome.skipped.append((fix, str(exc)))
@@ -208,11 +219,13 @@ def apply_tf_json_fixes(text: str, path: str, fixes: Iterable[Fix]) -> Outcome:
 def _json_edit(body: hcl.Body, edit: Edit) -> Edit:
     """``edit`` with Terraform's names, for the JSON writer."""
     step = _resolve_edit(body, edit)
-    if edit.remove or step.route.keys:
+    if edit.remove or step.route.keys or isinstance(step.edit.value, _Document):
         raise NoFix("Terraform JSON: removals and encoded documents are not edited")
     render(edit.value)  # a value Terraform can take
     if any("${" in v or "%{" in v for v in _strings(edit.value)):
         raise NoFix("the new value would read as a template in Terraform JSON")
+    if isinstance(edit.value, Reference):  # JSON spells a reference as a template
+        edit = replace(edit, value="${" + edit.value.terraform + "}")
     names = step.names
     route = step.route.at(names[0]) if len(names) == 1 else step.route
     node = find(body, route)
@@ -233,6 +246,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def _resolve_edit(body: hcl.Body, edit: Edit) -> _Step:
+    _referable(body, edit.value)
     route = _locate(body, edit.anchor.line, edit.anchor.column)
     block_anchor = route.attribute is None and route.blocks and not edit.path
     schema = _schema_at(route.resource[0], route.blocks[:-1] if block_anchor else route.blocks)
@@ -263,9 +277,48 @@ def _resolve_edit(body: hcl.Body, edit: Edit) -> _Step:
             schema = entry[1]
         elif isinstance(entry, str) and last:
             names.append(entry)
+        elif entry in ENCODED and depth == len(path) - 2 and not edit.remove:
+            names.append(entry)  # an entry of the document the attribute encodes
+            edit = replace(edit, value=_Document(((path[-1], edit.value),)))
+            break
         else:
             raise NoFix(f"no Terraform attribute for '{key}'")
     return _Step(route, tuple(names), edit)
+
+
+def _merged(steps: list[_Step]) -> list[_Step]:
+    """One fix's entries of the same new document, as one step that writes it whole."""
+    merged: list[_Step] = []
+    where: dict[tuple[Route, tuple[str, ...]], int] = {}
+    for step in steps:
+        document = step.edit.value
+        if not isinstance(document, _Document):
+            merged.append(step)
+            continue
+        at = where.setdefault((step.route, step.names), len(merged))
+        if at == len(merged):
+            merged.append(step)
+            continue
+        before = merged[at]
+        entries = before.edit.value.entries + document.entries
+        merged[at] = replace(before, edit=replace(before.edit, value=_Document(entries)))
+    return merged
+
+
+def _referable(body: hcl.Body, value: Any) -> None:
+    """A reference must name one resource block of this file: not a called module's,
+    nor one of ``count``/``for_each`` instances (which instance is a human's call)."""
+    if not isinstance(value, Reference):
+        return
+    labels = tuple(value.resource.split("."))
+    block = next(
+        (b for b in body.blocks if b.type == "resource" and b.labels == labels),
+        None,
+    )
+    if block is None:
+        raise NoFix(f"'{value.resource}' is not a resource written in this file")
+    if "count" in block.body.attributes or "for_each" in block.body.attributes:
+        raise NoFix(f"'{value.resource}' has count or for_each instances")
 
 
 def _schema_at(resource: str, blocks: tuple[tuple[str, int], ...]) -> Schema:
@@ -411,7 +464,45 @@ def render(value: Any) -> str:
         return quoted.replace("${", "$${").replace("%{", "%%{")
     if isinstance(value, list | tuple):
         return "[" + ", ".join(render(item) for item in value) + "]"
+    if isinstance(value, Reference):
+        return value.terraform
+    if isinstance(value, _Document):
+        entries = ", ".join(
+            f"{key if _IDENTIFIER.fullmatch(key) else json.dumps(key)} = {render(item)}"
+            for key, item in value.entries
+        )
+        return f"jsonencode({{ {entries} }})"
     raise NoFix("the new value has no Terraform spelling")
+
+
+def holds(expression: Any, wanted: Any) -> bool:
+    """Whether ``expression`` is what ``render(wanted)`` writes."""
+    if isinstance(wanted, Reference):
+        return _dotted(expression) == wanted.terraform
+    if isinstance(wanted, _Document):
+        document = _encoded(expression)
+        if document is None or len(document.items) != len(wanted.entries):
+            return False
+        written = {
+            item.key.value: item.value
+            for item in document.items
+            if isinstance(item.key, hcl.Literal)
+        }
+        return all(key in written and holds(written[key], v) for key, v in wanted.entries)
+    try:
+        return _same(literal(expression), wanted)
+    except NoFix:
+        return False
+
+
+def _dotted(expression: Any) -> str | None:
+    """``aws_sqs_queue.q.arn`` for a traversal of names only."""
+    if not isinstance(expression, hcl.Traversal) or not isinstance(expression.source, hcl.Variable):
+        return None
+    steps = [step.name for step in expression.steps if isinstance(step, hcl.GetAttr)]
+    if len(steps) != len(expression.steps):
+        return None
+    return ".".join([expression.source.name, *steps])
 
 
 def _same(found: Any, wanted: Any) -> bool:
@@ -483,6 +574,8 @@ class _Writer:
                 raise NoFix(f"'{name}' is written as a dynamic block")
             same = [b for b in block.body.blocks if b.type == name]
             if len(names) == 1 and not same and name in block.body.attributes:
+                if isinstance(edit.value, _Document):
+                    raise NoFix(f"'{name}' is written: only its entries are edited")
                 node, route = block.body.attributes[name], route.at(name)
                 break
             if name in block.body.attributes or len(same) > 1:
@@ -624,11 +717,7 @@ class _Writer:
                 continue
             written = find(parsed.body, change.target)
             expression = getattr(written, "expression", None) or getattr(written, "value", None)
-            try:
-                holds = expression is not None and _same(literal(expression), change.value)
-            except NoFix:
-                holds = False
-            if not holds:
+            if expression is None or not holds(expression, change.value):
                 raise Unfixable("the result would not hold the new value")
         old = frozenset(id(c.old) for c in changes if c.old is not None)
         added = (find(parsed.body, c.new) for c in changes if c.new is not None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.fixes import Edit, Fix, Intrinsic, editable
+from invokelint.fixes import Edit, Fix, Reference, editable, terraform
 from invokelint.model import (
     UNKNOWN,
     EventSourceMapping,
@@ -239,7 +239,6 @@ class FunctionDlqOnPollSource(Rule):
             "comment: ...}]}}` (`# checkov:skip=CKV_AWS_116: ...` in Terraform).",
         ),
     )
-    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (
@@ -255,7 +254,13 @@ class FunctionDlqOnPollSource(Rule):
             "the same template with no redrive policy yet and a dead-letter queue of the same"
             " kind (standard or FIFO), a stream mapping with no `DestinationConfig` and a "
             "standard queue or topic; never for a queue from a parameter or another stack, "
-            "nor a dead-letter queue set in SAM `Globals` for several functions."
+            "nor a dead-letter queue set in SAM `Globals` for several functions. In Terraform "
+            "the function's `dead_letter_config` block goes, a source queue gets `redrive_policy"
+            " = jsonencode({ deadLetterTargetArn = aws_sqs_queue.<dlq>.arn, maxReceiveCount = "
+            "5 })` and a mapping `destination_config { on_failure { destination_arn = ... } }`, "
+            "when all of them are written in one `.tf` file, the dead-letter queue has no "
+            "`count` or `for_each`, and no `aws_sqs_queue_redrive_policy` resource is in the "
+            "module (not in `.tf.json`, where no block is removed)."
         ),
     )
     references = (
@@ -283,7 +288,7 @@ class FunctionDlqOnPollSource(Rule):
                 resource=function,
                 related=tuple(m.location for m in invocations.poll),
                 fix=None
-                if model.terms
+                if model.terms and not terraform(dead_letter.location)  # serverless.yml
                 else _move_dead_letter(model, function, dead_letter, invocations),
             )
 
@@ -316,7 +321,7 @@ def _move_dead_letter(
     into: dict[str, None] = {}
     for mapping in invocations.poll:
         moved = (
-            _redrive(mapping, dlq, path)
+            _redrive(model, mapping, dlq, path)
             if mapping.source_kind == "sqs"
             else _on_failure(mapping, dlq, path)
         )
@@ -332,11 +337,15 @@ def _move_dead_letter(
 
 
 def _redrive(
-    mapping: EventSourceMapping, dlq: Queue | Topic, path: str
+    model: InvocationModel, mapping: EventSourceMapping, dlq: Queue | Topic, path: str
 ) -> tuple[list[Edit], str] | None:
     """``RedrivePolicy`` for an SQS source of the template that has none (not even
-    behind an intrinsic), into a queue of the same kind (standard or FIFO)."""
+    behind an intrinsic), into a queue of the same kind (standard or FIFO). Not in a
+    Terraform module with an ``aws_sqs_queue_redrive_policy``: one whose queue the model
+    could not name may be this queue's."""
     queue = mapping.source
+    if any(r.type == "aws_sqs_queue_redrive_policy" for r in model.resources.values()):
+        return None
     if (
         not isinstance(queue, Queue)
         or not isinstance(dlq, Queue)
@@ -347,7 +356,7 @@ def _redrive(
     ):
         return None
     policy = ("Properties", "RedrivePolicy")
-    arn = Intrinsic.arn_of(dlq.id, attribute=True)
+    arn = Reference.arn_of(dlq.id, attribute=True)
     return [
         Edit(queue.location, (*policy, "deadLetterTargetArn"), arn),
         Edit(queue.location, (*policy, "maxReceiveCount"), MAX_RECEIVE_COUNT),
@@ -368,7 +377,7 @@ def _on_failure(
     ):
         return None
     on_failure = ("Properties", "DestinationConfig", "OnFailure")
-    arn = Intrinsic.arn_of(dlq.id, attribute=isinstance(dlq, Queue))
+    arn = Reference.arn_of(dlq.id, attribute=isinstance(dlq, Queue))
     edits = [Edit(mapping.location, (*on_failure, "Destination"), arn)]
     if mapping.sam:  # SAM then grants the send, as it did for the DeadLetterQueue
         kind = "SQS" if isinstance(dlq, Queue) else "SNS"

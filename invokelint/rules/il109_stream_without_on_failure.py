@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.fixes import Edit, Fix, Intrinsic, editable
+from invokelint.fixes import Edit, Fix, Reference, editable, terraform
 from invokelint.model import EventSourceMapping, InvocationModel, Queue, Resource, Topic
 from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import (
@@ -236,7 +236,6 @@ class StreamWithoutOnFailure(Rule):
             "(see IL110).",
         ),
     )
-    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (
@@ -249,7 +248,11 @@ class StreamWithoutOnFailure(Rule):
             "adds that to a role it creates, any other execution role needs a statement a "
             "human writes, or the mapping fails to send. A queue that starts receiving "
             "failures also gets `MessageRetentionPeriod: 1209600` when it keeps them less "
-            "(IL210). With no such queue, or several, there is no fix."
+            "(IL210). With no such queue, or several, there is no fix. In Terraform the queue"
+            " or topic must be written in the mapping's file, with no `count` or `for_each`, "
+            "and the mapping gets `destination_config { on_failure { destination_arn = "
+            "aws_sqs_queue.<name>.arn } }` (in `.tf.json`, `\"${aws_sqs_queue.<name>.arn}\"`);"
+            " the function's role then needs the statement."
         ),
     )
     references = (
@@ -287,7 +290,9 @@ def _send_failures(
 ) -> Fix | None:
     """Send the mapping's failures to the one failure queue or topic of its template."""
     path = mapping.location.path
-    if model.terms or not mapping.settable or not editable(mapping.location):
+    if model.terms and not terraform(mapping.location):  # serverless.yml
+        return None
+    if not mapping.settable or not editable(mapping.location):
         return None
     if path not in sinks:
         sinks[path] = _failure_sinks(model, path)
@@ -300,7 +305,7 @@ def _send_failures(
         Edit(
             mapping.location,
             (*on_failure, "Destination"),
-            Intrinsic.arn_of(sink.id, attribute=queue),
+            Reference.arn_of(sink.id, attribute=queue),
         )
     ]
     if mapping.sam:  # SAM adds the send permission to a role it creates

@@ -157,7 +157,6 @@ class FunctionUrlExposure(Rule):
             },
         ),
     )
-    fix_in_terraform = False  # Terraform gets the finding; its fix needs references
     fix_safety = (
         "unsafe",
         (
@@ -165,7 +164,9 @@ class FunctionUrlExposure(Rule):
             "Browsers already refuse those credentialed responses, but the URL may have been "
             "meant to serve cookies to named origins: listing them in `AllowOrigins` instead "
             "is a human's call. `AuthType: NONE` gets no fix. None either when the setting "
-            "sits in SAM `Globals` and another function URL with named origins shares it."
+            "sits in SAM `Globals` and another function URL with named origins shares it. In "
+            "Terraform it removes `allow_credentials` from the `cors` block of "
+            "`aws_lambda_function_url` (not in `.tf.json`, where nothing is removed)."
         ),
     )
     references = (
