@@ -82,6 +82,10 @@ class Edit:
     # The name of the key at ``anchor``: the writer checks it, so a location that names
     # a whole policy (a JSON string ``RedrivePolicy``) is never overwritten by mistake.
     key: str | None = None
+    # Where values the fix relies on are written. A template writes them in place; in
+    # HCL each must be a literal of a resource block in the anchor's file, not a
+    # variable's default that another ``.tfvars`` may replace, or there is no fix.
+    given: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +132,14 @@ def property_edit(
     return Edit(owner, (*under, key), value)
 
 
-def remove_entry(entry: Location, key: str, title: str) -> Fix | None:
-    """An unsafe fix that deletes the ``key: value`` entry written at ``entry``."""
+def remove_entry(
+    entry: Location, key: str, title: str, given: tuple[Location, ...] = ()
+) -> Fix | None:
+    """An unsafe fix that deletes the ``key: value`` entry written at ``entry`` (because
+    of the values written at ``given``)."""
     if not _editable(entry.path):
         return None
-    return Fix((Edit(entry, (), remove=True, key=key),), "unsafe", title)
+    return Fix((Edit(entry, (), remove=True, key=key, given=given),), "unsafe", title)
 
 
 def editable(location: Location) -> bool:

@@ -247,6 +247,11 @@ def _strings(value: Any) -> list[str]:
 
 def _resolve_edit(body: hcl.Body, edit: Edit) -> _Step:
     _referable(body, edit.value)
+    for given in edit.given:  # what the fix relies on is written here, as a literal
+        if given.path != edit.anchor.path:
+            raise NoFix("a value the fix relies on is written in another file")
+        node = find(body, _locate(body, given.line, given.column))
+        literal(getattr(node, "expression", None) or getattr(node, "value", None))
     route = _locate(body, edit.anchor.line, edit.anchor.column)
     block_anchor = route.attribute is None and route.blocks and not edit.path
     schema = _schema_at(route.resource[0], route.blocks[:-1] if block_anchor else route.blocks)

@@ -229,6 +229,7 @@ def _drop_credentials(model: InvocationModel, triggers: list[UrlTrigger]) -> Fix
         setting.location,
         "AllowCredentials",
         "remove Cors.AllowCredentials (browsers refuse credentials for origin '*')",
+        given=(triggers[0].cors_allow_origins.location,),
     )
 
 
