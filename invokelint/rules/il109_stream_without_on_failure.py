@@ -251,7 +251,7 @@ class StreamWithoutOnFailure(Rule):
             "(IL210). With no such queue, or several, there is no fix. In Terraform the queue"
             " or topic must be written in the mapping's file, with no `count` or `for_each`, "
             "and the mapping gets `destination_config { on_failure { destination_arn = "
-            "aws_sqs_queue.<name>.arn } }` (in `.tf.json`, `\"${aws_sqs_queue.<name>.arn}\"`);"
+            'aws_sqs_queue.<name>.arn } }` (in `.tf.json`, `"${aws_sqs_queue.<name>.arn}"`);'
             " the function's role then needs the statement."
         ),
     )
