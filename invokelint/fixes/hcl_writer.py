@@ -9,7 +9,9 @@ attribute inserted after the block's last attribute at its indentation (nested b
 before the closing brace), an entry of ``jsonencode({...})`` edited inside, a nested
 block removed with its lines. Every edit is checked by parsing the result again: no
 syntax error, the edited place holds the new value and the rest of the tree is
-unchanged, or the fix is dropped with a warning. ``.tf.json`` reads into the same tree:
+unchanged, or the fix is dropped with a warning. Another resource's ARN (a ``Reference``)
+is written as its address, ``aws_sqs_queue.failed.arn``, only for a resource block of the
+same file with no ``count``/``for_each``. ``.tf.json`` reads into the same tree:
 its edits are located here and written, in Terraform's names, by the JSON writer.
 """
 
