@@ -13,7 +13,7 @@ from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_ev
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
 from invokelint.frontends.edges import URL_ACTION, mark_unexplained_permissions
-from invokelint.frontends.positioned import Map
+from invokelint.frontends.positioned import Map, Seq
 from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
 
 PERMISSION_TYPE = "AWS::Lambda::Permission"
@@ -110,7 +110,7 @@ def _scan_references(
         return
     self_function = resolver.function_of(logical_id)
     for key, value in properties.items():
-        if key in inert:
+        if key in inert or not isinstance(value, (Map, Seq)):  # a scalar names nothing
             continue
         for referenced, pos in resolver.references(value, properties.value_position(key)):
             function = resolver.function_of(referenced)

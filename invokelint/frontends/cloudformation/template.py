@@ -27,7 +27,8 @@ def is_intrinsic(value: Any) -> bool:
     """A one-key mapping such as ``{"Ref": ...}`` or ``{"Fn::If": ...}``."""
     if not isinstance(value, dict) or len(value) != 1:
         return False
-    key = next(iter(value))
+    for key in value:  # the one key (cheaper than next(iter(...)): called per property)
+        break
     return key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::"))
 
 
@@ -48,10 +49,15 @@ class Template:
         # indexes a reader builds once per template (e.g. which routes use an integration)
         self.cache: dict[str, Any] = {}
         self._well_formed: list[tuple[str, str, Map]] | None = None
+        # Locations are immutable: one per position (Globals settings repeat per function)
+        self._locations: dict[Pos, Location] = {}
 
     # -- locations
     def location(self, pos: Pos) -> Location:
-        return Location(self.path, pos[0], pos[1], pos[2], pos[3])
+        location = self._locations.get(pos)
+        if location is None:
+            location = self._locations[pos] = Location(self.path, pos[0], pos[1], pos[2], pos[3])
+        return location
 
     def resource_location(self, logical_id: str) -> Location:
         """The logical id line: where "the resource" is when no property is to blame."""
@@ -112,9 +118,10 @@ class Template:
 
         ``absent`` is where an unset property is reported: usually the resource's line.
         """
-        if key not in properties or properties[key] is None:
+        value = properties.get(key)
+        if value is None:
             return Setting(default, absent, explicit=False)
-        value = convert(properties[key])
+        value = convert(value)
         if value is None:
             value = default
         return Setting(value, self.entry_location(properties, key))
