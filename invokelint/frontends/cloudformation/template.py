@@ -27,8 +27,7 @@ def is_intrinsic(value: Any) -> bool:
     """A one-key mapping such as ``{"Ref": ...}`` or ``{"Fn::If": ...}``."""
     if not isinstance(value, dict) or len(value) != 1:
         return False
-    for key in value:  # the one key (cheaper than next(iter(...)): called per property)
-        break
+    (key,) = value  # the one key
     return key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::"))
 
 
