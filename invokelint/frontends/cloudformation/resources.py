@@ -180,20 +180,23 @@ def _mentioned(model: InvocationModel, resolver: Resolver, value: Any) -> Iterat
 
 def _failure_values(value: Any, found: list[Any]) -> list[Any]:
     """Every value written under a failure-target key, at any depth (``Fn::If`` included),
-    appended to ``found`` in document order. Every property of every resource passes
-    here: scalars are not descended into."""
+    appended to ``found`` (in no particular order: they mark a set). Every property of
+    every resource passes here: keys are matched as a set, scalars not descended into."""
     if isinstance(value, Map):
-        for key, item in value.items():
-            names = _FAILURE_KEYS.get(key)
-            if names is not None:
-                found.extend(_named(item, names))
-            if isinstance(item, (Map, Seq)):
+        if not _FAILURE_KEYS.keys().isdisjoint(value):
+            for key in _FAILURE_KEYS.keys() & value.keys():
+                found.extend(_named(value[key], _FAILURE_KEYS[key]))
+        for item in value.values():
+            if isinstance(item, _CONTAINERS):
                 _failure_values(item, found)
     elif isinstance(value, Seq):
         for item in value:
-            if isinstance(item, (Map, Seq)):
+            if isinstance(item, _CONTAINERS):
                 _failure_values(item, found)
     return found
+
+
+_CONTAINERS = (Map, Seq)
 
 
 def _named(config: Any, names: tuple[str, ...]) -> Iterator[Any]:

@@ -48,15 +48,10 @@ class Template:
         # indexes a reader builds once per template (e.g. which routes use an integration)
         self.cache: dict[str, Any] = {}
         self._well_formed: list[tuple[str, str, Map]] | None = None
-        # Locations are immutable: one per position (Globals settings repeat per function)
-        self._locations: dict[Pos, Location] = {}
 
     # -- locations
     def location(self, pos: Pos) -> Location:
-        location = self._locations.get(pos)
-        if location is None:
-            location = self._locations[pos] = Location(self.path, pos[0], pos[1], pos[2], pos[3])
-        return location
+        return Location(self.path, pos[0], pos[1], pos[2], pos[3])
 
     def resource_location(self, logical_id: str) -> Location:
         """The logical id line: where "the resource" is when no property is to blame."""
