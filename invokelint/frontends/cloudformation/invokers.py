@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from invokelint.frontends.cloudformation.connectors import connector_permissions
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
-from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
+from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, function_events
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
 from invokelint.frontends.edges import URL_ACTION, mark_unexplained_permissions
@@ -86,7 +86,7 @@ def mark_unmodelled_invokers(
             events = effective.get("Events")
             if isinstance(function, Function) and is_intrinsic(events):  # a condition decides
                 model.unknown_invoker(function, template.entry_location(effective, "Events"))
-            for name, event_type, _body, _props in sam_events(effective):
+            for name, event_type, _body, _props in function_events(template, effective):
                 trigger_id = f"{logical_id}.{name}"
                 if event_type in SAM_POLL_EVENTS or (id(function), trigger_id) in modelled:
                     continue

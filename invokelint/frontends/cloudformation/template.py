@@ -58,8 +58,13 @@ class Template:
         return self.location(self.resources.key_position(logical_id))
 
     def entry_location(self, mapping: Map, key: str) -> Location:
-        """The whole ``Key: value`` entry of ``mapping``."""
-        return self.location(mapping.entry_position(key))
+        """The whole ``Key: value`` entry of ``mapping`` (``Map.entry_position`` inlined:
+        every setting of every resource has one)."""
+        start = mapping.key_pos.get(key)
+        end = mapping.val_pos.get(key)
+        if start is None or end is None:
+            return self.location(mapping.pos)
+        return Location(self.path, start[0], start[1], end[2], end[3])
 
     # -- resources
     def iter_resources(self) -> Iterator[tuple[str, str, Map]]:
