@@ -19,9 +19,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invokelint.config import Config
 from invokelint.regular_files import Refused, check_regular, kind_of, outside_message, within
+
+if TYPE_CHECKING:
+    from invokelint.walks import Walks
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tofu", ".tf.json", ".tofu.json")
@@ -54,13 +58,17 @@ ASSEMBLY_MANIFEST = "manifest.json"
 
 
 def discover(
-    paths: Iterable[Path], config: Config, warnings: list[str] | None = None
+    paths: Iterable[Path],
+    config: Config,
+    warnings: list[str] | None = None,
+    walks: Walks | None = None,
 ) -> list[Unit]:
     """Candidate template files and Terraform modules under ``paths``, each once, in a
     stable order: files first, then modules (a plan JSON stands for the module beside it).
 
     Candidates skipped on the walk (a FIFO, a device, a link out of the folder) are
-    named in ``warnings``.
+    named in ``warnings``. ``walks`` (the language server's) reuses a folder's walk
+    while nothing in it can have changed.
     """
     found: dict[Path, None] = {}
     skipped = warnings if warnings is not None else []
@@ -80,13 +88,10 @@ def discover(
             elif is_candidate(path):
                 found[path] = None
         elif path.is_dir():
-            walked = list(_walk(path, config, skipped))
-            if config.respect_gitignore:
-                from invokelint.gitignore import ignored
-
-                keys = [u if isinstance(u, Path) else u.directory for u in walked]
-                skip = ignored(path, keys)
-                walked = [u for u, key in zip(walked, keys, strict=True) if key not in skip]
+            if walks is not None:
+                walked = walks.walk(path, config, skipped)
+            else:
+                walked = walk_folder(path, config, skipped)
             for candidate in walked:
                 if isinstance(candidate, TerraformModule):
                     modules[candidate.directory] = None
@@ -109,12 +114,31 @@ def discover(
     return units
 
 
-def _walk(root: Path, config: Config, skipped: list[str]) -> Iterable[Unit]:
+def walk_folder(
+    root: Path, config: Config, skipped: list[str], folders: list[str] | None = None
+) -> list[Unit]:
+    """The candidates under the folder ``root`` that git does not ignore; every folder
+    walked is added to ``folders``."""
+    walked = list(_walk(root, config, skipped, folders))
+    if config.respect_gitignore:
+        from invokelint.gitignore import ignored
+
+        keys = [u if isinstance(u, Path) else u.directory for u in walked]
+        skip = ignored(root, keys)
+        walked = [u for u, key in zip(walked, keys, strict=True) if key not in skip]
+    return walked
+
+
+def _walk(
+    root: Path, config: Config, skipped: list[str], folders: list[str] | None
+) -> Iterable[Unit]:
     """Regular files only (a FIFO named ``template.yaml`` would block the read forever);
     symbolic links only when they stay inside ``root``; folders are never followed
     through links (``os.walk``'s default). Skipped candidates are named in ``skipped``.
     A folder with Terraform files is a module."""
     for folder, dirs, files in os.walk(root):
+        if folders is not None:
+            folders.append(folder)
         base = Path(folder)
         if ASSEMBLY_MANIFEST in files and is_assembly(base):
             dirs[:] = []  # its templates, nested assemblies and assets are read through it

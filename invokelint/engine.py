@@ -132,7 +132,10 @@ class Linter:
         if self.memo is not None:
             self.memo.begin()
         buffers = [p for p in paths if p.resolve() in overlays]  # stdin need not be on disk
-        on_disk = discover([p for p in paths if p not in buffers], self.config, result.warnings)
+        walks = self.memo.walks if self.memo is not None else None
+        on_disk = discover(
+            [p for p in paths if p not in buffers], self.config, result.warnings, walks
+        )
         named = {p.resolve() for p in buffers}
         units = [_buffer_unit(p) for p in buffers]
         units += [u for u in on_disk if not isinstance(u, Path) or u.resolve() not in named]

@@ -74,12 +74,12 @@ class _Reader:
         return verdict
 
     def _patterns(self, folder: str) -> list[tuple[str, _Pattern]]:
-        found = [("", p) for p in _read(str(self.top / ".git" / "info" / "exclude"))]
+        found = [("", p) for p in _patterns(str(self.top / ".git" / "info" / "exclude"))]
         parts = folder.split("/") if folder else []
         for depth in range(len(parts) + 1):
             base = "/".join(parts[:depth])
             prefix = f"{base}/" if base else ""
-            found.extend((prefix, p) for p in _read(str(self.top / base / ".gitignore")))
+            found.extend((prefix, p) for p in _patterns(str(self.top / base / ".gitignore")))
         return found
 
 
@@ -98,8 +98,18 @@ class _Pattern:
         return (is_dir or not self.dir_only) and self.regex.fullmatch(path) is not None
 
 
+def _patterns(path: str) -> tuple[_Pattern, ...]:
+    """The patterns of an ignore file as it is now (the language server lives on while
+    the user edits it): read again when its time or size moved."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return ()
+    return _read(path, (info.st_mtime_ns, info.st_size))
+
+
 @lru_cache(maxsize=256)
-def _read(path: str) -> tuple[_Pattern, ...]:
+def _read(path: str, stamp: tuple[int, int]) -> tuple[_Pattern, ...]:
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:

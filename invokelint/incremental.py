@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from invokelint.walks import Walks
+
 if TYPE_CHECKING:
     from invokelint.diagnostics import Diagnostic
     from invokelint.frontends.loader import Document
@@ -88,6 +90,7 @@ class Memo:
         # Replaced templates, freed by ``release`` (once the editor has published) rather
         # than during the lint that replaced them: a 3,000-resource model takes 20 ms.
         self.retired: deque[Template] = deque()
+        self.walks = Walks()  # the project's folder walks, kept while nothing changed
 
     def begin(self) -> None:
         self._seen = set()

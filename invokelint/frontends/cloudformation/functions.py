@@ -40,35 +40,48 @@ def function_properties(template: Template, logical_id: str, properties: Map) ->
     reported in ``Globals``. ``properties`` are the resource's own; every part of the
     frontend asks for them, so the merge is done once per function.
     """
+    merged = template.merged_properties.get(logical_id)
+    if merged is not None:
+        return merged
     if template.resource_type(logical_id) != SAM_FUNCTION:
         return properties
     defaults = child(template.root, "Globals", "Function")
     if not isinstance(defaults, Map):
         return properties
-    merged = template.merged_properties.get(logical_id)
-    if merged is None:
-        merged = template.merged_properties[logical_id] = _merge(defaults, properties)
+    merged = template.merged_properties[logical_id] = _merge(defaults, properties)
     return merged
 
 
 def _merge(base: Map, override: Map) -> Map:
-    """SAM's rules: the resource wins for scalars, maps merge, lists concatenate."""
+    """SAM's rules: the resource wins for scalars, maps merge, lists concatenate.
+
+    Run for every SAM function: a key of both keeps its place, takes the function's
+    value (or the merge of both) and its positions."""
     merged = Map(override.pos)
-    for source in (base, override):
-        for key, value in source.items():
-            previous = merged.get(key)
-            if source is override and key in merged:
-                if _plain(previous, Map) and _plain(value, Map):
-                    value = _merge(previous, value)
-                elif _plain(previous, Seq) and _plain(value, Seq):
-                    combined = Seq(value.pos)
-                    combined.extend(previous + value)
-                    combined.item_pos = previous.item_pos + value.item_pos
-                    value = combined
-            merged[key] = value
-            merged.key_pos[key] = source.key_position(key)
-            merged.val_pos[key] = source.value_position(key)
+    key_pos, val_pos = merged.key_pos, merged.val_pos
+    keys, values, default = base.key_pos, base.val_pos, base.pos
+    for key, value in base.items():
+        merged[key] = value
+        key_pos[key] = keys.get(key, default)
+        val_pos[key] = values.get(key, default)
+    keys, values, default = override.key_pos, override.val_pos, override.pos
+    for key, value in override.items():
+        previous = merged.get(key, _ABSENT)
+        if previous is not _ABSENT:
+            if _plain(previous, Map) and _plain(value, Map):
+                value = _merge(previous, value)
+            elif _plain(previous, Seq) and _plain(value, Seq):
+                combined = Seq(value.pos)
+                combined.extend(previous + value)
+                combined.item_pos = previous.item_pos + value.item_pos
+                value = combined
+        merged[key] = value
+        key_pos[key] = keys.get(key, default)
+        val_pos[key] = values.get(key, default)
     return merged
+
+
+_ABSENT = object()
 
 
 def _plain(value: Any, kind: type) -> bool:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from invokelint.frontends.cloudformation.connectors import connector_permissions
 from invokelint.frontends.cloudformation.functions import SAM_FUNCTION, function_properties
-from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, sam_events
+from invokelint.frontends.cloudformation.mappings import SAM_POLL_EVENTS, function_events
 from invokelint.frontends.cloudformation.references import Resolver
 from invokelint.frontends.cloudformation.template import Template, as_bool, as_str, is_intrinsic
 from invokelint.frontends.edges import URL_ACTION, mark_unexplained_permissions
-from invokelint.frontends.positioned import Map
+from invokelint.frontends.positioned import Map, Seq
 from invokelint.model import UNKNOWN, Function, InvocationModel, Permission
 
 PERMISSION_TYPE = "AWS::Lambda::Permission"
@@ -86,7 +86,7 @@ def mark_unmodelled_invokers(
             events = effective.get("Events")
             if isinstance(function, Function) and is_intrinsic(events):  # a condition decides
                 model.unknown_invoker(function, template.entry_location(effective, "Events"))
-            for name, event_type, _body, _props in sam_events(effective):
+            for name, event_type, _body, _props in function_events(template, effective):
                 trigger_id = f"{logical_id}.{name}"
                 if event_type in SAM_POLL_EVENTS or (id(function), trigger_id) in modelled:
                     continue
@@ -110,7 +110,7 @@ def _scan_references(
         return
     self_function = resolver.function_of(logical_id)
     for key, value in properties.items():
-        if key in inert:
+        if key in inert or not isinstance(value, (Map, Seq)):  # a scalar names nothing
             continue
         for referenced, pos in resolver.references(value, properties.value_position(key)):
             function = resolver.function_of(referenced)

@@ -93,6 +93,16 @@ def sam_events(properties: Map) -> list[tuple[str, str, Map, Map]]:
     return found
 
 
+def function_events(template: Template, properties: Map) -> list[tuple[str, str, Map, Map]]:
+    """``sam_events`` of a function's properties, listed once per template: the mapping,
+    trigger and invoker readers all ask for them."""
+    listed = template.cache.setdefault("sam_events", {})
+    kept = listed.get(id(properties))
+    if kept is None or kept[0] is not properties:  # an id is unique only while alive
+        kept = listed[id(properties)] = (properties, sam_events(properties))
+    return kept[1]  # type: ignore[no-any-return]
+
+
 def sam_trigger_events(
     template: Template, function: Function, properties: Map
 ) -> Iterator[tuple[str, Map, dict[str, Any]]]:
@@ -100,7 +110,7 @@ def sam_trigger_events(
     id, resource, location (the event's name), function, ``sam`` and ``ignores`` that a
     trigger made from the event carries."""
     events = properties.get("Events")
-    for name, event_type, _body, props in sam_events(properties):
+    for name, event_type, _body, props in function_events(template, properties):
         yield (
             event_type,
             props,
@@ -143,7 +153,7 @@ def _from_sam_events(
 ) -> list[EventSourceMapping]:
     events = properties.get("Events")
     mappings = []
-    for name, event_type, _body, props in sam_events(properties):
+    for name, event_type, _body, props in function_events(template, properties):
         if event_type not in SAM_POLL_EVENTS:
             continue
         kind, source_key = SAM_POLL_EVENTS[event_type]

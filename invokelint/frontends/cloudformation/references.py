@@ -27,6 +27,7 @@ from invokelint.model import (
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 _QUALIFIER = re.compile(r"[A-Za-z0-9$_-]+")
 _VERSION_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::Alias")
+_CONTAINERS = (Map, Seq)
 
 
 class Resolver:
@@ -74,31 +75,9 @@ class Resolver:
 
     def references(self, value: Any, pos: Pos) -> Iterator[tuple[str, Pos]]:
         """Every logical id that ``value`` mentions (Ref, GetAtt, Sub), with its position."""
-        if isinstance(value, Map):
-            if len(value) == 1:
-                name, argument = next(iter(value.items()))
-                if name == "Ref" and isinstance(argument, str):
-                    yield argument.split(".")[0], value.pos
-                    return
-                if name == "Fn::GetAtt":
-                    if isinstance(argument, list) and argument and isinstance(argument[0], str):
-                        yield argument[0], value.pos
-                    elif isinstance(argument, str):
-                        yield argument.split(".")[0], value.pos
-                    return
-                if name == "Fn::Sub":
-                    text = argument[0] if isinstance(argument, list) and argument else argument
-                    if isinstance(text, str):
-                        for match in _SUB_VARIABLE.finditer(text):
-                            yield match.group(1).split(".")[0], value.pos
-                    if isinstance(argument, list) and len(argument) > 1:
-                        yield from self.references(argument[1], value.pos)
-                    return
-            for key, item in value.items():
-                yield from self.references(item, value.value_position(key))
-        elif isinstance(value, Seq):
-            for index, item in enumerate(value):
-                yield from self.references(item, value.item_position(index))
+        found: list[tuple[str, Pos]] = []
+        _collect_references(value, pos, found)
+        return iter(found)
 
     def function_of(self, logical_id: str) -> Function | None:
         """The function behind a function, version or alias logical id."""
@@ -250,3 +229,36 @@ def _referenced_id(name: str, argument: Any) -> str | None:
         if isinstance(argument, list) and argument and isinstance(argument[0], str):
             return argument[0]
     return None
+
+
+def _collect_references(value: Any, pos: Pos, found: list[tuple[str, Pos]]) -> None:
+    """``Resolver.references`` into ``found``, in document order. Every property of every
+    resource passes here, so it appends rather than nests generators, and skips scalars."""
+    if isinstance(value, Map):
+        if len(value) == 1:
+            name, argument = next(iter(value.items()))
+            if name == "Ref" and isinstance(argument, str):
+                found.append((argument.split(".")[0], value.pos))
+                return
+            if name == "Fn::GetAtt":
+                if isinstance(argument, list) and argument and isinstance(argument[0], str):
+                    found.append((argument[0], value.pos))
+                elif isinstance(argument, str):
+                    found.append((argument.split(".")[0], value.pos))
+                return
+            if name == "Fn::Sub":
+                text = argument[0] if isinstance(argument, list) and argument else argument
+                if isinstance(text, str):
+                    for match in _SUB_VARIABLE.finditer(text):
+                        found.append((match.group(1).split(".")[0], value.pos))
+                if isinstance(argument, list) and len(argument) > 1:
+                    _collect_references(argument[1], value.pos, found)
+                return
+        positions = value.val_pos
+        for key, item in value.items():
+            if isinstance(item, _CONTAINERS):  # a scalar mentions nothing
+                _collect_references(item, positions.get(key, value.pos), found)
+    elif isinstance(value, Seq):
+        for index, item in enumerate(value):
+            if isinstance(item, _CONTAINERS):
+                _collect_references(item, value.item_position(index), found)

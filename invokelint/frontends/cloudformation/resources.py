@@ -155,7 +155,7 @@ def mark_named_dead_letters(template: Template, model: InvocationModel, resolver
     scopes = [properties for _, _, properties in template.iter_resources()]
     scopes.append(template.root.get("Globals"))
     for scope in scopes:
-        for value in _failure_values(scope):
+        for value in _failure_values(scope, []):
             for resource in _mentioned(model, resolver, value):
                 model.named_as_dead_letter(resource)
 
@@ -178,17 +178,25 @@ def _mentioned(model: InvocationModel, resolver: Resolver, value: Any) -> Iterat
             yield resource
 
 
-def _failure_values(value: Any) -> Iterator[Any]:
-    """Every value written under a failure-target key, at any depth (``Fn::If`` included)."""
+def _failure_values(value: Any, found: list[Any]) -> list[Any]:
+    """Every value written under a failure-target key, at any depth (``Fn::If`` included),
+    appended to ``found`` (in no particular order: they mark a set). Every property of
+    every resource passes here: keys are matched as a set, scalars not descended into."""
     if isinstance(value, Map):
-        for key, item in value.items():
-            names = _FAILURE_KEYS.get(key)
-            if names is not None:
-                yield from _named(item, names)
-            yield from _failure_values(item)
+        if not _FAILURE_KEYS.keys().isdisjoint(value):
+            for key in _FAILURE_KEYS.keys() & value.keys():
+                found.extend(_named(value[key], _FAILURE_KEYS[key]))
+        for item in value.values():
+            if isinstance(item, _CONTAINERS):
+                _failure_values(item, found)
     elif isinstance(value, Seq):
         for item in value:
-            yield from _failure_values(item)
+            if isinstance(item, _CONTAINERS):
+                _failure_values(item, found)
+    return found
+
+
+_CONTAINERS = (Map, Seq)
 
 
 def _named(config: Any, names: tuple[str, ...]) -> Iterator[Any]:

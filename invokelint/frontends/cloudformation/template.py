@@ -27,7 +27,7 @@ def is_intrinsic(value: Any) -> bool:
     """A one-key mapping such as ``{"Ref": ...}`` or ``{"Fn::If": ...}``."""
     if not isinstance(value, dict) or len(value) != 1:
         return False
-    key = next(iter(value))
+    (key,) = value  # the one key
     return key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::"))
 
 
@@ -58,8 +58,13 @@ class Template:
         return self.location(self.resources.key_position(logical_id))
 
     def entry_location(self, mapping: Map, key: str) -> Location:
-        """The whole ``Key: value`` entry of ``mapping``."""
-        return self.location(mapping.entry_position(key))
+        """The whole ``Key: value`` entry of ``mapping`` (``Map.entry_position`` inlined:
+        every setting of every resource has one)."""
+        start = mapping.key_pos.get(key)
+        end = mapping.val_pos.get(key)
+        if start is None or end is None:
+            return self.location(mapping.pos)
+        return Location(self.path, start[0], start[1], end[2], end[3])
 
     # -- resources
     def iter_resources(self) -> Iterator[tuple[str, str, Map]]:
@@ -112,9 +117,10 @@ class Template:
 
         ``absent`` is where an unset property is reported: usually the resource's line.
         """
-        if key not in properties or properties[key] is None:
+        value = properties.get(key)
+        if value is None:
             return Setting(default, absent, explicit=False)
-        value = convert(properties[key])
+        value = convert(value)
         if value is None:
             value = default
         return Setting(value, self.entry_location(properties, key))
