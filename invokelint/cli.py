@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     # autofix (invokelint/fixes/): ruff's --fix contract
     check.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
     check.add_argument(
-        "--unsafe-fixes", action="store_true", help="with --fix or --diff, unsafe fixes too"
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, unsafe fixes too; alone, mark them fixable in the report",
     )
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
@@ -279,6 +281,7 @@ def _check(args: argparse.Namespace) -> int:
         source_context=args.format == "full" or (args.format == "text" and terminal),
         color=args.format in ("text", "concise", "full") and use_color(terminal, os.environ),
         sources={linter.display_path(path): text for path, text in overlays.items()},
+        unsafe_fixes=args.unsafe_fixes,
     )
     if args.write_baseline is not None:
         return _write_baseline(args.write_baseline, result, context)

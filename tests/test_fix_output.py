@@ -105,6 +105,19 @@ def test_text_marks_what_fix_fixes_and_counts_the_hidden(
     )
 
 
+def test_unsafe_fixes_alone_marks_unsafe_fixes_fixable(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """ruff's contract: with ``--unsafe-fixes``, what it would fix counts as fixable; a
+    finding with no fix stays unmarked, and nothing is written."""
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    lines = report("concise", capsys, "--unsafe-fixes").splitlines()
+    il302 = [line for line in lines if " IL302 " in line]
+    assert sum("[*]" in line for line in il302) == 1 and len(il302) == 2
+    assert lines[-1] == "[*] 2 fixable with the `--fix` option."
+    assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+
+
 def test_text_after_fix_says_what_only_unsafe_fixes_would_do(
     project: Path, capsys: pytest.CaptureFixture
 ) -> None:

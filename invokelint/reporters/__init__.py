@@ -47,6 +47,7 @@ class ReportContext:
     source_context: bool = False  # text: the offending line with a caret under the span
     color: bool = False  # text: ANSI colours
     sources: Mapping[str, str] = field(default_factory=dict)  # display path -> unsaved text
+    unsafe_fixes: bool = False  # text: ``--unsafe-fixes`` counts unsafe fixes as fixable
 
     @property
     def source_root(self) -> Path:

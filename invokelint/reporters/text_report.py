@@ -27,17 +27,18 @@ COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INF
 
 def render(result: LintResult, context: ReportContext) -> str:
     paint = _Painter(context.color)
+    unsafe = context.unsafe_fixes
     if context.source_context:
         sources = _Sources(context)
-        blocks = [_full(d, paint, sources) for d in result.diagnostics]
+        blocks = [_full(d, paint, sources, unsafe) for d in result.diagnostics]
         lines = ["\n\n".join(blocks), ""] if blocks else []  # a blank line before the summary
         if context.quiet and lines:
             lines.pop()
     else:
-        lines = [_line(d, paint) for d in result.diagnostics]
+        lines = [_line(d, paint, unsafe) for d in result.diagnostics]
     if not context.quiet:
         lines.append(paint(summary(result), BOLD))
-        fixable = fixable_summary(result)
+        fixable = fixable_summary(result, unsafe_fixes=context.unsafe_fixes)
         if fixable:
             lines.append(fixable)
     return "\n".join(lines) + "\n" if lines else ""
@@ -48,12 +49,13 @@ def line(d: Diagnostic) -> str:
     return _line(d, _Painter(False))
 
 
-def _line(d: Diagnostic, paint: _Painter) -> str:
+def _line(d: Diagnostic, paint: _Painter, unsafe_fixes: bool = False) -> str:
     loc = d.location
     suffix = f" [{d.resource}]" if d.resource else ""
     where = paint(f"{loc.path}:{loc.line}:{loc.column}:", BOLD)
     what = paint(f"{d.code} {d.severity}:", BOLD + COLORS[d.severity])
-    marker = FIXABLE if _fixable(d) == "safe" else ""
+    safety = _fixable(d)
+    marker = FIXABLE if safety == "safe" or (safety and unsafe_fixes) else ""
     return f"{where} {what} {marker}{d.message}{suffix}"
 
 
@@ -69,10 +71,10 @@ def _fixable(d: Diagnostic, planned: Collection[str] = ()) -> str | None:
     return d.fix.safety if offered(d, planned) else None
 
 
-def fixable_summary(result: LintResult) -> str:
+def fixable_summary(result: LintResult, *, unsafe_fixes: bool = False) -> str:
     """ruff's line: how many findings ``--fix`` fixes, and how many ``--unsafe-fixes``
-    would add; empty when none has a fix. (Whether the writer can apply each one is only
-    known by trying: ``--diff`` shows it.)"""
+    would add (counted as fixable when it is given); empty when none has a fix. (Whether
+    the writer can apply each one is only known by trying: ``--diff`` shows it.)"""
     if all(d.fix is None for d in result.diagnostics):
         return ""
     from invokelint.fixes.apply import planned_files
@@ -80,6 +82,8 @@ def fixable_summary(result: LintResult) -> str:
     planned = planned_files(result.models)
     safeties = [_fixable(d, planned) for d in result.diagnostics]
     safe, unsafe = safeties.count("safe"), sum(s not in (None, "safe") for s in safeties)
+    if unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
     hidden = (
         f"{unsafe} hidden fix{'es' * (unsafe != 1)} can be enabled with the `--unsafe-fixes` option"
         if unsafe
@@ -90,13 +94,13 @@ def fixable_summary(result: LintResult) -> str:
     return f"No fixes available ({hidden})." if hidden else ""
 
 
-def _full(d: Diagnostic, paint: _Painter, sources: _Sources) -> str:
+def _full(d: Diagnostic, paint: _Painter, sources: _Sources, unsafe_fixes: bool) -> str:
     """The finding, then its line with a caret under the span (to the line's end when the
     span goes on), gutter numbered; just the finding when the line cannot be shown."""
     loc = d.location
     text = sources.line(loc.path, loc.line)
     if text is None:
-        return _line(d, paint)
+        return _line(d, paint, unsafe_fixes)
     number = str(loc.line)
     gutter = " " * len(number)
     start = min(loc.column - 1, len(text))
@@ -107,7 +111,7 @@ def _full(d: Diagnostic, paint: _Painter, sources: _Sources) -> str:
     caret = paint("^" * (end - start), BOLD + COLORS[d.severity])
     bar = paint("|", BLUE)
     return (
-        f"{_line(d, paint)}\n"
+        f"{_line(d, paint, unsafe_fixes)}\n"
         f"{paint(gutter, BLUE)} {bar}\n"
         f"{paint(number, BLUE)} {bar} {text}\n"
         f"{paint(gutter, BLUE)} {bar} {indent}{caret}"
