@@ -316,7 +316,8 @@ class Linter:
             found = kept.get(rule.id) if kept is not None and self.memo is not None else None
             if found is None:
                 found = [
-                    replace(d, message=in_terms(d.message, model.terms)) for d in rule.check(model)
+                    _fix_within(replace(d, message=in_terms(d.message, model.terms)), model)
+                    for d in rule.check(model)
                 ]
                 if kept is not None and self.memo is not None:
                     kept[rule.id] = found
@@ -748,6 +749,18 @@ def _is_json(path: Path, text: str) -> bool:
 def clear_cache() -> None:
     """Forget every parsed document (benchmarks; a server that wants its memory back)."""
     _documents.clear()
+
+
+def _fix_within(d: Diagnostic, model: InvocationModel) -> Diagnostic:
+    """``d`` without its fix when an edit falls outside the lines fixes may edit (the
+    ``functions`` of a serverless.yml, which CloudFormation's property names would garble)."""
+    lines = model.fixable_lines
+    if lines is None or d.fix is None:
+        return d
+    first, last = lines
+    if all(first <= edit.anchor.line <= last for edit in d.fix.edits):
+        return d
+    return replace(d, fix=None)
 
 
 def _load(text: str, *, is_json: bool, previous: Template | None = None) -> Document:

@@ -449,6 +449,9 @@ class InvocationModel:
     # How this input spells the properties rules name (CloudFormation's spelling ->
     # e.g. Terraform's ``visibility_timeout_seconds``), so that messages say what to edit.
     terms: Mapping[str, str] = field(default_factory=dict)
+    # The lines of the input file a fix may edit, where only part of it is written in the
+    # model's own spelling (serverless.yml: its raw ``resources``); None: anywhere.
+    fixable_lines: tuple[int, int] | None = None
     # function -> where it may be invoked unknowably, in order (a dict: a set that keeps it)
     _unknown: dict[Function, dict[Location, None]] = field(
         default_factory=lambda: defaultdict(dict)

@@ -329,3 +329,43 @@ def test_phrases_found_by_the_names_a_message_quotes_read_as_a_full_scan():
     assert in_terms("SAM event 'e' of function 'F' sets BatchSize 20", PhraseTerms(terms)) == (
         "event 'sqs' #1 of function 'f' sets batchSize 20"
     )
+
+
+FIXABLE_SERVICE = """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  worker:
+    handler: app.handler
+    timeout: 60
+    events:
+      - sqs:
+          arn: !GetAtt Orders.Arn
+          batchSize: 100
+      - stream:
+          type: dynamodb
+          arn: arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2024
+resources:
+  Resources:
+    Orders:
+      Type: AWS::SQS::Queue
+      Properties:
+        VisibilityTimeout: 30
+"""
+
+
+def test_fixes_edit_raw_resources_never_the_frameworks_own_keys(tmp_path):
+    """A fix names CloudFormation properties: under ``resources`` it is what the user
+    wrote; in ``functions``/``events`` it would write ``Properties:`` into an event."""
+    write_project(tmp_path, {"serverless.yml": FIXABLE_SERVICE})
+    found = {d.code: d for d in lint(tmp_path / "serverless.yml").diagnostics}
+    assert {"IL103", "IL107", "IL108"} <= set(found)
+    assert found["IL103"].fix is not None
+    assert found["IL107"].fix is None and found["IL108"].fix is None
+    completed = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert "Fixed 1 finding (IL103 1)" in completed.stderr
+    fixed = (tmp_path / "serverless.yml").read_text()
+    assert "Properties:" not in fixed.split("resources:")[0]
+    assert fixed.replace("VisibilityTimeout: 360", "VisibilityTimeout: 30") == FIXABLE_SERVICE

@@ -49,4 +49,18 @@ def build_model(root: Map, path: str, directory: str) -> InvocationModel:
     names = Names()
     model = build_template(translate(resolved, names), path, directory)
     model.terms = service_terms(names)
+    model.fixable_lines = raw_resource_lines(root)
     return model
+
+
+def raw_resource_lines(root: Map) -> tuple[int, int]:
+    """The lines of ``resources.Resources``: raw CloudFormation, the one part of a service
+    that fixes (which name CloudFormation properties) may edit. ``(0, 0)`` when absent:
+    ``functions`` and their ``events`` are written in the framework's own keys."""
+    resources = root.get("resources")
+    raw = resources.get("Resources") if isinstance(resources, Map) else None
+    if not isinstance(raw, Map) or not raw:
+        return (0, 0)
+    first = min(pos[0] for pos in raw.key_pos.values())
+    last = max(pos[2] for pos in raw.val_pos.values())
+    return (first, last)
