@@ -265,3 +265,30 @@ def test_a_failing_batch_falls_back_to_one_fix_at_a_time(tmp_path: Path, monkeyp
     together = apply_fixes(path.read_text(), str(path), fixes)
     assert one_at_a_time.text == together.text
     assert len(one_at_a_time.applied) == len(together.applied) == 3
+
+
+def test_every_fixture_fix_is_applied_or_dropped_never_raises() -> None:
+    """A fix whose partial result does not parse (an edit after a multi-line short tag) is
+    dropped with its reason; the JSON and SARIF reports, which compute every fix's edit,
+    once crashed on one."""
+    repo = Path(__file__).resolve().parent.parent
+    templates = [
+        path
+        for folder in ("sam", "cfn", "serverless")
+        for path in sorted((repo / "fixtures" / folder).rglob("*"))
+        if path.suffix in (".yaml", ".yml", ".json") and path.is_file()
+    ]
+    tried = 0
+    for path in templates:
+        by_file: dict[str, list[Fix]] = {}
+        for d in lint(path):
+            if d.fix is not None:
+                by_file.setdefault(d.fix.path, []).append(d.fix)
+        for fixes in by_file.values():
+            text = path.read_text(encoding="utf-8") if len(by_file) == 1 else None
+            if text is None:
+                continue
+            outcome = apply_fixes(text, str(path), fixes)
+            assert len(outcome.applied) + len(outcome.dropped) + len(outcome.skipped) <= len(fixes)
+            tried += len(fixes)
+    assert tried > 50

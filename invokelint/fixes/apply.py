@@ -182,19 +182,24 @@ def _apply(state: _State, fix: Fix, trails: list[list], is_json: bool, load: Any
     text, root = state.text, state.root
     for index, (edit, trail) in enumerate(zip(fix.edits, trails, strict=True)):
         if index:
-            root = load(text).root
+            root = _reparse(text, load)
         text = _Writer(text, root, is_json).apply(trail, edit)
         _apply_data(expected, [*trail, *edit.path], edit)
     if text == state.text:
         return state
-    try:
-        root = load(text).root
-    except ParseError as exc:
-        raise Unfixable(f"the result would not parse: {exc.message}") from None
+    root = _reparse(text, load)
     result = _plain(root)
     if result != expected:
         raise Unfixable("the result would change more than the fix's edits")
     return _State(text, root, result)
+
+
+def _reparse(text: str, load: Any) -> Any:
+    """The tree of a fix's (partial) result; one that does not parse drops the fix."""
+    try:
+        return load(text).root
+    except ParseError as exc:
+        raise Unfixable(f"the result would not parse: {exc.message}") from None
 
 
 def _apply_data(expected: Any, full: list, edit: Edit) -> None:
