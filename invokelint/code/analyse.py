@@ -56,7 +56,7 @@ def analyse_model(
     model: InvocationModel, project: Project, budget: CodeBudget | None = None
 ) -> CodeReport:
     """``budget`` is shared by every template of a run; without one, this model gets its own."""
-    started, parsed, skipped = time.perf_counter(), _parsed(), _parsed("skipped")
+    started, parsed, skipped = time.perf_counter(), _parsed(), len(facts_cache.skipped)
     budget = budget if budget is not None else CodeBudget()
     budget.start()
     notes_before = Counter(budget.notes)
@@ -94,8 +94,10 @@ def analyse_model(
         report.warnings.extend(questions.warnings)
     report.statistics.update(budget.notes - notes_before)  # this model's share of overruns
     report.statistics["python files parsed"] += _parsed() - parsed
-    if _parsed("skipped") > skipped:  # a note only when it happened
-        report.statistics["python files nested too deeply to parse"] += _parsed("skipped") - skipped
+    if len(facts_cache.skipped) > skipped:  # a note only when it happened
+        report.statistics["python files nested too deeply to parse"] += (
+            len(facts_cache.skipped) - skipped
+        )
     report.statistics["code analysis (ms)"] += round((time.perf_counter() - started) * 1000)
     return report
 

@@ -58,6 +58,9 @@ _PRODUCERS = (
     "model.py",
 )
 _PLAIN = (str, int, float, bool, type(None))
+# The modules of this process nested too deeply to parse, loaded or replayed: each is
+# counted once for --statistics, as the parser's own memo counted them.
+skipped: set[object] = set()  # their content keys
 
 
 class Probe:
@@ -120,6 +123,7 @@ class Effects:
     problems: tuple[tuple[Location, str], ...] = ()
     source: bool = False  # its text goes to ``sources`` (inline suppressions)
     clean: bool = True  # no budget was met: the same files give the same load
+    skipped: bool = False  # nested too deeply to parse (counted once per text)
 
 
 class Questions:
@@ -158,6 +162,8 @@ class Questions:
         answer = self.answers[dotted]
         if effects.source and answer.text is not None and answer.line_map is not None:
             self.sources[answer.line_map.path] = answer.text
+        if effects.skipped:
+            skipped.add(answer.fingerprint[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +239,25 @@ def lookup(
     if not isinstance(entry, Entry) or not isinstance(entry.loads, tuple):
         return None
     for item in entry.loads:
-        if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], str)):
+        if not (isinstance(item, tuple) and len(item) == 3 and _module_name(item[0])):
             return None
         dotted, fingerprint, effects = item
-        if not isinstance(effects, Effects) or questions.answer(dotted).fingerprint != fingerprint:
+        if not isinstance(effects, Effects):
+            return None
+        try:
+            same = questions.answer(dotted).fingerprint == fingerprint
+        except Exception:  # a question that cannot be asked again proves nothing
+            return None
+        if not same:
             return None
     return entry
+
+
+def _module_name(dotted: object) -> bool:
+    """A dotted name as imports and handlers give them (``my-function`` is one too)."""
+    if not isinstance(dotted, str):
+        return False
+    return all(part and not set(part) & set("/\\\0") for part in dotted.split("."))
 
 
 def store(

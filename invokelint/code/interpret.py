@@ -18,12 +18,13 @@ a value is ``Opaque``, which is what the code would be to a reader who gave up.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Literal as TypingLiteral
 
 from invokelint.code import budget as budgets
-from invokelint.code import ir
+from invokelint.code import facts_cache, ir
 from invokelint.code.facts import (
     BroadExcept,
     CallTarget,
@@ -167,6 +168,7 @@ class Loader:
         if not self.budget.admit((self.root.key, file), size):
             return Effects(), None
         source = not isinstance(self.root, InlineRoot)  # inline code is in the template
+        known, skips = answer.fingerprint[1] in facts_cache.skipped, _skips()
         summary = _summary(text, self.budget)
         if isinstance(summary, ir.SyntaxProblem):
             line, column = summary.line, summary.column
@@ -174,8 +176,8 @@ class Loader:
             return Effects(
                 problems=((start, f"syntax error: {summary.message}"),), source=source
             ), None
-        if summary is None:  # skipped (too deep) or beyond libcst: counted on every run
-            return Effects(source=source, clean=False), None
+        if summary is None:  # skipped as too deep, or beyond libcst
+            return Effects(source=source, skipped=known or _skips() > skips), None
         return Effects(source=source), LoadedModule(
             summary, dotted, file.endswith("__init__.py"), line_map
         )
@@ -194,6 +196,12 @@ def _summary(text: str, budget: budgets.CodeBudget) -> ir.Module | ir.SyntaxProb
             raise
         budget.notes[budgets.TOO_DEEP] += 1
         return None
+
+
+def _skips() -> int:
+    """Modules the parser skipped as nested too deeply, so far in this process."""
+    parse = sys.modules.get("invokelint.code.parse")
+    return parse.skipped if parse is not None else 0
 
 
 def _caused_by_recursion(error: BaseException | None) -> bool:
