@@ -167,10 +167,14 @@ class DiskCache:
 
 
 class _Unpickler(pickle.Unpickler):
+    """Rebuilds only the classes ``allowed`` names (module -> names; None: all of them)."""
+
+    allowed: dict[str, frozenset[str] | None] = _ALLOWED
+
     def find_class(self, module: str, name: str) -> Any:
-        if module in _ALLOWED:
-            allowed = _ALLOWED[module]
-            if allowed is None or name in allowed:
+        if module in self.allowed:
+            names = self.allowed[module]
+            if names is None or name in names:
                 return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
@@ -185,10 +189,13 @@ def content_key(text: str) -> str:
 
 
 def _stamp() -> str:
+    return stamp(Path(__file__).parent, _PRODUCERS)
+
+
+def stamp(package: Path, producers: tuple[str, ...]) -> str:
     """Size and modification time of the modules that produce cached values."""
-    package = Path(__file__).parent
     parts = []
-    for name in _PRODUCERS:
+    for name in producers:
         try:
             info = (package / name).stat()
             parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")

@@ -64,7 +64,8 @@ def test_a_warm_run_parses_nothing_and_reports_the_same(tmp_path, no_parsing):
     project = _project(tmp_path)
     folder = tmp_path / "cache"
     cold = _run(project, DiskCache(folder))
-    assert cold and len(_entries(folder)) == 2  # the template and the handler module
+    # the template, the handler module's summary and the handler's facts
+    assert cold and len(_entries(folder)) == 3
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (folder / "secret").stat().st_mode & 0o777 == 0o600
     no_parsing()
@@ -79,7 +80,7 @@ def test_an_edited_file_is_parsed_again(tmp_path):
     before = parse.parsed
     _run(project, DiskCache(folder))
     assert parse.parsed == before + 1
-    assert len(_entries(folder)) == 3
+    assert len(_entries(folder)) == 5  # a summary and facts for the edited module
 
 
 @pytest.mark.parametrize(
@@ -99,8 +100,9 @@ def test_a_damaged_entry_is_ignored_and_rewritten(tmp_path, spoil):
         entry.write_bytes(spoil(entry.read_bytes()))
     cache = DiskCache(folder)
     assert _run(project, cache) == cold
-    assert cache.hits == 0 and cache.writes == 2
+    assert cache.hits == 0 and cache.writes == 3
     cache = DiskCache(folder)
+    # the template and the handler's facts; its summary is not even needed
     assert _run(project, cache) == cold and cache.hits == 2
 
 

@@ -18,12 +18,13 @@ a value is ``Opaque``, which is what the code would be to a reader who gave up.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal as TypingLiteral
 
 from invokelint.code import budget as budgets
-from invokelint.code import ir
+from invokelint.code import facts_cache, ir
 from invokelint.code.facts import (
     BroadExcept,
     CallTarget,
@@ -32,8 +33,9 @@ from invokelint.code.facts import (
     ReturnShape,
     Signature,
 )
+from invokelint.code.facts_cache import Effects, Probe, Questions
 from invokelint.code.library import attribute_of, effect_of, method_result, result_of
-from invokelint.code.roots import CodeRoot, InlineRoot, LineMap, SourceProblem
+from invokelint.code.roots import CodeRoot, InlineRoot, LineMap
 from invokelint.code.values import (
     OPAQUE,
     BatchResponse,
@@ -54,7 +56,6 @@ from invokelint.code.values import (
 )
 from invokelint.limits import MAX_COLLECTION_ITEMS, MAX_EXPRESSION_DEPTH, MAX_STEPS_PER_HANDLER
 from invokelint.model import UNKNOWN, Location, Setting, Unknown
-from invokelint.regular_files import Refused
 
 MAX_DEPTH = 5  # handler -> helper -> ... : how many calls deep code is followed
 MAX_NESTING = 40  # names and calls resolved inside one another (a -> b -> c ...)
@@ -117,55 +118,69 @@ class Loader:
 
     ``problems`` collects files that exist but do not parse (IL001); ``sources`` the
     text of every module file read, so ``# invokelint: ignore[...]`` comments in it work;
-    ``warnings`` the files refused (a FIFO, a link out of the project).
+    ``warnings`` the files refused (a FIFO, a link out of the project). All three, and
+    the file system's answers, live in ``questions``, which the facts cache shares.
     """
 
-    def __init__(self, root: CodeRoot, budget: budgets.CodeBudget | None = None) -> None:
+    def __init__(
+        self,
+        root: CodeRoot,
+        budget: budgets.CodeBudget | None = None,
+        questions: Questions | None = None,
+    ) -> None:
         self.root = root
         self.budget = budget if budget is not None else budgets.CodeBudget()
+        self.questions = questions if questions is not None else Questions(root)
         self.modules: dict[str, LoadedModule | None] = {}
-        self.problems: list[tuple[Location, str]] = []
-        self.sources: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.problems = self.questions.problems
+        self.sources = self.questions.sources
+        self.warnings = self.questions.warnings
 
     def load(self, dotted: str) -> LoadedModule | None:
+        self.questions.asked(dotted)
         if dotted in self.modules:
             return self.modules[dotted]
         self.modules[dotted] = None
         if not dotted:
             return None
-        try:
-            file = self.root.module_file(dotted)
-            if file is None:
-                return None
-            line_map = self.root.line_map(file)
-            text = self.root.read(file)
-        except Refused as refused:
-            self.warnings.append(refused.message)
-            return None
-        except SourceProblem as problem:
+        notes = self.budget.notes.total()
+        effects, loaded = self._load(dotted, self.questions.answer(dotted))
+        if self.budget.notes.total() != notes:  # a budget decided: not the files alone
+            effects = replace(effects, clean=False)
+        self.questions.settle(dotted, effects)
+        self.modules[dotted] = loaded
+        return loaded
+
+    def _load(self, dotted: str, answer: Probe) -> tuple[Effects, LoadedModule | None]:
+        if answer.refused is not None:
+            return Effects(warnings=(answer.refused,)), None
+        file, line_map, text = answer.file, answer.line_map, answer.text
+        if file is None or line_map is None:
+            return Effects(), None
+        if answer.problem is not None:
+            problem = answer.problem
             start = line_map.location(problem.line, problem.column, problem.line, problem.column)
-            self.problems.append((start, problem.message))
-            return None
+            return Effects(problems=((start, problem.message),)), None
         if text is None:
             self.budget.notes[budgets.TOO_LARGE] += 1
-            return None
+            return Effects(), None
         size = len(text.encode("utf-8", "surrogatepass"))
         if not self.budget.admit((self.root.key, file), size):
-            return None
-        if not isinstance(self.root, InlineRoot):  # inline code is in the template already
-            self.sources[line_map.path] = text
+            return Effects(), None
+        source = not isinstance(self.root, InlineRoot)  # inline code is in the template
+        known, skips = answer.fingerprint[1] in facts_cache.skipped, _skips()
         summary = _summary(text, self.budget)
         if isinstance(summary, ir.SyntaxProblem):
             line, column = summary.line, summary.column
             start = line_map.location(line, column, line, column + 1)
-            self.problems.append((start, f"syntax error: {summary.message}"))
-            return None
-        if summary is None:
-            return None
-        loaded = LoadedModule(summary, dotted, file.endswith("__init__.py"), line_map)
-        self.modules[dotted] = loaded
-        return loaded
+            return Effects(
+                problems=((start, f"syntax error: {summary.message}"),), source=source
+            ), None
+        if summary is None:  # skipped as too deep, or beyond libcst
+            return Effects(source=source, skipped=known or _skips() > skips), None
+        return Effects(source=source), LoadedModule(
+            summary, dotted, file.endswith("__init__.py"), line_map
+        )
 
 
 def _summary(text: str, budget: budgets.CodeBudget) -> ir.Module | ir.SyntaxProblem | None:
@@ -181,6 +196,12 @@ def _summary(text: str, budget: budgets.CodeBudget) -> ir.Module | ir.SyntaxProb
             raise
         budget.notes[budgets.TOO_DEEP] += 1
         return None
+
+
+def _skips() -> int:
+    """Modules the parser skipped as nested too deeply, so far in this process."""
+    parse = sys.modules.get("invokelint.code.parse")
+    return parse.skipped if parse is not None else 0
 
 
 def _caused_by_recursion(error: BaseException | None) -> bool:
