@@ -138,7 +138,9 @@ class Linter:
         )
         named = {p.resolve() for p in buffers}
         units = [_buffer_unit(p) for p in buffers]
-        units += [u for u in on_disk if not isinstance(u, Path) or u.resolve() not in named]
+        units += [
+            u for u in on_disk if not named or not isinstance(u, Path) or u.resolve() not in named
+        ]
         planned: set[Path] = set()  # folders whose plan JSON stands for their module
         modules: list[tuple[TerraformModule, LintResult, list[Diagnostic], list[str]]] = []
         files = [u for u in units if isinstance(u, Path)]  # templates: the pool's work
@@ -705,7 +707,7 @@ INPUT_ERRORS = frozenset({INTERNAL_ERROR, PARSE_ERROR})
 
 def _read(path: Path, overlays: Mapping[Path, str]) -> tuple[str | None, ParseError | None]:
     """The file's text, or why it cannot be read (with a lossy decoding when not UTF-8)."""
-    overlay = overlays.get(path.resolve())
+    overlay = overlays.get(path.resolve()) if overlays else None
     if overlay is not None:  # an editor's buffer is bounded like the file it stands for
         if len(overlay.encode("utf-8", "replace")) > MAX_FILE_BYTES:
             return None, _too_large()

@@ -189,7 +189,7 @@ class DirectoryRoot(CodeRoot):
 
     def read(self, relative: str) -> str | None:
         path = self.folder / relative
-        overlay = self.overlays.get(path.resolve())
+        overlay = self.overlays.get(path.resolve()) if self.overlays else None
         if overlay is not None:  # an editor's buffer: bounded like the file
             return overlay if len(overlay.encode("utf-8", "replace")) <= MAX_SOURCE_BYTES else None
         try:
