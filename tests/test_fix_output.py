@@ -263,3 +263,31 @@ def test_a_cdk_assembly_offers_no_fix(tmp_path: Path, monkeypatch) -> None:
     assert finding.code == "IL103" and finding.fix is None
     assert main(["check", "--no-cache", "--fix", "cdk.out"]) == 1
     assert template.read_text() == before
+
+
+def test_json_edit_lines_count_as_the_writer_does(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A raw U+2028 inside a JSON string is no line break to JSON, LSP or the writer
+    (``str.splitlines`` breaks there), so the edit still names the line it changes."""
+    (project / "template.yaml").unlink()
+    text = (
+        '{\n  "Description": "orders\u2028queue",\n  "Resources": {\n'
+        '    "Orders": {\n      "Type": "AWS::SQS::Queue",\n'
+        '      "Properties": {\n        "VisibilityTimeout": 30\n      }\n    },\n'
+        '    "Worker": {\n      "Type": "AWS::Lambda::Function",\n      "Properties": {\n'
+        '        "Runtime": "python3.12", "Handler": "app.handler", "Timeout": 60,\n'
+        '        "Role": "arn:aws:iam::123456789012:role/worker",\n'
+        '        "Code": {"ZipFile": "def handler(event, context):\\n    return None\\n"}\n'
+        "      }\n    },\n"
+        '    "Mapping": {\n      "Type": "AWS::Lambda::EventSourceMapping",\n'
+        '      "Properties": {"FunctionName": {"Ref": "Worker"},\n'
+        '        "EventSourceArn": {"Fn::GetAtt": ["Orders", "Arn"]}}\n    }\n  }\n}\n'
+    )
+    (project / "template.json").write_text(text, encoding="utf-8")
+    items = json.loads(report("json", capsys))
+    (il103,) = [i for i in items if i["code"] == "IL103"]
+    (edit,) = il103["fix"]["edits"]
+    line = text.split("\n").index('        "VisibilityTimeout": 30') + 1
+    assert (edit["line"], edit["end_line"]) == (line, line + 1)
+    assert edit["content"].strip().startswith('"VisibilityTimeout": 3')

@@ -8,7 +8,6 @@ edit, exactly as ``--fix`` would skip it.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,24 +49,19 @@ class FixEdits:
         self.texts: dict[str, str | None] = {}
 
     def of(self, diagnostic: Diagnostic) -> FixEdit | None:
-        from invokelint.fixes.apply import apply_fixes, offered, title
+        from invokelint.fixes.apply import offered, title
+        from invokelint.fixes.editor import fixed_text, hunks
 
         fix = diagnostic.fix
         if fix is None or not offered(diagnostic, self.planned):
             return None
         text = self._text(fix.path)  # IL402 reports the handler and fixes the template
-        if text is None:
+        new = fixed_text(fix, text) if text is not None else None
+        if text is None or new is None:
             return None
-        outcome = apply_fixes(text, fix.path, [fix])
-        if not outcome.applied:
-            return None
-        old, new = text.splitlines(keepends=True), outcome.text.splitlines(keepends=True)
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        replacements = tuple(
-            Replacement(i1 + 1, i2 + 1, "".join(new[j1:j2]))
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"
-        )
+        # lines counted as the writer and the editor count them (not str.splitlines,
+        # which also breaks at \f, \v and U+2028 and would shift every later line)
+        replacements = tuple(Replacement(h.start + 1, h.end + 1, h.text) for h in hunks(text, new))
         return FixEdit(fix.path, replacements, title(fix) or f"Fix {diagnostic.code}", fix.safety)
 
     def _text(self, path: str) -> str | None:
