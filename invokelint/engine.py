@@ -270,13 +270,19 @@ class Linter:
         # Problems in a file that loaded (duplicate keys) are findings like any other.
         problems = document.problems if self.problems_enabled else []
         build = build_service if service else build_model
+        model = build(document.root, display, str(path.parent))
+        if not service and path.suffix == ".json":
+            from invokelint.frontends.serverless.packaged import is_packaged
+
+            if is_packaged(path):  # generated output: a fix belongs in serverless.yml
+                model.fixable_lines = (0, 0)
         template = Template(
             text=text,
             resolved=resolved,
             disk=disk,
             display=display,
             service=service,
-            model=build(document.root, display, str(path.parent)),
+            model=model,
             problems=[
                 self._parse_error(display, ParseError(p.message, p.pos[0], p.pos[1]), p.pos[2:])
                 for p in problems

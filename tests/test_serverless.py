@@ -369,3 +369,16 @@ def test_fixes_edit_raw_resources_never_the_frameworks_own_keys(tmp_path):
     fixed = (tmp_path / "serverless.yml").read_text()
     assert "Properties:" not in fixed.split("resources:")[0]
     assert fixed.replace("VisibilityTimeout: 360", "VisibilityTimeout: 30") == FIXABLE_SERVICE
+
+
+def test_packaged_output_is_never_fixed(tmp_path):
+    """``.serverless/*.json`` is rewritten by the next ``serverless package``: its
+    findings carry no fix, even when the template is named on the command line."""
+    shutil.copytree(REPO / "fixtures" / "services" / "packaged", tmp_path / "svc")
+    packaged = tmp_path / "svc" / ".serverless" / "cloudformation-template-update-stack.json"
+    before = packaged.read_bytes()
+    found = lint(packaged).diagnostics
+    assert any(d.code == "IL103" for d in found)
+    assert all(d.fix is None for d in found)
+    run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", str(packaged), cwd=tmp_path)
+    assert packaged.read_bytes() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.fixes import Edit, Fix, Reference, editable, terraform
+from invokelint.fixes import Edit, Fix, Reference, editable
 from invokelint.model import (
     UNKNOWN,
     EventSourceMapping,
@@ -287,9 +287,7 @@ class FunctionDlqOnPollSource(Rule):
                 f"invocations there, so it stays empty; {advice}",
                 resource=function,
                 related=tuple(m.location for m in invocations.poll),
-                fix=None
-                if model.terms and not terraform(dead_letter.location)  # serverless.yml
-                else _move_dead_letter(model, function, dead_letter, invocations),
+                fix=_move_dead_letter(model, function, dead_letter, invocations),
             )
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from invokelint.diagnostics import Diagnostic, Severity
-from invokelint.fixes import Edit, Fix, Reference, editable, terraform
+from invokelint.fixes import Edit, Fix, Reference, editable
 from invokelint.model import EventSourceMapping, InvocationModel, Queue, Resource, Topic
 from invokelint.rules.base import Counterpart, Rule, bad, good
 from invokelint.rules.mappings import (
@@ -290,8 +290,6 @@ def _send_failures(
 ) -> Fix | None:
     """Send the mapping's failures to the one failure queue or topic of its template."""
     path = mapping.location.path
-    if model.terms and not terraform(mapping.location):  # serverless.yml
-        return None
     if not mapping.settable or not editable(mapping.location):
         return None
     if path not in sinks:

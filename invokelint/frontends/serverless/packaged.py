@@ -20,10 +20,16 @@ from invokelint.model import Location
 PACKAGE_FOLDER = ".serverless"
 
 
+def is_packaged(template: Path) -> bool:
+    """Whether ``template`` is the framework's generated output (``.serverless/*.json``):
+    the next ``serverless package`` rewrites it, so no fix is written there."""
+    return template.parent.name == PACKAGE_FOLDER and template.suffix == ".json"
+
+
 def service_beside(template: Path) -> Path | None:
     """The ``serverless.yml`` whose packaged output ``template`` is, if it is there."""
     folder = template.parent
-    if folder.name != PACKAGE_FOLDER or template.suffix != ".json":
+    if not is_packaged(template):
         return None
     for name in SERVICE_NAMES:
         candidate = folder.parent / name
